@@ -1,0 +1,187 @@
+//! Structs and open enums of `src/models.rs`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::{doc, doc_or};
+use super::types::{field_type, rust_type};
+use crate::ir::{Api, Enum, Field, Presence, Struct, TypeDef};
+use crate::names::ident;
+
+/// The whole `models` module.
+pub fn models_rs(api: &Api) -> TokenStream {
+    let items = api.types.iter().map(|t| match t {
+        TypeDef::Struct(s) => struct_def(s),
+        TypeDef::Enum(e) => enum_def(e),
+    });
+    quote! {
+        //! Request and response types of the API.
+        #(#items)*
+    }
+}
+
+fn struct_def(s: &Struct) -> TokenStream {
+    let name = ident(&s.rust_name);
+    let docs = doc_or(&[s.docs.as_deref()], &format!("The `{}` object.", s.name));
+    let fields = s.fields.iter().map(field_def);
+    let additional = s.additional.as_ref().map(|t| {
+        let ty = rust_type(t);
+        quote! {
+            /// Properties not declared in the schema.
+            #[serde(flatten)]
+            pub additional_properties: std::collections::BTreeMap<String, #ty>,
+        }
+    });
+    let has_required = s.fields.iter().any(|f| f.presence == Presence::Required);
+    let default = (!has_required).then(|| quote!(Default,));
+    let constructor = has_required.then(|| constructor(s));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+        #constructor
+    }
+}
+
+fn field_def(f: &Field) -> TokenStream {
+    let name = ident(&f.rust_name);
+    let ty = field_type(&f.ty, f.presence);
+    let mut text = f.docs.clone().unwrap_or_else(|| format!("The `{}` property.", f.name));
+    if let Some(value) = &f.const_value {
+        text.push_str(&format!("\n\nAlways `{value}`."));
+    }
+    if f.presence == Presence::OptionalNullable {
+        text.push_str("\n\nThree states: `Absent` (not sent), `Null` (sent as `null`) or a value.");
+    }
+    let docs = doc(&text);
+    let wire = &f.name;
+    let rename = (f.rust_name.trim_start_matches("r#") != wire).then(|| quote!(#[serde(rename = #wire)]));
+    let presence = match f.presence {
+        Presence::Required | Presence::RequiredNullable => quote!(),
+        Presence::Optional => quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
+        Presence::OptionalNullable => quote!(#[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]),
+    };
+    let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #docs
+        #deprecated
+        #rename
+        #presence
+        pub #name: #ty,
+    }
+}
+
+/// `new(required fields…)`; the other fields start absent.
+fn constructor(s: &Struct) -> TokenStream {
+    let name = ident(&s.rust_name);
+    let required: Vec<&Field> = s.fields.iter().filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable)).collect();
+    let args = required.iter().map(|f| {
+        let n = ident(&f.rust_name);
+        let ty = field_type(&f.ty, f.presence);
+        quote!(#n: #ty)
+    });
+    let inits = s.fields.iter().map(|f| {
+        let n = ident(&f.rust_name);
+        if matches!(f.presence, Presence::Required | Presence::RequiredNullable) {
+            quote!(#n)
+        } else {
+            quote!(#n: Default::default())
+        }
+    });
+    let additional = s.additional.as_ref().map(|_| quote!(additional_properties: Default::default(),));
+    let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let deprecated = s.fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        impl #name {
+            /// Creates the value from its required fields; optional fields start absent.
+            #allow
+            #deprecated
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits,)* #additional }
+            }
+        }
+    }
+}
+
+fn enum_def(e: &Enum) -> TokenStream {
+    let name = ident(&e.rust_name);
+    let docs = doc_or(&[e.docs.as_deref()], &format!("The `{}` values.", e.name));
+    let catch_all = ["Unknown", "UnknownValue", "Other"]
+        .into_iter()
+        .find(|c| !e.variants.iter().any(|v| v.rust_name == *c))
+        .map(|c| format_ident!("{c}"))
+        .expect("at most one variant per name");
+    let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
+    let variant_docs = values.iter().map(|v| format!(" `{v}`"));
+    quote! {
+        #docs
+        ///
+        /// Open: values added to the API later decode into the catch-all variant instead of failing.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#[doc = #variant_docs] #variants,)*
+            /// A value this version of the SDK does not know; kept as received.
+            #catch_all(String),
+        }
+
+        impl #name {
+            /// Every value this version of the SDK knows.
+            pub const KNOWN: &'static [#name] = &[#(#name::#variants),*];
+
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#name::#variants => #values,)*
+                    #name::#catch_all(value) => value,
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#values => #name::#variants,)*
+                    other => #name::#catch_all(other.to_string()),
+                }
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(#name::from(value))
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                Ok(#name::from(value.as_ref()))
+            }
+        }
+
+        impl crate::runtime::ToQuery for #name {
+            fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
+                out.push((name, self.as_str().to_string()));
+            }
+        }
+    }
+}

@@ -1,0 +1,426 @@
+//! One module per group (tag): the group handle, a request builder and an
+//! error enum per operation.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::{doc, doc_or};
+use super::types::{rust_type, setter_arg};
+use crate::ir::{Api, ErrorCase, Group, Operation, Param, ParamLocation, StatusMatch, TypeDef, TypeRef};
+use crate::names::ident;
+
+/// `src/<group>.rs`.
+pub fn group_rs(api: &Api, group: &Group) -> TokenStream {
+    let handle = ident(&group.type_name);
+    let module_doc = doc(&format!("Operations tagged `{}`{}", group.tag, group.docs.as_deref().map(|d| format!(": {d}")).unwrap_or_else(|| ".".into())));
+    let methods = group.operations.iter().map(|op| method(op));
+    let builders = group.operations.iter().map(|op| builder(api, op));
+    let errors = group.operations.iter().map(|op| error_enum(group, op));
+    let handle_doc = format!(" Operations tagged `{}`; get it from [`crate::Client::{}`].", group.tag, group.module.trim_start_matches("r#"));
+    quote! {
+        #![doc = "Operations of one tag of the API."]
+        #module_doc
+
+        use crate::runtime::{encode_json, encode_path, Request, ToQuery};
+        use crate::{ApiResponse, Client, DecodeError, ErrorDetails, ErrorResponse, TransportError, UnexpectedResponse};
+
+        #[doc = #handle_doc]
+        #[derive(Debug, Clone, Copy)]
+        pub struct #handle<'a> {
+            pub(crate) client: &'a Client,
+        }
+
+        impl<'a> #handle<'a> {
+            #(#methods)*
+        }
+
+        #(#builders)*
+        #(#errors)*
+    }
+}
+
+fn builder_name(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}Builder", op.type_stem)
+}
+
+fn error_name(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}Error", op.type_stem)
+}
+
+fn required_params(op: &Operation) -> impl Iterator<Item = &Param> {
+    op.params.iter().filter(|p| p.required)
+}
+
+fn operation_docs(op: &Operation) -> String {
+    let mut text = op.summary.clone().unwrap_or_else(|| format!("`{}`", op.id));
+    if let Some(d) = op.description.as_deref().filter(|d| Some(*d) != op.summary.as_deref()) {
+        text.push_str("\n\n");
+        text.push_str(d);
+    }
+    text.push_str(&format!("\n\n`{} {}` (operation `{}`).", op.http_method, op.path, op.id));
+    text
+}
+
+/// The method on the group handle: takes the required parameters and the body.
+fn method(op: &Operation) -> TokenStream {
+    let name = ident(&op.method_name);
+    let builder = builder_name(op);
+    let docs = doc(&format!("{}\n\nSet optional parameters on the returned builder, then `.send().await` (or just `.await`).", operation_docs(op)));
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for p in required_params(op) {
+        let n = ident(&p.rust_name);
+        let (arg, conv) = setter_arg(&p.ty);
+        args.push(quote!(#n: #arg));
+        inits.push(quote!(#n: #n #conv));
+    }
+    for p in op.params.iter().filter(|p| !p.required) {
+        let n = ident(&p.rust_name);
+        inits.push(quote!(#n: None));
+    }
+    if let Some(body) = &op.body {
+        let ty = rust_type(&body.ty);
+        if body.required {
+            args.push(quote!(body: #ty));
+            inits.push(quote!(body));
+        } else {
+            inits.push(quote!(body: None));
+        }
+    }
+    quote! {
+        #docs
+        #deprecated
+        pub fn #name(&self, #(#args),*) -> #builder {
+            #builder { client: self.client.clone(), #(#inits,)* }
+        }
+    }
+}
+
+fn success_type(op: &Operation) -> TokenStream {
+    match op.success.iter().find_map(|s| s.ty.as_ref()) {
+        Some(t) => rust_type(t),
+        None => quote!(()),
+    }
+}
+
+fn builder(api: &Api, op: &Operation) -> TokenStream {
+    let name = builder_name(op);
+    let error = error_name(op);
+    let success = success_type(op);
+    let docs = format!(" Request builder for `{}` ({} {}): set optional parameters, then `.send().await` or `.await`.", op.id, op.http_method, op.path);
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    for p in &op.params {
+        let n = ident(&p.rust_name);
+        let ty = rust_type(&p.ty);
+        if p.required {
+            fields.push(quote!(#n: #ty));
+        } else {
+            fields.push(quote!(#n: Option<#ty>));
+            let (arg, conv) = setter_arg(&p.ty);
+            let d = doc_or(&[p.docs.as_deref()], &format!("Sets the `{}` {} parameter.", p.name, location_word(p.location)));
+            setters.push(quote! {
+                #d
+                pub fn #n(mut self, value: #arg) -> Self {
+                    self.#n = Some(value #conv);
+                    self
+                }
+            });
+        }
+    }
+    if let Some(body) = &op.body {
+        let ty = rust_type(&body.ty);
+        if body.required {
+            fields.push(quote!(body: #ty));
+        } else {
+            fields.push(quote!(body: Option<#ty>));
+            setters.push(quote! {
+                /// Sets the request body.
+                pub fn body(mut self, value: #ty) -> Self {
+                    self.body = Some(value);
+                    self
+                }
+            });
+        }
+    }
+    let send_body = send_body(api, op);
+    let op_id = &op.id;
+    quote! {
+        #[doc = #docs]
+        #[derive(Debug, Clone)]
+        #[must_use = "a request builder does nothing until it is sent with `.send().await` or `.await`"]
+        pub struct #name {
+            client: Client,
+            #(#fields,)*
+        }
+
+        impl #name {
+            #(#setters)*
+
+            /// Sends the request and decodes the response body.
+            pub async fn send(self) -> Result<#success, #error> {
+                self.send_with_response().await.map(ApiResponse::into_body)
+            }
+
+            /// Sends the request; the result keeps the response status and headers.
+            pub async fn send_with_response(self) -> Result<ApiResponse<#success>, #error> {
+                #send_body
+            }
+
+            /// The operation id in the API document.
+            pub const OPERATION_ID: &'static str = #op_id;
+        }
+
+        impl std::future::IntoFuture for #name {
+            type Output = Result<#success, #error>;
+            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send>>;
+
+            /// Lets `.await` on the builder send the request.
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    }
+}
+
+fn location_word(l: ParamLocation) -> &'static str {
+    match l {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+    }
+}
+
+/// Whether a named type is a string enum (sent as its wire value).
+fn is_enum(api: &Api, name: &str) -> bool {
+    api.types.iter().any(|t| matches!(t, TypeDef::Enum(e) if e.rust_name == name))
+}
+
+/// Code that turns a parameter value `v` into the string sent in a path or header.
+fn to_wire_string(api: &Api, ty: &TypeRef, v: TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(#v.clone()),
+        TypeRef::Secret => quote!(#v.expose().to_string()),
+        TypeRef::Named(n) if is_enum(api, n) => quote!(#v.as_str().to_string()),
+        TypeRef::Integer { .. } | TypeRef::Number | TypeRef::Boolean => quote!(#v.to_string()),
+        _ => quote!(serde_json::to_string(#v).unwrap_or_default()),
+    }
+}
+
+fn send_body(api: &Api, op: &Operation) -> TokenStream {
+    let label = format!("{} {}", op.http_method, op.path);
+    let method = format_ident!("{}", op.http_method);
+
+    // Path: `/byok/{id}` → format!("/byok/{}", encode_path(&id)).
+    let mut template = String::new();
+    let mut path_args = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        template.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
+        let end = rest[start..].find('}').map_or(rest.len(), |e| start + e);
+        let name = &rest[start + 1..end];
+        template.push_str("{}");
+        if let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.name == name) {
+            let n = ident(&p.rust_name);
+            let value = to_wire_string(api, &p.ty, quote!(self.#n));
+            path_args.push(quote!(encode_path(&#value)));
+        }
+        rest = &rest[(end + 1).min(rest.len())..];
+    }
+    template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    let path = if path_args.is_empty() { quote!(#template.to_string()) } else { quote!(format!(#template, #(#path_args),*)) };
+
+    let query = op.params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
+        let n = ident(&p.rust_name);
+        let wire = &p.name;
+        let push = match &p.ty {
+            TypeRef::Map(_) | TypeRef::Any => quote!(query.push((#wire, serde_json::to_string(value).unwrap_or_default()))),
+            TypeRef::Named(name) if !is_enum(api, name) => quote!(query.push((#wire, serde_json::to_string(value).unwrap_or_default()))),
+            _ => quote!(value.push_query(#wire, &mut query)),
+        };
+        if p.required {
+            quote! { { let value = &self.#n; #push; } }
+        } else {
+            quote! { if let Some(value) = &self.#n { #push; } }
+        }
+    });
+    let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
+        let n = ident(&p.rust_name);
+        let wire = &p.name;
+        let value = to_wire_string(api, &p.ty, quote!(value));
+        if p.required {
+            quote! { { let value = &self.#n; headers.push((#wire, #value)); } }
+        } else {
+            quote! { if let Some(value) = &self.#n { headers.push((#wire, #value)); } }
+        }
+    });
+    let body = match &op.body {
+        Some(b) if b.required => quote!(Some(encode_json(&self.body, #label)?)),
+        Some(_) => quote!(match &self.body { Some(body) => Some(encode_json(body, #label)?), None => None }),
+        None => quote!(None),
+    };
+    let path_template = &op.path;
+    let arms = response_arms(op);
+    let has_query = op.params.iter().any(|p| p.location == ParamLocation::Query);
+    let has_headers = op.params.iter().any(|p| p.location == ParamLocation::Header);
+    let query_decl = if has_query { quote!(let mut query = Vec::new();) } else { quote!(let query = Vec::new();) };
+    let headers_decl = if has_headers { quote!(let mut headers = Vec::new();) } else { quote!(let headers = Vec::new();) };
+    quote! {
+        #query_decl
+        #(#query)*
+        #headers_decl
+        #(#headers)*
+        let request = Request {
+            method: reqwest::Method::#method,
+            path_template: #path_template,
+            path: #path,
+            query,
+            headers,
+            json_body: #body,
+        };
+        let raw = self.client.transport().execute(request).await?;
+        match raw.status.as_u16() {
+            #(#arms)*
+        }
+    }
+}
+
+/// Match patterns for a declared status.
+fn status_pattern(status: &StatusMatch) -> TokenStream {
+    match status {
+        StatusMatch::Code(c) => quote!(#c),
+        StatusMatch::Range(class) => {
+            let lo = class * 100;
+            let hi = lo + 99;
+            quote!(#lo..=#hi)
+        }
+        StatusMatch::Default => quote!(_),
+    }
+}
+
+fn response_arms(op: &Operation) -> Vec<TokenStream> {
+    let mut arms = Vec::new();
+    let has_body = op.success.iter().any(|s| s.ty.is_some());
+    let mut success: Vec<&StatusMatch> = op.success.iter().map(|s| &s.status).collect();
+    success.sort();
+    for status in success {
+        let pattern = status_pattern(status);
+        let decode = if has_body { quote!(Ok(raw.success()?)) } else { quote!(Ok(raw.empty())) };
+        arms.push(quote!(#pattern => #decode,));
+    }
+    let error = error_name(op);
+    let mut has_default = false;
+    for case in &op.errors {
+        let pattern = status_pattern(&case.status);
+        has_default |= case.status == StatusMatch::Default;
+        let variant = format_ident!("{}", case.variant);
+        let decode = if case.ty.is_some() { quote!(raw.error()?) } else { quote!(raw.error_without_body()) };
+        arms.push(quote!(#pattern => Err(#error::#variant(#decode)),));
+    }
+    if !has_default {
+        arms.push(quote!(_ => Err(#error::UnexpectedStatus(raw.unexpected())),));
+    }
+    arms
+}
+
+fn status_label(status: &StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(c) => c.to_string(),
+        StatusMatch::Range(c) => format!("{c}XX"),
+        StatusMatch::Default => "any other status".to_string(),
+    }
+}
+
+fn error_enum(group: &Group, op: &Operation) -> TokenStream {
+    let name = error_name(op);
+    let method = op.method_name.trim_start_matches("r#");
+    let docs = format!(" Errors of [`{}::{method}`] (`{}`).", group.type_name, op.id);
+    let typed: Vec<&ErrorCase> = op.errors.iter().collect();
+    let has_default = typed.iter().any(|c| c.status == StatusMatch::Default);
+    let variants = typed.iter().map(|c| {
+        let v = format_ident!("{}", c.variant);
+        let ty = c.ty.as_ref().map_or(quote!(()), rust_type);
+        let text = format!("HTTP {}: {}", status_label(&c.status), c.docs.as_deref().unwrap_or("declared error response."));
+        let d = doc(&text);
+        quote!(#d #v(ErrorResponse<#ty>),)
+    });
+    let unexpected = (!has_default).then(|| {
+        quote! {
+            /// A status this operation does not declare; status, headers and raw body are kept.
+            UnexpectedStatus(UnexpectedResponse),
+        }
+    });
+    let mut all_variants: Vec<proc_macro2::Ident> = typed.iter().map(|c| format_ident!("{}", c.variant)).collect();
+    if !has_default {
+        all_variants.push(format_ident!("UnexpectedStatus"));
+    }
+    all_variants.push(format_ident!("Decode"));
+    all_variants.push(format_ident!("Transport"));
+    let op_id = &op.id;
+    quote! {
+        #[doc = #docs]
+        ///
+        /// Every variant tells the status and raw body where a response arrived (see [`ErrorDetails`]).
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            #unexpected
+            /// The response body does not match its declared type; the raw body is kept.
+            Decode(DecodeError),
+            /// The request could not be sent or the response not received.
+            Transport(TransportError),
+        }
+
+        impl #name {
+            fn details(&self) -> &dyn ErrorDetails {
+                match self {
+                    #(#name::#all_variants(e) => e,)*
+                }
+            }
+
+            /// HTTP status of the response, if one arrived.
+            pub fn status(&self) -> Option<reqwest::StatusCode> {
+                self.details().status()
+            }
+
+            /// The raw response body, if a response arrived.
+            pub fn raw_body(&self) -> Option<&[u8]> {
+                self.details().raw_body()
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(#op_id)?;
+                f.write_str(" failed: ")?;
+                match self {
+                    #(#name::#all_variants(e) => std::fmt::Display::fmt(e, f),)*
+                }
+            }
+        }
+
+        impl std::error::Error for #name {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                match self {
+                    #name::Decode(e) => Some(e),
+                    #name::Transport(e) => Some(e),
+                    _ => None,
+                }
+            }
+        }
+
+        impl From<DecodeError> for #name {
+            fn from(e: DecodeError) -> Self {
+                #name::Decode(e)
+            }
+        }
+
+        impl From<TransportError> for #name {
+            fn from(e: TransportError) -> Self {
+                #name::Transport(e)
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! Non-Rust files of the generated crate, rendered from `templates/`.
+
+use minijinja::{context, Environment};
+use serde::Serialize;
+
+use super::EmitOptions;
+use crate::error::GenError;
+use crate::ir::{Api, Auth, ParamLocation, TypeRef};
+
+const CARGO_TOML: &str = include_str!("../../../templates/Cargo.toml.j2");
+const README: &str = include_str!("../../../templates/README.md.j2");
+
+fn render(name: &str, source: &str, ctx: minijinja::Value) -> Result<String, GenError> {
+    let mut env = Environment::new();
+    let mut text = env
+        .add_template(name, source)
+        .and_then(|_| env.get_template(name)?.render(ctx))
+        .map_err(|e| GenError::at("", format!("internal error: template {name}: {e}")))?;
+    // Templates drop the final newline; files end with exactly one.
+    text.truncate(text.trim_end().len());
+    text.push('\n');
+    Ok(text)
+}
+
+/// TOML basic strings: escape backslashes and quotes.
+fn toml_escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', " ")
+}
+
+/// The generated crate's `Cargo.toml`.
+pub fn cargo_toml(api: &Api, options: &EmitOptions) -> Result<String, GenError> {
+    render(
+        "Cargo.toml",
+        CARGO_TOML,
+        context! {
+            spec_name => &options.spec_name,
+            crate_name => &options.crate_name,
+            crate_version => &options.crate_version,
+            description => toml_escape(&format!("Async Rust client for the {} (generated from its OpenAPI document).", api.title)),
+        },
+    )
+}
+
+#[derive(Serialize)]
+struct OpRow {
+    method: String,
+    http: String,
+    path: String,
+    summary: String,
+}
+
+#[derive(Serialize)]
+struct GroupRow {
+    module: String,
+    docs: Option<String>,
+    operations: Vec<OpRow>,
+}
+
+#[derive(Serialize)]
+struct HeaderRow {
+    method: String,
+    name: String,
+    example: String,
+}
+
+/// The generated crate's `README.md` (also its crate-level rustdoc; the code blocks are doctests).
+pub fn readme(api: &Api, options: &EmitOptions) -> Result<String, GenError> {
+    let crate_ident = options.crate_name.replace('-', "_");
+    let groups: Vec<GroupRow> = api
+        .groups
+        .iter()
+        .map(|g| GroupRow {
+            module: g.module.clone(),
+            docs: g.docs.clone(),
+            operations: g
+                .operations
+                .iter()
+                .map(|o| OpRow {
+                    method: o.method_name.clone(),
+                    http: o.http_method.clone(),
+                    path: o.path.clone(),
+                    summary: o.summary.clone().unwrap_or_default().replace('|', "\\|"),
+                })
+                .collect(),
+        })
+        .collect();
+    // A compiled example: the first operation whose required arguments are all strings.
+    let example_op = api.groups.iter().flat_map(|g| g.operations.iter().map(move |o| (g, o))).find(|(_, o)| {
+        o.body.is_none() && o.params.iter().filter(|p| p.required).all(|p| p.ty == TypeRef::String && p.location == ParamLocation::Path)
+    });
+    let (example, error_example, error_snippet) = match example_op {
+        Some((g, o)) => {
+            let args: Vec<String> = o.params.iter().filter(|p| p.required).map(|p| format!("\"{}\"", p.name)).collect();
+            let call = format!("client.{}().{}({})", g.module, o.method_name, args.join(", "));
+            (
+                format!("let result = {call}.await?;\nprintln!(\"{{result:?}}\");"),
+                format!("{}::{}Error", g.module, o.type_stem),
+                format!(
+                    "match {call}.await {{\n    Ok(value) => println!(\"{{value:?}}\"),\n    Err(e) => eprintln!(\"status {{:?}}: {{e}}\", e.status()),\n}}"
+                ),
+            )
+        }
+        None => (String::new(), "OperationError".into(), "let _ = client;".into()),
+    };
+    let global_headers: Vec<HeaderRow> = api
+        .global_headers
+        .iter()
+        .map(|h| HeaderRow { method: h.rust_name.clone(), name: h.name.clone(), example: format!("my-{}", h.rust_name.replace('_', "-")) })
+        .collect();
+    let auth = match &api.auth {
+        Some(Auth::Bearer) => "bearer".to_string(),
+        Some(Auth::Header(name)) => format!("the `{name}` header"),
+        Some(Auth::Query(name)) => format!("the `{name}` query parameter"),
+        None => String::new(),
+    };
+    render(
+        "README.md",
+        README,
+        context! {
+            spec_name => &options.spec_name,
+            crate_name => &options.crate_name,
+            crate_ident => crate_ident,
+            env_prefix => &options.env_prefix,
+            title => &api.title,
+            api_version => &api.version,
+            openapi => &api.openapi,
+            description => &api.description,
+            base_url => api.servers.first().cloned().unwrap_or_default(),
+            auth => auth,
+            groups => minijinja::Value::from(minijinja::value::Serde(&groups)),
+            example => example,
+            error_example => error_example,
+            error_snippet => error_snippet,
+            global_headers => minijinja::Value::from(minijinja::value::Serde(&global_headers)),
+        },
+    )
+}

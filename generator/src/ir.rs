@@ -1,0 +1,360 @@
+//! The intermediate representation: what the client crate needs to know about
+//! the API, with every OpenAPI detail already resolved (references followed,
+//! `allOf` merged, names made valid Rust). Emitters read only this.
+//! It serialises to YAML for snapshot tests.
+
+use serde::Serialize;
+
+/// The whole API.
+#[derive(Debug, Clone, Serialize)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// The OpenAPI version the document declared.
+    pub openapi: String,
+    /// Base URLs from `servers`, first is the default.
+    pub servers: Vec<String>,
+    /// How requests authenticate, if at all.
+    pub auth: Option<Auth>,
+    /// Default retry policy from the document's retry extension.
+    pub retry: Option<RetryPolicy>,
+    /// Headers the caller may set once on the client (the globals extension).
+    pub global_headers: Vec<Param>,
+    /// Operations grouped by their first tag, in document order of the tags.
+    pub groups: Vec<Group>,
+    /// Named types: structs and enums.
+    pub types: Vec<TypeDef>,
+}
+
+/// How the API key is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Auth {
+    /// `Authorization: Bearer <key>`.
+    Bearer,
+    /// The key in a named header.
+    Header(String),
+    /// The key in a named query parameter.
+    Query(String),
+}
+
+/// Retry defaults (the document's `x-speakeasy-retries`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RetryPolicy {
+    /// First backoff interval in milliseconds.
+    pub initial_interval_ms: u64,
+    /// Longest single backoff interval in milliseconds.
+    pub max_interval_ms: u64,
+    /// Growth factor between attempts.
+    pub exponent: f64,
+    /// Give up after this many milliseconds in total.
+    pub max_elapsed_ms: u64,
+    /// Status codes or ranges (`5XX`) that are retried.
+    pub status_codes: Vec<StatusMatch>,
+    /// Whether connection failures are retried.
+    pub connection_errors: bool,
+}
+
+/// A group of operations (one tag): `client.byok()`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    /// The tag as written in the document.
+    pub tag: String,
+    /// Rust module and accessor name (`byok`).
+    pub module: String,
+    /// Rust type name of the group handle (`ByokApi`).
+    pub type_name: String,
+    /// The tag's description.
+    pub docs: Option<String>,
+    /// Operations, in document order.
+    pub operations: Vec<Operation>,
+}
+
+/// One HTTP operation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Operation {
+    /// `operationId` (derived from method and path when missing).
+    pub id: String,
+    /// Method name on the group handle (`list`).
+    pub method_name: String,
+    /// PascalCase stem for the operation's own types (`ListByokKeys`).
+    pub type_stem: String,
+    /// HTTP method in upper case.
+    pub http_method: String,
+    /// Path template relative to the base URL (`/byok/{id}`).
+    pub path: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// Whether the operation is deprecated.
+    pub deprecated: bool,
+    /// Path, query and header parameters.
+    pub params: Vec<Param>,
+    /// The JSON request body, if any.
+    pub body: Option<RequestBody>,
+    /// Success responses (2XX).
+    pub success: Vec<ResponseCase>,
+    /// Every declared non-success status, range and `default`.
+    pub errors: Vec<ErrorCase>,
+    /// Pagination metadata, when the operation pages.
+    pub pagination: Option<Pagination>,
+    /// JSON pointer of the operation.
+    pub pointer: String,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ParamLocation {
+    /// Substituted into the path template.
+    Path,
+    /// Appended to the query string.
+    Query,
+    /// Sent as a request header.
+    Header,
+}
+
+/// A parameter of an operation (or a global header).
+#[derive(Debug, Clone, Serialize)]
+pub struct Param {
+    /// Name on the wire.
+    pub name: String,
+    /// Rust identifier.
+    pub rust_name: String,
+    /// Path, query or header.
+    pub location: ParamLocation,
+    /// Whether the caller must give it.
+    pub required: bool,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Its description.
+    pub docs: Option<String>,
+    /// Validation rules from the schema.
+    pub constraints: Constraints,
+}
+
+/// A request body.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestBody {
+    /// Media type sent.
+    pub content_type: String,
+    /// Body type.
+    pub ty: TypeRef,
+    /// Whether the body must be sent.
+    pub required: bool,
+    /// Its description.
+    pub docs: Option<String>,
+}
+
+/// A status the operation declares.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum StatusMatch {
+    /// One status code.
+    Code(u16),
+    /// A class of codes: `4` for `4XX`.
+    Range(u16),
+    /// Every status not otherwise declared.
+    Default,
+}
+
+/// A success response.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResponseCase {
+    /// The declared status.
+    pub status: StatusMatch,
+    /// Body type; `None` when the response has no JSON body.
+    pub ty: Option<TypeRef>,
+    /// The response description.
+    pub docs: Option<String>,
+}
+
+/// An error response mapped to a typed error variant.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorCase {
+    /// The declared status, range or default.
+    pub status: StatusMatch,
+    /// Variant name in the operation's error enum (`NotFound`).
+    pub variant: String,
+    /// Body type; `None` when the response has no JSON body.
+    pub ty: Option<TypeRef>,
+    /// The response description.
+    pub docs: Option<String>,
+}
+
+/// Offset/limit pagination (`x-speakeasy-pagination` of type `offsetLimit`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Pagination {
+    /// Query parameter holding the offset.
+    pub offset_param: String,
+    /// Query parameter holding the page size.
+    pub limit_param: String,
+    /// Field of the response that holds the items (`data` for `$.data`).
+    pub results_field: String,
+}
+
+/// A reference to a type.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum TypeRef {
+    /// A UTF-8 string.
+    String,
+    /// A secret string: redacted in `Debug`.
+    Secret,
+    /// A signed 64-bit integer (or 32-bit, per `format`).
+    Integer {
+        /// `int32` gives `i32`, anything else `i64`.
+        bits: u8,
+    },
+    /// A floating-point number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// Any JSON value.
+    Any,
+    /// A JSON array.
+    Array(Box<TypeRef>),
+    /// A JSON object used as a map from string keys.
+    Map(Box<TypeRef>),
+    /// A named struct or enum (its Rust name).
+    Named(String),
+}
+
+/// A named type.
+#[derive(Debug, Clone, Serialize)]
+pub enum TypeDef {
+    /// An object schema.
+    Struct(Struct),
+    /// A string enum.
+    Enum(Enum),
+}
+
+impl TypeDef {
+    /// The Rust name of the type.
+    pub fn rust_name(&self) -> &str {
+        match self {
+            TypeDef::Struct(s) => &s.rust_name,
+            TypeDef::Enum(e) => &e.rust_name,
+        }
+    }
+}
+
+/// A struct generated from an object schema.
+#[derive(Debug, Clone, Serialize)]
+pub struct Struct {
+    /// Name in the document (component name or derived name for inline schemas).
+    pub name: String,
+    /// Rust type name.
+    pub rust_name: String,
+    /// The schema description.
+    pub docs: Option<String>,
+    /// Fields, in document order.
+    pub fields: Vec<Field>,
+    /// Type of extra properties, when `additionalProperties` allows them.
+    pub additional: Option<TypeRef>,
+    /// JSON pointer of the schema.
+    pub pointer: String,
+}
+
+/// How a field may appear on the wire; the four cases are kept apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Presence {
+    /// Always present, never null.
+    Required,
+    /// Always present, may be null.
+    RequiredNullable,
+    /// May be absent, never null.
+    Optional,
+    /// May be absent, null or a value: three states.
+    OptionalNullable,
+}
+
+/// A struct field.
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    /// Property name on the wire.
+    pub name: String,
+    /// Rust identifier (keywords escaped).
+    pub rust_name: String,
+    /// Field type (without the optional/nullable wrapper).
+    pub ty: TypeRef,
+    /// Required / nullable kind.
+    pub presence: Presence,
+    /// Description.
+    pub docs: Option<String>,
+    /// Whether the value is a secret (`writeOnly` or `format: password`).
+    pub sensitive: bool,
+    /// The only value allowed (`const`), if any.
+    pub const_value: Option<serde_json::Value>,
+    /// Validation rules.
+    pub constraints: Constraints,
+    /// Whether the field is deprecated.
+    pub deprecated: bool,
+}
+
+/// Validation rules taken from a schema.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Constraints {
+    /// Inclusive lower bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<f64>,
+    /// Inclusive upper bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<f64>,
+    /// Whether `minimum` is exclusive.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub exclusive_minimum: bool,
+    /// Whether `maximum` is exclusive.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub exclusive_maximum: bool,
+    /// Shortest string, in characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<usize>,
+    /// Longest string, in characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<usize>,
+    /// Regular expression the string must match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// Fewest array items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_items: Option<usize>,
+    /// Most array items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<usize>,
+    /// Rules for each array item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Box<Constraints>>,
+}
+
+impl Constraints {
+    /// Whether there is nothing to check.
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+/// A string enum; always open to values added later (`Unknown(String)`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Enum {
+    /// Name in the document.
+    pub name: String,
+    /// Rust type name.
+    pub rust_name: String,
+    /// Description.
+    pub docs: Option<String>,
+    /// Known values, in document order.
+    pub variants: Vec<EnumVariant>,
+    /// JSON pointer of the schema.
+    pub pointer: String,
+}
+
+/// One known enum value.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumVariant {
+    /// Value on the wire.
+    pub value: String,
+    /// Rust variant name.
+    pub rust_name: String,
+}

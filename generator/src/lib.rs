@@ -1,0 +1,95 @@
+//! An OpenAPI 3.0/3.1 → Rust client generator.
+//!
+//! The pipeline is a chain of small stages, each a module with one job:
+//! [`load`] (YAML/JSON → value) → [`normalise`] (3.1 shapes → 3.0 shapes) →
+//! typed parse (openapiv3) → [`lower`] (→ [`ir`]) → [`emit`] (IR → files).
+//! [`generate`] runs them all.
+
+pub mod emit;
+pub mod error;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod names;
+pub mod normalise;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+pub use emit::{EmitOptions, GeneratedFile};
+pub use error::{GenError, Warning};
+
+/// Everything a generation run produced.
+#[derive(Debug)]
+pub struct Generated {
+    /// The IR the files were emitted from.
+    pub api: ir::Api,
+    /// The files, with paths relative to the output directory, sorted by path.
+    pub files: Vec<GeneratedFile>,
+    /// What the generator worked around.
+    pub warnings: Vec<Warning>,
+    /// Time spent in each stage.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Parses the document into the IR (load → normalise → parse → lower).
+pub fn lower_spec(path: &Path) -> Result<(ir::Api, Vec<Warning>, Vec<(&'static str, Duration)>), GenError> {
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
+        timings.push((name, clock.elapsed()));
+        clock = Instant::now();
+    };
+    let mut doc = load::load(path)?;
+    lap("load", &mut timings);
+    let declared = doc.get("openapi").and_then(|v| v.as_str()).unwrap_or_default().to_string();
+    let (_, mut warnings) = normalise::normalise(&mut doc).map_err(|e| e.in_file(path))?;
+    lap("normalise", &mut timings);
+    let spec = parse_typed(doc).map_err(|e| e.in_file(path))?;
+    lap("parse", &mut timings);
+    let (api, lower_warnings) = lower::lower(&spec, &declared).map_err(|e| e.in_file(path))?;
+    lap("lower", &mut timings);
+    warnings.extend(lower_warnings);
+    Ok((api, warnings, timings))
+}
+
+/// Typed parse; a mismatch names the JSON pointer where it happened.
+fn parse_typed(doc: serde_json::Value) -> Result<openapiv3::OpenAPI, GenError> {
+    serde_path_to_error::deserialize(doc).map_err(|e| {
+        let mut pointer = String::from("#");
+        for segment in e.path().iter() {
+            use serde_path_to_error::Segment;
+            let token = match segment {
+                Segment::Seq { index } => index.to_string(),
+                Segment::Map { key } => key.clone(),
+                Segment::Enum { variant } => variant.clone(),
+                Segment::Unknown => continue,
+            };
+            pointer = error::pointer_join(&pointer, &token);
+        }
+        GenError::at(pointer, format!("not a valid OpenAPI document here: {}", e.inner()))
+    })
+}
+
+/// Runs the whole pipeline on `spec` and returns the files to write.
+pub fn generate(spec: &Path, options: &EmitOptions) -> Result<Generated, GenError> {
+    let (api, warnings, mut timings) = lower_spec(spec)?;
+    let start = Instant::now();
+    let files = emit::emit(&api, options).map_err(|e| e.in_file(spec))?;
+    timings.push(("emit", start.elapsed()));
+    Ok(Generated { api, files, warnings, timings })
+}
+
+/// Writes generated files under `out`, creating directories. Returns the paths written.
+pub fn write_files(out: &Path, files: &[GeneratedFile]) -> std::io::Result<Vec<PathBuf>> {
+    let mut written = Vec::with_capacity(files.len());
+    for file in files {
+        let path = out.join(&file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, &file.contents)?;
+        written.push(path);
+    }
+    Ok(written)
+}

@@ -1,0 +1,488 @@
+//! Stage 3, lower: the typed OpenAPI document → the IR ([`crate::ir::Api`]).
+//! Operations are lowered here; schemas in [`types`].
+
+mod types;
+
+use std::collections::{BTreeSet, HashMap};
+
+use openapiv3::{
+    OpenAPI, Operation as OaOperation, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody as OaRequestBody,
+    Response, SecurityScheme, StatusCode,
+};
+use serde_json::Value;
+
+use crate::error::{pointer_join, GenError, Warning};
+use crate::ir::*;
+use crate::names;
+use types::{SchemaRef, TypeSpace};
+
+/// Lowers a parsed (and normalised) document. `openapi` is the version the document declared.
+pub fn lower(spec: &OpenAPI, openapi: &str) -> Result<(Api, Vec<Warning>), GenError> {
+    let empty = indexmap::IndexMap::new();
+    let schemas = spec.components.as_ref().map_or(&empty, |c| &c.schemas);
+    let mut lowerer = Lowerer { spec, space: TypeSpace::new(schemas) };
+    lowerer.space.lower_components()?;
+    let groups = lowerer.groups()?;
+    let api = Api {
+        title: spec.info.title.clone(),
+        version: spec.info.version.clone(),
+        description: spec.info.description.clone(),
+        openapi: openapi.to_string(),
+        servers: servers(spec),
+        auth: lowerer.auth(),
+        retry: retry_policy(spec.extensions.get("x-speakeasy-retries")),
+        global_headers: lowerer.global_headers()?,
+        groups,
+        types: std::mem::take(&mut lowerer.space.types),
+    };
+    Ok((api, lowerer.space.warnings))
+}
+
+struct Lowerer<'a> {
+    spec: &'a OpenAPI,
+    space: TypeSpace<'a>,
+}
+
+/// An operation with where it sits in the document.
+struct Located<'a> {
+    path: &'a str,
+    method: &'a str,
+    op: &'a OaOperation,
+    path_params: &'a [ReferenceOr<Parameter>],
+    pointer: String,
+}
+
+impl<'a> Lowerer<'a> {
+    fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.space.warnings.push(Warning { pointer: pointer.to_string(), message: message.into() });
+    }
+
+    /// Operations grouped by first tag; groups ordered as the document's `tags` list, then by first use.
+    fn groups(&mut self) -> Result<Vec<Group>, GenError> {
+        let spec = self.spec;
+        let mut located = Vec::new();
+        for (path, item) in &spec.paths.paths {
+            let item_ptr = pointer_join("#/paths", path);
+            let ReferenceOr::Item(item) = item else {
+                self.warn(&item_ptr, "path item references are not supported; the path is skipped");
+                continue;
+            };
+            for (method, op) in item.iter() {
+                located.push(Located { path, method, op, path_params: &item.parameters, pointer: pointer_join(&item_ptr, method) });
+            }
+        }
+
+        let mut order: Vec<String> = self.spec.tags.iter().map(|t| t.name.clone()).collect();
+        let mut by_tag: HashMap<String, Vec<Operation>> = HashMap::new();
+        let mut ids: HashMap<String, String> = HashMap::new();
+        for loc in &located {
+            let tag = loc.op.tags.first().cloned().unwrap_or_else(|| "default".to_string());
+            let Some(op) = self.operation(loc)? else { continue };
+            if let Some(first) = ids.insert(op.id.clone(), op.pointer.clone()) {
+                return Err(GenError::at(&op.pointer, format!("duplicate operationId `{}` (also at {first})", op.id)));
+            }
+            if !order.contains(&tag) {
+                order.push(tag.clone());
+            }
+            by_tag.entry(tag).or_default().push(op);
+        }
+
+        let mut groups = Vec::new();
+        let mut modules = BTreeSet::new();
+        for tag in order {
+            let Some(mut operations) = by_tag.remove(&tag) else { continue };
+            let module = names::unique(names::value_name(&tag), &mut modules);
+            let type_name = self.space.reserve_name(&format!("{tag} Api"), &format!("#/tags/{tag}"));
+            let mut methods = BTreeSet::new();
+            for op in &mut operations {
+                let wanted = op.method_name.clone();
+                op.method_name = names::unique(wanted.clone(), &mut methods);
+                if op.method_name != wanted {
+                    self.warn(&op.pointer, format!("method name `{wanted}` is used twice in group `{tag}`; this one is `{}`", op.method_name));
+                }
+            }
+            let docs = self.spec.tags.iter().find(|t| t.name == tag).and_then(|t| t.description.clone());
+            groups.push(Group { tag, module, type_name, docs, operations });
+        }
+        Ok(groups)
+    }
+
+    /// Lowers one operation; `None` when it cannot be generated (with a warning).
+    fn operation(&mut self, loc: &Located<'a>) -> Result<Option<Operation>, GenError> {
+        let op = loc.op;
+        let id = match &op.operation_id {
+            Some(id) => id.clone(),
+            None => {
+                let derived = format!("{} {}", loc.method, loc.path.replace(['{', '}'], ""));
+                let derived = names::value_name(&derived);
+                self.warn(&loc.pointer, format!("no operationId; derived `{derived}` from the method and path"));
+                derived
+            }
+        };
+        let method_name = op
+            .extensions
+            .get("x-speakeasy-name-override")
+            .and_then(Value::as_str)
+            .map(names::value_name)
+            .unwrap_or_else(|| names::value_name(&id));
+        let stem = names::type_name(&id);
+
+        let params = self.params(loc, &stem)?;
+        self.check_path_template(loc, &params)?;
+
+        let body = match &op.request_body {
+            None => None,
+            Some(b) => {
+                let ptr = pointer_join(&loc.pointer, "requestBody");
+                let Some(body) = self.request_body(b, &ptr, &stem)? else { return Ok(None) };
+                Some(body)
+            }
+        };
+
+        let mut success = Vec::new();
+        let mut errors = Vec::new();
+        let responses_ptr = pointer_join(&loc.pointer, "responses");
+        let declared = op
+            .responses
+            .responses
+            .iter()
+            .map(|(code, r)| {
+                let status = match code {
+                    StatusCode::Code(c) => StatusMatch::Code(*c),
+                    StatusCode::Range(r) => StatusMatch::Range(*r),
+                };
+                (status, code.to_string(), r)
+            })
+            .chain(op.responses.default.iter().map(|r| (StatusMatch::Default, "default".to_string(), r)));
+        for (status, key, response) in declared {
+            let ptr = pointer_join(&responses_ptr, &key);
+            let response = self.resolve_response(response, &ptr)?;
+            let is_success = matches!(status, StatusMatch::Code(200..=299) | StatusMatch::Range(2));
+            let variant = if is_success { String::new() } else { error_variant(&status) };
+            let hint = if is_success { format!("{stem}Response") } else { format!("{stem}{variant}Body") };
+            let ty = self.response_body(response, &ptr, &hint)?;
+            let docs = Some(response.description.clone()).filter(|d| !d.is_empty());
+            if is_success {
+                success.push(ResponseCase { status, ty, docs });
+            } else {
+                errors.push(ErrorCase { status, variant, ty, docs });
+            }
+        }
+        errors.sort_by(|a, b| a.status.cmp(&b.status));
+        let mut bodies: Vec<&TypeRef> = success.iter().filter_map(|s| s.ty.as_ref()).collect();
+        bodies.dedup();
+        if bodies.len() > 1 {
+            self.warn(&responses_ptr, "several success responses with different bodies: the first one is used for every success status");
+        }
+
+        let pagination = self.pagination(op, &loc.pointer, &params);
+        Ok(Some(Operation {
+            id,
+            method_name,
+            type_stem: stem,
+            http_method: loc.method.to_uppercase(),
+            path: loc.path.to_string(),
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            deprecated: op.deprecated,
+            params,
+            body,
+            success,
+            errors,
+            pagination,
+            pointer: loc.pointer.clone(),
+        }))
+    }
+
+    /// Path-level and operation-level parameters (the operation's win on a name clash).
+    fn params(&mut self, loc: &Located<'a>, stem: &str) -> Result<Vec<Param>, GenError> {
+        let mut out: Vec<Param> = Vec::new();
+        let mut taken = BTreeSet::new();
+        let path_ptr = pointer_join(&pointer_join("#/paths", loc.path), "parameters");
+        let op_ptr = pointer_join(&loc.pointer, "parameters");
+        let all = loc
+            .path_params
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, pointer_join(&path_ptr, &i.to_string())))
+            .chain(loc.op.parameters.iter().enumerate().map(|(i, p)| (p, pointer_join(&op_ptr, &i.to_string()))));
+        for (p, ptr) in all {
+            let Some(param) = self.param(p, &ptr, stem)? else { continue };
+            if let Some(existing) = out.iter_mut().find(|q| q.name == param.name && q.location == param.location) {
+                *existing = param;
+                continue;
+            }
+            let mut param = param;
+            param.rust_name = names::unique(param.rust_name, &mut taken);
+            out.push(param);
+        }
+        Ok(out)
+    }
+
+    fn param<'p>(&mut self, p: &'p ReferenceOr<Parameter>, pointer: &str, stem: &str) -> Result<Option<Param>, GenError>
+    where
+        'a: 'p,
+    {
+        let (p, pointer) = match p {
+            ReferenceOr::Item(p) => (p, pointer.to_string()),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/parameters/").ok_or_else(|| {
+                    GenError::at(pointer, format!("unsupported parameter $ref `{reference}`"))
+                })?;
+                let found = self.spec.components.as_ref().and_then(|c| c.parameters.get(name));
+                match found {
+                    Some(ReferenceOr::Item(p)) => (p, pointer_join("#/components/parameters", name)),
+                    _ => return Err(GenError::at(pointer, format!("dangling $ref: `{reference}` does not exist in the document"))),
+                }
+            }
+        };
+        let (data, location) = match p {
+            Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
+            Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header),
+            Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path),
+            Parameter::Cookie { parameter_data, .. } => {
+                self.warn(&pointer, format!("cookie parameter `{}` is not supported and is not sent", parameter_data.name));
+                return Ok(None);
+            }
+        };
+        let ParameterSchemaOrContent::Schema(schema) = &data.format else {
+            self.warn(&pointer, format!("parameter `{}` uses `content` instead of `schema`; it is sent as a string", data.name));
+            return Ok(Some(Param {
+                name: data.name.clone(),
+                rust_name: names::value_name(&data.name),
+                location,
+                required: data.required || location == ParamLocation::Path,
+                ty: TypeRef::String,
+                docs: data.description.clone(),
+                constraints: Constraints::default(),
+            }));
+        };
+        let schema_ptr = pointer_join(&pointer, "schema");
+        let hint = format!("{stem}{}", names::type_name(&data.name));
+        let ty = self.space.schema_ref(SchemaRef::from(schema), &schema_ptr, &hint)?;
+        let constraints = self.space.constraints_of(SchemaRef::from(schema), &schema_ptr)?;
+        let docs = data.description.clone().or_else(|| match schema {
+            ReferenceOr::Item(s) => s.schema_data.description.clone(),
+            ReferenceOr::Reference { .. } => None,
+        });
+        Ok(Some(Param {
+            name: data.name.clone(),
+            rust_name: names::value_name(&data.name),
+            location,
+            required: data.required || location == ParamLocation::Path,
+            ty,
+            docs,
+            constraints,
+        }))
+    }
+
+    /// Every `{name}` in the path template needs a path parameter, and the other way round.
+    fn check_path_template(&self, loc: &Located<'_>, params: &[Param]) -> Result<(), GenError> {
+        let placeholders: Vec<&str> = loc.path.split('{').skip(1).filter_map(|s| s.split('}').next()).collect();
+        for name in &placeholders {
+            if !params.iter().any(|p| p.location == ParamLocation::Path && p.name == *name) {
+                return Err(GenError::at(&loc.pointer, format!("the path template `{}` has `{{{name}}}` but no path parameter `{name}` is declared", loc.path)));
+            }
+        }
+        for p in params.iter().filter(|p| p.location == ParamLocation::Path) {
+            if !placeholders.contains(&p.name.as_str()) {
+                return Err(GenError::at(&loc.pointer, format!("path parameter `{}` does not appear in the path template `{}`", p.name, loc.path)));
+            }
+        }
+        Ok(())
+    }
+
+    fn request_body(&mut self, b: &'a ReferenceOr<OaRequestBody>, pointer: &str, stem: &str) -> Result<Option<RequestBody>, GenError> {
+        let body = match b {
+            ReferenceOr::Item(b) => b,
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/requestBodies/").unwrap_or(reference);
+                match self.spec.components.as_ref().and_then(|c| c.request_bodies.get(name)) {
+                    Some(ReferenceOr::Item(b)) => b,
+                    _ => return Err(GenError::at(pointer, format!("dangling $ref: `{reference}` does not exist in the document"))),
+                }
+            }
+        };
+        let Some((media_type, media)) = body.content.iter().find(|(m, _)| is_json(m)) else {
+            let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
+            self.warn(pointer, format!("request bodies of type {kinds:?} are not generated yet; the operation is skipped"));
+            return Ok(None);
+        };
+        let ptr = pointer_join(&pointer_join(&pointer_join(pointer, "content"), media_type), "schema");
+        let ty = match &media.schema {
+            Some(s) => self.space.schema_ref(s.into(), &ptr, &format!("{stem}Body"))?,
+            None => TypeRef::Any,
+        };
+        Ok(Some(RequestBody { content_type: media_type.clone(), ty, required: body.required, docs: body.description.clone() }))
+    }
+
+    fn resolve_response(&self, r: &'a ReferenceOr<Response>, pointer: &str) -> Result<&'a Response, GenError> {
+        match r {
+            ReferenceOr::Item(r) => Ok(r),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/responses/").unwrap_or(reference);
+                match self.spec.components.as_ref().and_then(|c| c.responses.get(name)) {
+                    Some(ReferenceOr::Item(r)) => Ok(r),
+                    _ => Err(GenError::at(pointer, format!("dangling $ref: `{reference}` does not exist in the document"))),
+                }
+            }
+        }
+    }
+
+    /// The JSON body type of a response; `None` when it has none.
+    fn response_body(&mut self, r: &'a Response, pointer: &str, hint: &str) -> Result<Option<TypeRef>, GenError> {
+        let Some((media_type, media)) = r.content.iter().find(|(m, _)| is_json(m)) else {
+            if !r.content.is_empty() {
+                let kinds: Vec<&str> = r.content.keys().map(String::as_str).collect();
+                self.warn(pointer, format!("response bodies of type {kinds:?} are not decoded yet; the raw body is available on the response"));
+            }
+            return Ok(None);
+        };
+        let ptr = pointer_join(&pointer_join(&pointer_join(pointer, "content"), media_type), "schema");
+        Ok(Some(match &media.schema {
+            Some(s) => self.space.schema_ref(s.into(), &ptr, hint)?,
+            None => TypeRef::Any,
+        }))
+    }
+
+    fn pagination(&mut self, op: &OaOperation, pointer: &str, params: &[Param]) -> Option<Pagination> {
+        let ext = op.extensions.get("x-speakeasy-pagination")?;
+        let ptr = pointer_join(pointer, "x-speakeasy-pagination");
+        if ext.get("type").and_then(Value::as_str) != Some("offsetLimit") {
+            self.warn(&ptr, "only offsetLimit pagination is supported; the operation returns single pages");
+            return None;
+        }
+        let input = |kind: &str| {
+            ext.get("inputs")?.as_array()?.iter().find(|i| i.get("type").and_then(Value::as_str) == Some(kind))?.get("name")?.as_str().map(str::to_string)
+        };
+        let results = ext.pointer("/outputs/results").and_then(Value::as_str).and_then(|r| r.strip_prefix("$."));
+        match (input("offset"), input("limit"), results) {
+            (Some(offset), Some(limit), Some(results))
+                if !results.contains('.') && [&offset, &limit].iter().all(|n| params.iter().any(|p| &p.name == *n && p.location == ParamLocation::Query)) =>
+            {
+                Some(Pagination { offset_param: offset, limit_param: limit, results_field: results.to_string() })
+            }
+            _ => {
+                self.warn(&ptr, "pagination needs offset and limit query parameters and a top-level results field (`$.data`); the operation returns single pages");
+                None
+            }
+        }
+    }
+
+    fn auth(&mut self) -> Option<Auth> {
+        let requirement = self.spec.security.as_ref()?.first()?;
+        let (name, _) = requirement.first()?;
+        let scheme = self.spec.components.as_ref()?.security_schemes.get(name)?;
+        match scheme {
+            ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. }) if scheme.eq_ignore_ascii_case("bearer") => Some(Auth::Bearer),
+            ReferenceOr::Item(SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Header, name, .. }) => Some(Auth::Header(name.clone())),
+            ReferenceOr::Item(SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Query, name, .. }) => Some(Auth::Query(name.clone())),
+            _ => {
+                self.warn(&pointer_join("#/components/securitySchemes", name), "this security scheme is not supported; requests are sent without credentials");
+                None
+            }
+        }
+    }
+
+    /// Header parameters listed by `x-speakeasy-globals`.
+    fn global_headers(&mut self) -> Result<Vec<Param>, GenError> {
+        let Some(list) = self.spec.extensions.get("x-speakeasy-globals").and_then(|g| g.get("parameters")).and_then(Value::as_array) else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for (i, entry) in list.iter().enumerate() {
+            let ptr = format!("#/x-speakeasy-globals/parameters/{i}");
+            let parsed: ReferenceOr<Parameter> = serde_json::from_value(entry.clone())
+                .map_err(|e| GenError::at(&ptr, format!("not a parameter: {e}")))?;
+            let Some(param) = self.param(&parsed, &ptr, "Global")? else { continue };
+            if param.location == ParamLocation::Header {
+                out.push(param);
+            } else {
+                self.warn(&ptr, "only header globals are supported; this global parameter is not generated");
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or("").trim();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+fn servers(spec: &OpenAPI) -> Vec<String> {
+    spec.servers
+        .iter()
+        .map(|s| {
+            let mut url = s.url.clone();
+            for (name, var) in s.variables.iter().flatten() {
+                url = url.replace(&format!("{{{name}}}"), &var.default);
+            }
+            url.trim_end_matches('/').to_string()
+        })
+        .collect()
+}
+
+fn retry_policy(ext: Option<&Value>) -> Option<RetryPolicy> {
+    let ext = ext?;
+    let backoff = ext.get("backoff");
+    let num = |key: &str, default: u64| backoff.and_then(|b| b.get(key)).and_then(Value::as_u64).unwrap_or(default);
+    Some(RetryPolicy {
+        initial_interval_ms: num("initialInterval", 500),
+        max_interval_ms: num("maxInterval", 60_000),
+        exponent: backoff.and_then(|b| b.get("exponent")).and_then(Value::as_f64).unwrap_or(1.5),
+        max_elapsed_ms: num("maxElapsedTime", 3_600_000),
+        status_codes: ext
+            .get("statusCodes")
+            .and_then(Value::as_array)
+            .map(|codes| codes.iter().filter_map(parse_status).collect())
+            .unwrap_or_else(|| vec![StatusMatch::Range(5)]),
+        connection_errors: ext.get("retryConnectionErrors").and_then(Value::as_bool).unwrap_or(true),
+    })
+}
+
+fn parse_status(v: &Value) -> Option<StatusMatch> {
+    let s = match v {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => return None,
+    };
+    let upper = s.to_ascii_uppercase();
+    if let Some(class) = upper.strip_suffix("XX") {
+        return class.parse().ok().map(StatusMatch::Range);
+    }
+    upper.parse().ok().map(StatusMatch::Code)
+}
+
+/// The error variant name for a status: `NotFound`, `ServerError` (5XX), `Default`.
+fn error_variant(status: &StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(code) => match code {
+            400 => "BadRequest".into(),
+            401 => "Unauthorized".into(),
+            402 => "PaymentRequired".into(),
+            403 => "Forbidden".into(),
+            404 => "NotFound".into(),
+            405 => "MethodNotAllowed".into(),
+            406 => "NotAcceptable".into(),
+            408 => "RequestTimeout".into(),
+            409 => "Conflict".into(),
+            410 => "Gone".into(),
+            412 => "PreconditionFailed".into(),
+            413 => "PayloadTooLarge".into(),
+            415 => "UnsupportedMediaType".into(),
+            422 => "UnprocessableEntity".into(),
+            429 => "TooManyRequests".into(),
+            500 => "InternalServerError".into(),
+            501 => "NotImplemented".into(),
+            502 => "BadGateway".into(),
+            503 => "ServiceUnavailable".into(),
+            504 => "GatewayTimeout".into(),
+            other => format!("Status{other}"),
+        },
+        StatusMatch::Range(4) => "ClientError".into(),
+        StatusMatch::Range(5) => "ServerError".into(),
+        StatusMatch::Range(n) => format!("Status{n}xx"),
+        StatusMatch::Default => "Default".into(),
+    }
+}

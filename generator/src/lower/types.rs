@@ -1,0 +1,500 @@
+//! Lowering schemas into IR types: follows `$ref`s, merges `allOf`, hoists
+//! inline objects and enums into named types, and names everything uniquely.
+
+use std::collections::{BTreeSet, HashMap};
+
+use openapiv3::{
+    AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+
+use crate::error::{pointer_join, GenError, Warning};
+use crate::ir::{Constraints, Enum, EnumVariant, Field, Presence, Struct, TypeDef, TypeRef};
+use crate::names;
+use crate::normalise::CONST_EXTENSION;
+
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+/// A schema or a reference to one, whatever box it came in.
+#[derive(Clone, Copy)]
+pub enum SchemaRef<'a> {
+    /// `$ref` target string.
+    Ref(&'a str),
+    /// An inline schema.
+    Item(&'a Schema),
+}
+
+impl<'a> From<&'a ReferenceOr<Schema>> for SchemaRef<'a> {
+    fn from(r: &'a ReferenceOr<Schema>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(s) => SchemaRef::Item(s),
+        }
+    }
+}
+
+impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
+    fn from(r: &'a ReferenceOr<Box<Schema>>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(s) => SchemaRef::Item(s),
+        }
+    }
+}
+
+/// State of a component schema during lowering.
+#[derive(Clone)]
+enum Component {
+    /// Being lowered: a second visit means a `$ref` cycle (unless it is a named type).
+    InProgress,
+    /// Lowered.
+    Done(TypeRef),
+}
+
+/// All named types of the API, built on demand as schemas are lowered.
+pub struct TypeSpace<'a> {
+    schemas: &'a indexmap::IndexMap<String, ReferenceOr<Schema>>,
+    components: HashMap<String, Component>,
+    /// Rust type names in use (types, and later operation types).
+    pub taken: BTreeSet<String>,
+    /// Named types in the order they were created.
+    pub types: Vec<TypeDef>,
+    /// Warnings raised so far.
+    pub warnings: Vec<Warning>,
+}
+
+/// What a property schema says beyond its type.
+struct Annotations<'a> {
+    nullable: bool,
+    docs: Option<String>,
+    sensitive: bool,
+    deprecated: bool,
+    innermost: Option<&'a Schema>,
+}
+
+impl<'a> TypeSpace<'a> {
+    /// A type space over the document's component schemas.
+    pub fn new(schemas: &'a indexmap::IndexMap<String, ReferenceOr<Schema>>) -> Self {
+        TypeSpace { schemas, components: HashMap::new(), taken: BTreeSet::new(), types: Vec::new(), warnings: Vec::new() }
+    }
+
+    fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.warnings.push(Warning { pointer: pointer.to_string(), message: message.into() });
+    }
+
+    /// Lowers every component schema, in document order.
+    pub fn lower_components(&mut self) -> Result<(), GenError> {
+        for name in self.schemas.keys() {
+            self.component(name, &pointer_join("#/components/schemas", name))?;
+        }
+        Ok(())
+    }
+
+    /// Reserves a unique Rust type name, warning when the natural one was taken.
+    pub fn reserve_name(&mut self, wanted: &str, pointer: &str) -> String {
+        let natural = names::type_name(wanted);
+        let name = names::unique(natural.clone(), &mut self.taken);
+        if name != natural {
+            self.warn(pointer, format!("the Rust name `{natural}` is already used; this type is named `{name}`"));
+        }
+        name
+    }
+
+    /// Follows a `$ref` to a component schema.
+    fn resolve(&self, reference: &str, pointer: &str) -> Result<(&'a str, &'a Schema), GenError> {
+        let name = reference.strip_prefix(SCHEMA_PREFIX).ok_or_else(|| {
+            GenError::at(pointer, format!("unsupported $ref `{reference}`: only local references to `{SCHEMA_PREFIX}…` are supported here"))
+        })?;
+        let name = name.replace("~1", "/").replace("~0", "~");
+        let (key, schema) = self
+            .schemas
+            .get_key_value(name.as_str())
+            .ok_or_else(|| GenError::at(pointer, format!("dangling $ref: `{reference}` does not exist in the document")))?;
+        match schema {
+            ReferenceOr::Item(s) => Ok((key.as_str(), s)),
+            ReferenceOr::Reference { reference: next } => {
+                // A component that only points to another one.
+                let (_, s) = self.resolve(next, &pointer_join("#/components/schemas", key))?;
+                Ok((key.as_str(), s))
+            }
+        }
+    }
+
+    /// The IR type of a component schema, lowering it the first time.
+    fn component(&mut self, name: &str, pointer: &str) -> Result<TypeRef, GenError> {
+        match self.components.get(name) {
+            Some(Component::Done(t)) => return Ok(t.clone()),
+            Some(Component::InProgress) => {
+                return Err(GenError::at(pointer, format!("$ref cycle: the schema `{name}` refers back to itself without an object in between")));
+            }
+            None => {}
+        }
+        let (key, schema) = match &self.schemas[name] {
+            ReferenceOr::Item(s) => (name, s),
+            ReferenceOr::Reference { reference } => {
+                self.components.insert(name.to_string(), Component::InProgress);
+                let t = self.schema_ref(SchemaRef::Ref(reference), &pointer_join(pointer, "$ref"), name)?;
+                self.components.insert(name.to_string(), Component::Done(t.clone()));
+                return Ok(t);
+            }
+        };
+        if self.is_named(schema) {
+            // Named types may be recursive: publish the name before lowering the body.
+            let rust_name = self.reserve_name(key, pointer);
+            self.components.insert(name.to_string(), Component::Done(TypeRef::Named(rust_name.clone())));
+            self.define(schema, pointer, rust_name)?;
+            Ok(self.components.get(name).map(|c| match c {
+                Component::Done(t) => t.clone(),
+                Component::InProgress => unreachable!("set above"),
+            }).expect("set above"))
+        } else {
+            self.components.insert(name.to_string(), Component::InProgress);
+            let t = self.schema(schema, pointer, key)?;
+            self.components.insert(name.to_string(), Component::Done(t.clone()));
+            Ok(t)
+        }
+    }
+
+    /// Whether a schema becomes a named Rust type (struct or enum).
+    fn is_named(&self, schema: &Schema) -> bool {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
+            SchemaKind::Type(Type::String(s)) => is_string_enum(s) && !is_const(schema),
+            SchemaKind::AllOf { all_of } => self.structural_members(all_of).len() > 1,
+            SchemaKind::Any(a) => !a.properties.is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The IR type for a schema or reference; `hint` names hoisted inline types.
+    pub fn schema_ref(&mut self, s: SchemaRef<'_>, pointer: &str, hint: &str) -> Result<TypeRef, GenError> {
+        match s {
+            SchemaRef::Ref(reference) => {
+                let (name, _) = self.resolve(reference, pointer)?;
+                self.component(name, &pointer_join("#/components/schemas", name))
+            }
+            SchemaRef::Item(schema) => self.schema(schema, pointer, hint),
+        }
+    }
+
+    /// Adds a named type for `schema` under `rust_name`.
+    fn define(&mut self, schema: &Schema, pointer: &str, rust_name: String) -> Result<(), GenError> {
+        let docs = schema.schema_data.description.clone().or_else(|| schema.schema_data.title.clone());
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                let mut used = BTreeSet::new();
+                let variants = s
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(|value| EnumVariant { value: value.clone(), rust_name: names::unique(names::variant_name(value), &mut used) })
+                    .collect();
+                self.types.push(TypeDef::Enum(Enum { name: rust_name.clone(), rust_name, docs, variants, pointer: pointer.to_string() }));
+            }
+            SchemaKind::AllOf { all_of } => {
+                let (fields, additional) = self.merge_all_of(all_of, pointer, &rust_name)?;
+                let docs = docs.or_else(|| self.all_of_docs(all_of));
+                self.types.push(TypeDef::Struct(Struct { name: rust_name.clone(), rust_name, docs, fields, additional, pointer: pointer.to_string() }));
+            }
+            SchemaKind::Type(Type::Object(o)) => {
+                let fields = self.fields(&o.properties, &o.required, pointer, &rust_name)?;
+                let additional = self.additional(o.additional_properties.as_ref(), pointer, &rust_name)?;
+                self.types.push(TypeDef::Struct(Struct { name: rust_name.clone(), rust_name, docs, fields, additional, pointer: pointer.to_string() }));
+            }
+            SchemaKind::Any(a) => {
+                let fields = self.fields(&a.properties, &a.required, pointer, &rust_name)?;
+                let additional = self.additional(a.additional_properties.as_ref(), pointer, &rust_name)?;
+                self.types.push(TypeDef::Struct(Struct { name: rust_name.clone(), rust_name, docs, fields, additional, pointer: pointer.to_string() }));
+            }
+            _ => unreachable!("define is only called for named schemas"),
+        }
+        Ok(())
+    }
+
+    /// The IR type of an inline schema.
+    fn schema(&mut self, schema: &Schema, pointer: &str, hint: &str) -> Result<TypeRef, GenError> {
+        if self.is_named(schema) {
+            let rust_name = self.reserve_name(hint, pointer);
+            self.define(schema, pointer, rust_name.clone())?;
+            return Ok(TypeRef::Named(rust_name));
+        }
+        Ok(match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                let secret = matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password)) || schema.schema_data.write_only;
+                if secret { TypeRef::Secret } else { TypeRef::String }
+            }
+            SchemaKind::Type(Type::Integer(i)) => {
+                let bits = match &i.format {
+                    VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => 32,
+                    _ => 64,
+                };
+                TypeRef::Integer { bits }
+            }
+            SchemaKind::Type(Type::Number(_)) => TypeRef::Number,
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
+            SchemaKind::Type(Type::Array(a)) => TypeRef::Array(Box::new(self.items(a.items.as_ref(), pointer, hint)?)),
+            SchemaKind::Type(Type::Object(o)) => TypeRef::Map(Box::new(
+                self.additional(o.additional_properties.as_ref(), pointer, hint)?.unwrap_or(TypeRef::Any),
+            )),
+            SchemaKind::AllOf { all_of } => match self.structural_members(all_of).as_slice() {
+                [] => TypeRef::Any,
+                [(i, only)] => self.schema_ref(*only, &pointer_join(&pointer_join(pointer, "allOf"), &i.to_string()), hint)?,
+                _ => unreachable!("several structural members make a named type"),
+            },
+            SchemaKind::Any(a) => match a.typ.as_deref() {
+                Some("array") => TypeRef::Array(Box::new(self.items(a.items.as_ref(), pointer, hint)?)),
+                Some("object") => TypeRef::Map(Box::new(
+                    self.additional(a.additional_properties.as_ref(), pointer, hint)?.unwrap_or(TypeRef::Any),
+                )),
+                _ => TypeRef::Any,
+            },
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
+                self.warn(pointer, "oneOf/anyOf unions are not generated yet; the value is kept as untyped JSON (serde_json::Value)");
+                TypeRef::Any
+            }
+            SchemaKind::Not { .. } => {
+                self.warn(pointer, "`not` schemas cannot be expressed as a Rust type; the value is kept as untyped JSON");
+                TypeRef::Any
+            }
+        })
+    }
+
+    fn items(&mut self, items: Option<&ReferenceOr<Box<Schema>>>, pointer: &str, hint: &str) -> Result<TypeRef, GenError> {
+        match items {
+            Some(items) => self.schema_ref(items.into(), &pointer_join(pointer, "items"), &format!("{hint}Item")),
+            None => Ok(TypeRef::Any),
+        }
+    }
+
+    /// The type of extra properties; `None` when they are not allowed or not declared.
+    fn additional(&mut self, ap: Option<&AdditionalProperties>, pointer: &str, hint: &str) -> Result<Option<TypeRef>, GenError> {
+        match ap {
+            None | Some(AdditionalProperties::Any(false)) => Ok(None),
+            Some(AdditionalProperties::Any(true)) => Ok(Some(TypeRef::Any)),
+            Some(AdditionalProperties::Schema(s)) => {
+                let ptr = pointer_join(pointer, "additionalProperties");
+                Ok(Some(self.schema_ref(s.as_ref().into(), &ptr, &format!("{hint}Value"))?))
+            }
+        }
+    }
+
+    /// Members of an `allOf` that carry structure (not just a description or example).
+    fn structural_members<'s>(&self, all_of: &'s [ReferenceOr<Schema>]) -> Vec<(usize, SchemaRef<'s>)> {
+        all_of
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| match m {
+                ReferenceOr::Reference { .. } => true,
+                ReferenceOr::Item(s) => !is_annotation_only(s),
+            })
+            .map(|(i, m)| (i, m.into()))
+            .collect()
+    }
+
+    fn all_of_docs(&self, all_of: &[ReferenceOr<Schema>]) -> Option<String> {
+        all_of.iter().find_map(|m| match m {
+            ReferenceOr::Item(s) if is_annotation_only(s) => s.schema_data.description.clone(),
+            _ => None,
+        })
+    }
+
+    /// Merges the object members of an `allOf` into one field list.
+    fn merge_all_of(&mut self, all_of: &[ReferenceOr<Schema>], pointer: &str, owner: &str) -> Result<(Vec<Field>, Option<TypeRef>), GenError> {
+        let mut fields: Vec<Field> = Vec::new();
+        let mut additional = None;
+        for (i, member) in self.structural_members(all_of) {
+            let member_ptr = pointer_join(&pointer_join(pointer, "allOf"), &i.to_string());
+            let (schema, schema_ptr) = match member {
+                SchemaRef::Ref(r) => {
+                    let (name, s) = self.resolve(r, &member_ptr)?;
+                    (s, pointer_join("#/components/schemas", name))
+                }
+                SchemaRef::Item(s) => (s, member_ptr.clone()),
+            };
+            let (member_fields, member_additional) = match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(o)) => (
+                    self.fields(&o.properties, &o.required, &schema_ptr, owner)?,
+                    self.additional(o.additional_properties.as_ref(), &schema_ptr, owner)?,
+                ),
+                SchemaKind::Any(a) if a.typ.is_none() || a.typ.as_deref() == Some("object") => (
+                    self.fields(&a.properties, &a.required, &schema_ptr, owner)?,
+                    self.additional(a.additional_properties.as_ref(), &schema_ptr, owner)?,
+                ),
+                SchemaKind::AllOf { all_of } => self.merge_all_of(all_of, &schema_ptr, owner)?,
+                _ => {
+                    return Err(GenError::at(&member_ptr, "allOf member is not an object schema; only objects can be merged"));
+                }
+            };
+            for field in member_fields {
+                match fields.iter_mut().find(|f| f.name == field.name) {
+                    // A later member may restate a property: the stricter presence wins.
+                    Some(existing) => {
+                        if matches!(field.presence, Presence::Required | Presence::RequiredNullable) {
+                            existing.presence = field.presence;
+                        }
+                    }
+                    None => fields.push(field),
+                }
+            }
+            additional = additional.or(member_additional);
+        }
+        let mut taken = BTreeSet::new();
+        for f in &mut fields {
+            f.rust_name = names::unique(f.rust_name.clone(), &mut taken);
+        }
+        Ok((fields, additional))
+    }
+
+    fn fields(
+        &mut self,
+        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        pointer: &str,
+        owner: &str,
+    ) -> Result<Vec<Field>, GenError> {
+        let props_ptr = pointer_join(pointer, "properties");
+        let mut taken = BTreeSet::new();
+        let mut fields = Vec::with_capacity(properties.len());
+        for (name, prop) in properties {
+            let ptr = pointer_join(&props_ptr, name);
+            let natural = names::value_name(name);
+            let rust_name = names::unique(natural.clone(), &mut taken);
+            if rust_name != natural {
+                self.warn(&ptr, format!("the field name `{natural}` is already used in `{owner}`; this one is `{rust_name}`"));
+            }
+            let hint = format!("{owner}{}", names::type_name(name));
+            let ty = self.schema_ref(prop.into(), &ptr, &hint)?;
+            let notes = self.annotations(prop.into(), &ptr)?;
+            let presence = match (required.iter().any(|r| r == name), notes.nullable) {
+                (true, false) => Presence::Required,
+                (true, true) => Presence::RequiredNullable,
+                (false, false) => Presence::Optional,
+                (false, true) => Presence::OptionalNullable,
+            };
+            let ty = if notes.sensitive && ty == TypeRef::String { TypeRef::Secret } else { ty };
+            fields.push(Field {
+                name: name.clone(),
+                rust_name,
+                sensitive: notes.sensitive || ty == TypeRef::Secret,
+                ty,
+                presence,
+                docs: notes.docs,
+                const_value: notes.innermost.and_then(const_value),
+                constraints: notes.innermost.map(constraints).unwrap_or_default(),
+                deprecated: notes.deprecated,
+            });
+        }
+        for name in required {
+            if !properties.contains_key(name) {
+                self.warn(&pointer_join(pointer, "required"), format!("`{name}` is required but not declared in `properties`; it is not generated"));
+            }
+        }
+        Ok(fields)
+    }
+
+    /// Reads nullability, docs and secrecy through references and annotation-only `allOf`s.
+    fn annotations<'s>(&self, s: SchemaRef<'s>, pointer: &str) -> Result<Annotations<'s>, GenError>
+    where
+        'a: 's,
+    {
+        let mut notes = Annotations { nullable: false, docs: None, sensitive: false, deprecated: false, innermost: None };
+        let mut current = s;
+        // Bounded: a chain longer than the component count is a cycle, reported elsewhere.
+        for _ in 0..=self.schemas.len() {
+            let schema = match current {
+                SchemaRef::Ref(r) => self.resolve(r, pointer)?.1,
+                SchemaRef::Item(s) => s,
+            };
+            let data = &schema.schema_data;
+            notes.nullable |= data.nullable;
+            notes.sensitive |= data.write_only
+                || matches!(&schema.schema_kind, SchemaKind::Type(Type::String(s)) if matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password)));
+            notes.deprecated |= data.deprecated;
+            if notes.docs.is_none() {
+                notes.docs = data.description.clone();
+            }
+            notes.innermost = Some(schema);
+            match &schema.schema_kind {
+                SchemaKind::AllOf { all_of } => {
+                    let members = self.structural_members(all_of);
+                    if let [(_, only)] = members.as_slice() {
+                        if notes.docs.is_none() {
+                            notes.docs = self.all_of_docs(all_of);
+                        }
+                        current = *only;
+                        continue;
+                    }
+                    break;
+                }
+                _ => break,
+            }
+        }
+        Ok(notes)
+    }
+
+    /// Validation rules of a parameter or field schema (following one reference).
+    pub fn constraints_of(&self, s: SchemaRef<'_>, pointer: &str) -> Result<Constraints, GenError> {
+        Ok(self.annotations(s, pointer)?.innermost.map(constraints).unwrap_or_default())
+    }
+}
+
+fn is_string_enum(s: &openapiv3::StringType) -> bool {
+    s.enumeration.iter().any(Option::is_some)
+}
+
+fn is_const(schema: &Schema) -> bool {
+    schema.schema_data.extensions.get(CONST_EXTENSION).is_some_and(|v| v == true)
+}
+
+fn const_value(schema: &Schema) -> Option<serde_json::Value> {
+    if !is_const(schema) {
+        return None;
+    }
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Boolean(b)) => b.enumeration.first().copied().flatten().map(serde_json::Value::Bool),
+        SchemaKind::Type(Type::String(s)) => s.enumeration.first().cloned().flatten().map(serde_json::Value::String),
+        SchemaKind::Type(Type::Integer(i)) => i.enumeration.first().copied().flatten().map(serde_json::Value::from),
+        SchemaKind::Type(Type::Number(n)) => n.enumeration.first().copied().flatten().map(serde_json::Value::from),
+        SchemaKind::Any(a) => a.enumeration.first().cloned(),
+        _ => None,
+    }
+}
+
+/// A schema with nothing but annotations, as in `allOf: [{$ref}, {description}]`.
+fn is_annotation_only(s: &Schema) -> bool {
+    matches!(&s.schema_kind, SchemaKind::Any(a) if *a == openapiv3::AnySchema::default())
+}
+
+fn constraints(schema: &Schema) -> Constraints {
+    let mut c = Constraints::default();
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            c.min_length = s.min_length;
+            c.max_length = s.max_length;
+            c.pattern = s.pattern.clone();
+        }
+        SchemaKind::Type(Type::Integer(i)) => {
+            c.minimum = i.minimum.map(|v| v as f64);
+            c.maximum = i.maximum.map(|v| v as f64);
+            c.exclusive_minimum = i.exclusive_minimum;
+            c.exclusive_maximum = i.exclusive_maximum;
+        }
+        SchemaKind::Type(Type::Number(n)) => {
+            c.minimum = n.minimum;
+            c.maximum = n.maximum;
+            c.exclusive_minimum = n.exclusive_minimum;
+            c.exclusive_maximum = n.exclusive_maximum;
+        }
+        SchemaKind::Type(Type::Array(a)) => {
+            c.min_items = a.min_items;
+            c.max_items = a.max_items;
+            if let Some(ReferenceOr::Item(items)) = &a.items {
+                let inner = constraints(items);
+                if !inner.is_empty() {
+                    c.items = Some(Box::new(inner));
+                }
+            }
+        }
+        _ => {}
+    }
+    c
+}

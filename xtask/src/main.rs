@@ -1,0 +1,152 @@
+//! Project tasks: `cargo xtask codegen [--spec PATH] [--out DIR] [--crate-name NAME] [--check]`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use generator::{generate, EmitOptions, GeneratedFile};
+
+const USAGE: &str = "usage: cargo xtask codegen [--spec PATH] [--out DIR] [--crate-name NAME] [--check]
+
+  --spec PATH        OpenAPI 3.0/3.1 document (default: spec/byok.openapi.yaml)
+  --out DIR          where the crate is written (default: generated-sdk)
+  --crate-name NAME  Cargo package name (default: derived from the API title)
+  --check            write nothing; fail and name each file that differs from what would be written";
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => codegen(&args[1..]),
+        Some("-h" | "--help") | None => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown task `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+struct CodegenArgs {
+    spec: PathBuf,
+    out: PathBuf,
+    crate_name: Option<String>,
+    check: bool,
+}
+
+fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs, String> {
+    let root = workspace_root();
+    let mut parsed = CodegenArgs {
+        spec: root.join("spec/byok.openapi.yaml"),
+        out: root.join("generated-sdk"),
+        crate_name: None,
+        check: false,
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value\n\n{USAGE}"));
+        match arg.as_str() {
+            "--spec" => parsed.spec = PathBuf::from(value("--spec")?),
+            "--out" => parsed.out = PathBuf::from(value("--out")?),
+            "--crate-name" => parsed.crate_name = Some(value("--crate-name")?),
+            "--check" => parsed.check = true,
+            other => return Err(format!("unknown option `{other}`\n\n{USAGE}")),
+        }
+    }
+    Ok(parsed)
+}
+
+fn codegen(args: &[String]) -> Result<(), String> {
+    let args = parse_codegen_args(args)?;
+    let start = Instant::now();
+    let spec_name = args.spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let (api, _, _) = generator::lower_spec(&args.spec).map_err(|e| e.to_string())?;
+    let mut options = EmitOptions::for_api(&api, &spec_name);
+    if let Some(name) = args.crate_name {
+        options.crate_name = name;
+    }
+    let generated = generate(&args.spec, &options).map_err(|e| e.to_string())?;
+    for warning in &generated.warnings {
+        eprintln!("{warning}");
+    }
+
+    let stale = stale_files(&args.out, &generated.files);
+    if args.check {
+        if stale.is_empty() {
+            println!("{} is up to date with {}", args.out.display(), args.spec.display());
+            return Ok(());
+        }
+        for path in &stale {
+            eprintln!("stale: {}", path.display());
+        }
+        return Err(format!(
+            "{} file(s) in {} differ from what the generator writes; run `cargo xtask codegen`",
+            stale.len(),
+            args.out.display()
+        ));
+    }
+
+    for path in &stale {
+        if !generated.files.iter().any(|f| args.out.join(&f.path) == *path) {
+            std::fs::remove_file(path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+        }
+    }
+    let changed: Vec<GeneratedFile> = generated.files.iter().filter(|f| stale.contains(&args.out.join(&f.path))).cloned().collect();
+    generator::write_files(&args.out, &changed).map_err(|e| format!("cannot write to {}: {e}", args.out.display()))?;
+
+    let count = |pred: fn(&generator::ir::TypeDef) -> bool| generated.api.types.iter().filter(|t| pred(t)).count();
+    let operations: usize = generated.api.groups.iter().map(|g| g.operations.len()).sum();
+    println!(
+        "generated {} from {}: {} operations, {} models, {} enums, {} files written ({} unchanged), {} warnings, in {} ms",
+        options.crate_name,
+        spec_name,
+        operations,
+        count(|t| matches!(t, generator::ir::TypeDef::Struct(_))),
+        count(|t| matches!(t, generator::ir::TypeDef::Enum(_))),
+        changed.len(),
+        generated.files.len() - changed.len(),
+        generated.warnings.len(),
+        start.elapsed().as_millis()
+    );
+    Ok(())
+}
+
+/// Files under `out` that differ from `files`, plus generated-looking files the
+/// generator no longer writes (any `.rs` under `src/`: the generator owns `src/`).
+fn stale_files(out: &Path, files: &[GeneratedFile]) -> Vec<PathBuf> {
+    let mut stale: Vec<PathBuf> = files
+        .iter()
+        .filter(|f| std::fs::read_to_string(out.join(&f.path)).ok().as_deref() != Some(f.contents.as_str()))
+        .map(|f| out.join(&f.path))
+        .collect();
+    let mut extra = Vec::new();
+    collect_rs(&out.join("src"), &mut extra);
+    for path in extra {
+        if !files.iter().any(|f| out.join(&f.path) == path) {
+            stale.push(path);
+        }
+    }
+    stale.sort();
+    stale
+}
+
+fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_rs(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
