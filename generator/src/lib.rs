@@ -29,14 +29,17 @@ pub struct Generated {
     /// What the generator worked around.
     pub warnings: Vec<Warning>,
     /// Time spent in each stage.
-    pub timings: Vec<(&'static str, Duration)>,
+    pub timings: Timings,
 }
 
+/// Time spent in each stage, in pipeline order.
+pub type Timings = Vec<(&'static str, Duration)>;
+
 /// Parses the document into the IR (load → normalise → parse → lower).
-pub fn lower_spec(path: &Path) -> Result<(ir::Api, Vec<Warning>, Vec<(&'static str, Duration)>), GenError> {
+pub fn lower_spec(path: &Path) -> Result<(ir::Api, Vec<Warning>, Timings), GenError> {
     let mut timings = Vec::new();
     let mut clock = Instant::now();
-    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
+    let mut lap = |name: &'static str, timings: &mut Timings| {
         timings.push((name, clock.elapsed()));
         clock = Instant::now();
     };

@@ -171,32 +171,28 @@ impl Pass {
         self.null_branches(obj, "anyOf");
         self.null_branches(obj, "oneOf");
         if let Some(value) = obj.remove("const") {
-            if !obj.contains_key("type") {
-                if let Some(t) = json_type_of(&value) {
+            if !obj.contains_key("type")
+                && let Some(t) = json_type_of(&value) {
                     obj.insert("type".into(), Value::String(t.into()));
                 }
-            }
             obj.insert("enum".into(), Value::Array(vec![value]));
             obj.insert(CONST_EXTENSION.into(), Value::Bool(true));
         }
-        if let Some(Value::Array(examples)) = obj.remove("examples") {
-            if !obj.contains_key("example") {
-                if let Some(first) = examples.into_iter().next() {
+        if let Some(Value::Array(examples)) = obj.remove("examples")
+            && !obj.contains_key("example")
+                && let Some(first) = examples.into_iter().next() {
                     obj.insert("example".into(), first);
                 }
-            }
-        }
         for (exclusive, inclusive) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
             if let Some(n) = obj.get(exclusive).filter(|v| v.is_number()).cloned() {
                 obj.insert(inclusive.into(), n);
                 obj.insert(exclusive.into(), Value::Bool(true));
             }
         }
-        if let Some(encoding) = obj.remove("contentEncoding") {
-            if encoding == "base64" && !obj.contains_key("format") {
+        if let Some(encoding) = obj.remove("contentEncoding")
+            && encoding == "base64" && !obj.contains_key("format") {
                 obj.insert("format".into(), Value::String("byte".into()));
             }
-        }
         if obj.remove("contentMediaType").is_some() && !obj.contains_key("format") && obj.get("type").is_some_and(|t| t == "string") {
             obj.insert("format".into(), Value::String("binary".into()));
         }
@@ -221,11 +217,10 @@ impl Pass {
         let props_ptr = pointer_join(ptr, "properties");
         for_each_entry(obj, "properties", |name, s| self.schema(s, &pointer_join(&props_ptr, name)));
         for key in ["items", "additionalProperties", "not"] {
-            if let Some(child) = obj.get_mut(key) {
-                if child.is_object() || key != "additionalProperties" {
+            if let Some(child) = obj.get_mut(key)
+                && (child.is_object() || key != "additionalProperties") {
                     self.schema(child, &pointer_join(ptr, key));
                 }
-            }
         }
         for key in ["allOf", "anyOf", "oneOf"] {
             if let Some(list) = obj.get_mut(key).and_then(Value::as_array_mut) {

@@ -9,6 +9,12 @@ pub fn doc(text: &str) -> TokenStream {
     quote! { #(#[doc = #lines])* }
 }
 
+/// `#![doc = ...]` lines: documentation of the enclosing module.
+pub fn inner_doc(text: &str) -> TokenStream {
+    let lines: Vec<String> = sanitise(text).lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect();
+    quote! { #(#![doc = #lines])* }
+}
+
 /// Doc lines from the first present text, or `fallback`.
 pub fn doc_or(texts: &[Option<&str>], fallback: &str) -> TokenStream {
     let text = texts.iter().flatten().find(|t| !t.trim().is_empty()).copied().unwrap_or(fallback);
@@ -75,13 +81,12 @@ fn sanitise_line(line: &str) -> String {
             continue;
         }
         if c == '[' {
-            if let Some(close) = chars[i..].iter().position(|&c| c == ']').map(|p| i + p) {
-                if chars.get(close + 1) == Some(&'(') {
+            if let Some(close) = chars[i..].iter().position(|&c| c == ']').map(|p| i + p)
+                && chars.get(close + 1) == Some(&'(') {
                     out.push(c);
                     i += 1;
                     continue;
                 }
-            }
             out.push_str("\\[");
             i += 1;
             continue;

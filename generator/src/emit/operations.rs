@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{doc, doc_or};
+use super::docs::{doc, doc_or, inner_doc};
 use super::types::{rust_type, setter_arg};
 use crate::ir::{Api, ErrorCase, Group, Operation, Param, ParamLocation, StatusMatch, TypeDef, TypeRef};
 use crate::names::ident;
@@ -12,13 +12,12 @@ use crate::names::ident;
 /// `src/<group>.rs`.
 pub fn group_rs(api: &Api, group: &Group) -> TokenStream {
     let handle = ident(&group.type_name);
-    let module_doc = doc(&format!("Operations tagged `{}`{}", group.tag, group.docs.as_deref().map(|d| format!(": {d}")).unwrap_or_else(|| ".".into())));
-    let methods = group.operations.iter().map(|op| method(op));
+    let module_doc = inner_doc(&format!("Operations tagged `{}`{}", group.tag, group.docs.as_deref().map(|d| format!(": {d}")).unwrap_or_else(|| ".".into())));
+    let methods = group.operations.iter().map(method);
     let builders = group.operations.iter().map(|op| builder(api, op));
     let errors = group.operations.iter().map(|op| error_enum(group, op));
     let handle_doc = format!(" Operations tagged `{}`; get it from [`crate::Client::{}`].", group.tag, group.module.trim_start_matches("r#"));
     quote! {
-        #![doc = "Operations of one tag of the API."]
         #module_doc
 
         use crate::runtime::{encode_json, encode_path, Request, ToQuery};
@@ -65,7 +64,12 @@ fn operation_docs(op: &Operation) -> String {
 fn method(op: &Operation) -> TokenStream {
     let name = ident(&op.method_name);
     let builder = builder_name(op);
-    let docs = doc(&format!("{}\n\nSet optional parameters on the returned builder, then `.send().await` (or just `.await`).", operation_docs(op)));
+    let next = if op.params.iter().any(|p| !p.required) || op.body.as_ref().is_some_and(|b| !b.required) {
+        "Set optional parameters on the returned builder, then `.send().await` (or just `.await`)."
+    } else {
+        "Send the returned builder with `.send().await` (or just `.await`)."
+    };
+    let docs = doc(&format!("{}\n\n{next}", operation_docs(op)));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let mut args = Vec::new();
     let mut inits = Vec::new();
@@ -108,7 +112,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     let name = builder_name(op);
     let error = error_name(op);
     let success = success_type(op);
-    let docs = format!(" Request builder for `{}` ({} {}): set optional parameters, then `.send().await` or `.await`.", op.id, op.http_method, op.path);
+    let docs = format!(" Request builder for `{}` ({} {}): send it with `.send().await` or `.await`.", op.id, op.http_method, op.path);
     let mut fields = Vec::new();
     let mut setters = Vec::new();
     for p in &op.params {
@@ -212,24 +216,39 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
     let label = format!("{} {}", op.http_method, op.path);
     let method = format_ident!("{}", op.http_method);
 
-    // Path: `/byok/{id}` → format!("/byok/{}", encode_path(&id)).
-    let mut template = String::new();
-    let mut path_args = Vec::new();
+    // Path: `/byok/{id}` → "/byok/" + encode_path(&self.id), built without `format!`
+    // so that prettyplease formats the arguments.
+    let mut path_steps = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
-        template.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
+        let literal = &rest[..start];
+        if !literal.is_empty() {
+            path_steps.push(quote!(path.push_str(#literal);));
+        }
         let end = rest[start..].find('}').map_or(rest.len(), |e| start + e);
         let name = &rest[start + 1..end];
-        template.push_str("{}");
         if let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.name == name) {
             let n = ident(&p.rust_name);
-            let value = to_wire_string(api, &p.ty, quote!(self.#n));
-            path_args.push(quote!(encode_path(&#value)));
+            let value = match &p.ty {
+                TypeRef::String => quote!(&self.#n),
+                other => {
+                    let s = to_wire_string(api, other, quote!(self.#n));
+                    quote!(&#s)
+                }
+            };
+            path_steps.push(quote!(path.push_str(&encode_path(#value));));
         }
         rest = &rest[(end + 1).min(rest.len())..];
     }
-    template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
-    let path = if path_args.is_empty() { quote!(#template.to_string()) } else { quote!(format!(#template, #(#path_args),*)) };
+    if !rest.is_empty() {
+        path_steps.push(quote!(path.push_str(#rest);));
+    }
+    let path_decl = if path_steps.len() == 1 {
+        let literal = &op.path;
+        quote!(let path = #literal.to_string();)
+    } else {
+        quote!(let mut path = String::new(); #(#path_steps)*)
+    };
 
     let query = op.params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
         let n = ident(&p.rust_name);
@@ -267,6 +286,7 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
     let query_decl = if has_query { quote!(let mut query = Vec::new();) } else { quote!(let query = Vec::new();) };
     let headers_decl = if has_headers { quote!(let mut headers = Vec::new();) } else { quote!(let headers = Vec::new();) };
     quote! {
+        #path_decl
         #query_decl
         #(#query)*
         #headers_decl
@@ -274,7 +294,7 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
         let request = Request {
             method: reqwest::Method::#method,
             path_template: #path_template,
-            path: #path,
+            path,
             query,
             headers,
             json_body: #body,
@@ -289,10 +309,13 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
 /// Match patterns for a declared status.
 fn status_pattern(status: &StatusMatch) -> TokenStream {
     match status {
-        StatusMatch::Code(c) => quote!(#c),
+        StatusMatch::Code(c) => {
+            let c = proc_macro2::Literal::u16_unsuffixed(*c);
+            quote!(#c)
+        }
         StatusMatch::Range(class) => {
-            let lo = class * 100;
-            let hi = lo + 99;
+            let lo = proc_macro2::Literal::u16_unsuffixed(class * 100);
+            let hi = proc_macro2::Literal::u16_unsuffixed(class * 100 + 99);
             quote!(#lo..=#hi)
         }
         StatusMatch::Default => quote!(_),
