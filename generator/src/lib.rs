@@ -58,20 +58,57 @@ pub fn lower_spec(path: &Path) -> Result<(ir::Api, Vec<Warning>, Timings), GenEr
 
 /// Typed parse; a mismatch names the JSON pointer where it happened.
 fn parse_typed(doc: serde_json::Value) -> Result<openapiv3::OpenAPI, GenError> {
-    serde_path_to_error::deserialize(doc).map_err(|e| {
-        let mut pointer = String::from("#");
-        for segment in e.path().iter() {
-            use serde_path_to_error::Segment;
-            let token = match segment {
-                Segment::Seq { index } => index.to_string(),
-                Segment::Map { key } => key.clone(),
-                Segment::Enum { variant } => variant.clone(),
-                Segment::Unknown => continue,
+    match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&doc) {
+        Ok(spec) => Ok(spec),
+        Err(e) => {
+            let pointer = pointer_of(e.path(), "#");
+            // Flattened maps (paths, components) hide the failing entry from the
+            // path tracker: parse their entries one by one to find it.
+            let narrowed = match pointer.as_str() {
+                "#/paths" => narrow::<openapiv3::PathItem>(&doc, "/paths"),
+                "#/components" => ["schemas", "parameters", "responses", "requestBodies", "headers", "securitySchemes"]
+                    .iter()
+                    .find_map(|section| match *section {
+                        "schemas" => narrow::<openapiv3::Schema>(&doc, "/components/schemas"),
+                        "parameters" => narrow::<openapiv3::Parameter>(&doc, "/components/parameters"),
+                        "responses" => narrow::<openapiv3::Response>(&doc, "/components/responses"),
+                        "requestBodies" => narrow::<openapiv3::RequestBody>(&doc, "/components/requestBodies"),
+                        "headers" => narrow::<openapiv3::Header>(&doc, "/components/headers"),
+                        _ => narrow::<openapiv3::SecurityScheme>(&doc, "/components/securitySchemes"),
+                    }),
+                _ => None,
             };
-            pointer = error::pointer_join(&pointer, &token);
+            let (pointer, message) = narrowed.unwrap_or_else(|| (pointer, e.inner().to_string()));
+            Err(GenError::at(pointer, format!("not a valid OpenAPI document here: {message}")))
         }
-        GenError::at(pointer, format!("not a valid OpenAPI document here: {}", e.inner()))
+    }
+}
+
+/// Parses each entry of the map at `at` as `T`; returns the first failure's pointer and message.
+fn narrow<T: serde::de::DeserializeOwned>(doc: &serde_json::Value, at: &str) -> Option<(String, String)> {
+    let map = doc.pointer(at)?.as_object()?;
+    map.iter().find_map(|(key, value)| {
+        let base = error::pointer_join(&format!("#{at}"), key);
+        if value.get("$ref").is_some() {
+            return None;
+        }
+        serde_path_to_error::deserialize::<_, T>(value).err().map(|e| (pointer_of(e.path(), &base), e.inner().to_string()))
     })
+}
+
+fn pointer_of(path: &serde_path_to_error::Path, base: &str) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = base.to_string();
+    for segment in path.iter() {
+        let token = match segment {
+            Segment::Seq { index } => index.to_string(),
+            Segment::Map { key } => key.clone(),
+            Segment::Enum { variant } => variant.clone(),
+            Segment::Unknown => continue,
+        };
+        pointer = error::pointer_join(&pointer, &token);
+    }
+    pointer
 }
 
 /// Runs the whole pipeline on `spec` and returns the files to write.

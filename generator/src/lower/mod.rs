@@ -33,9 +33,10 @@ pub fn lower(spec: &OpenAPI, openapi: &str) -> Result<(Api, Vec<Warning>), GenEr
         retry: retry_policy(spec.extensions.get("x-speakeasy-retries")),
         global_headers: lowerer.global_headers()?,
         groups,
-        types: std::mem::take(&mut lowerer.space.types),
+        types: Vec::new(),
     };
-    Ok((api, lowerer.space.warnings))
+    let (types, warnings) = lowerer.space.into_types();
+    Ok((Api { types, ..api }, warnings))
 }
 
 struct Lowerer<'a> {

@@ -44,6 +44,8 @@ impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
 /// State of a component schema during lowering.
 #[derive(Clone)]
 enum Component {
+    /// A named type whose name is reserved but whose body is not lowered yet.
+    Reserved(String),
     /// Being lowered: a second visit means a `$ref` cycle (unless it is a named type).
     InProgress,
     /// Lowered.
@@ -56,8 +58,11 @@ pub struct TypeSpace<'a> {
     components: HashMap<String, Component>,
     /// Rust type names in use (types, and later operation types).
     pub taken: BTreeSet<String>,
-    /// Named types in the order they were created.
-    pub types: Vec<TypeDef>,
+    /// Named types, in the order their names were reserved (document order
+    /// for components); a slot is filled once the type's body is lowered.
+    slots: Vec<Option<TypeDef>>,
+    /// Slot index of each reserved Rust name.
+    slot_of: HashMap<String, usize>,
     /// Warnings raised so far.
     pub warnings: Vec<Warning>,
 }
@@ -74,15 +79,38 @@ struct Annotations<'a> {
 impl<'a> TypeSpace<'a> {
     /// A type space over the document's component schemas.
     pub fn new(schemas: &'a indexmap::IndexMap<String, ReferenceOr<Schema>>) -> Self {
-        TypeSpace { schemas, components: HashMap::new(), taken: BTreeSet::new(), types: Vec::new(), warnings: Vec::new() }
+        TypeSpace { schemas, components: HashMap::new(), taken: BTreeSet::new(), slots: Vec::new(), slot_of: HashMap::new(), warnings: Vec::new() }
     }
 
     fn warn(&mut self, pointer: &str, message: impl Into<String>) {
         self.warnings.push(Warning { pointer: pointer.to_string(), message: message.into() });
     }
 
-    /// Lowers every component schema, in document order.
+    /// The named types, in order.
+    pub fn into_types(self) -> (Vec<TypeDef>, Vec<Warning>) {
+        (self.slots.into_iter().flatten().collect(), self.warnings)
+    }
+
+    fn push(&mut self, def: TypeDef) {
+        match self.slot_of.get(def.rust_name()) {
+            Some(&i) => self.slots[i] = Some(def),
+            None => self.slots.push(Some(def)),
+        }
+    }
+
+    /// Lowers every component schema, in document order. Component names are
+    /// reserved first, so they win over names derived for inline schemas.
     pub fn lower_components(&mut self) -> Result<(), GenError> {
+        let schemas = self.schemas;
+        for (name, schema) in schemas {
+            if let ReferenceOr::Item(schema) = schema {
+                if self.is_named(schema) {
+                    let pointer = pointer_join("#/components/schemas", name);
+                    let rust_name = self.reserve_name(name, &pointer);
+                    self.components.insert(name.clone(), Component::Reserved(rust_name));
+                }
+            }
+        }
         for name in self.schemas.keys() {
             self.component(name, &pointer_join("#/components/schemas", name))?;
         }
@@ -96,6 +124,8 @@ impl<'a> TypeSpace<'a> {
         if name != natural {
             self.warn(pointer, format!("the Rust name `{natural}` is already used; this type is named `{name}`"));
         }
+        self.slot_of.insert(name.clone(), self.slots.len());
+        self.slots.push(None);
         name
     }
 
@@ -126,8 +156,12 @@ impl<'a> TypeSpace<'a> {
             Some(Component::InProgress) => {
                 return Err(GenError::at(pointer, format!("$ref cycle: the schema `{name}` refers back to itself without an object in between")));
             }
-            None => {}
+            Some(Component::Reserved(_)) | None => {}
         }
+        let reserved = match self.components.get(name) {
+            Some(Component::Reserved(n)) => Some(n.clone()),
+            _ => None,
+        };
         let (key, schema) = match &self.schemas[name] {
             ReferenceOr::Item(s) => (name, s),
             ReferenceOr::Reference { reference } => {
@@ -139,13 +173,13 @@ impl<'a> TypeSpace<'a> {
         };
         if self.is_named(schema) {
             // Named types may be recursive: publish the name before lowering the body.
-            let rust_name = self.reserve_name(key, pointer);
+            let rust_name = match reserved {
+                Some(n) => n,
+                None => self.reserve_name(key, pointer),
+            };
             self.components.insert(name.to_string(), Component::Done(TypeRef::Named(rust_name.clone())));
-            self.define(schema, pointer, rust_name)?;
-            Ok(self.components.get(name).map(|c| match c {
-                Component::Done(t) => t.clone(),
-                Component::InProgress => unreachable!("set above"),
-            }).expect("set above"))
+            self.define(schema, pointer, rust_name.clone())?;
+            Ok(TypeRef::Named(rust_name))
         } else {
             self.components.insert(name.to_string(), Component::InProgress);
             let t = self.schema(schema, pointer, key)?;
@@ -188,22 +222,24 @@ impl<'a> TypeSpace<'a> {
                     .flatten()
                     .map(|value| EnumVariant { value: value.clone(), rust_name: names::unique(names::variant_name(value), &mut used) })
                     .collect();
-                self.types.push(TypeDef::Enum(Enum { name: rust_name.clone(), rust_name, docs, variants, pointer: pointer.to_string() }));
+                self.push(TypeDef::Enum(Enum { name: rust_name.clone(), rust_name, docs, variants, pointer: pointer.to_string() }));
             }
             SchemaKind::AllOf { all_of } => {
                 let (fields, additional) = self.merge_all_of(all_of, pointer, &rust_name)?;
                 let docs = docs.or_else(|| self.all_of_docs(all_of));
-                self.types.push(TypeDef::Struct(Struct { name: rust_name.clone(), rust_name, docs, fields, additional, pointer: pointer.to_string() }));
+                self.push(TypeDef::Struct(Struct { name: rust_name.clone(), rust_name, docs, fields, additional, pointer: pointer.to_string() }));
             }
             SchemaKind::Type(Type::Object(o)) => {
+                self.check_required(&o.properties, &o.required, pointer);
                 let fields = self.fields(&o.properties, &o.required, pointer, &rust_name)?;
                 let additional = self.additional(o.additional_properties.as_ref(), pointer, &rust_name)?;
-                self.types.push(TypeDef::Struct(Struct { name: rust_name.clone(), rust_name, docs, fields, additional, pointer: pointer.to_string() }));
+                self.push(TypeDef::Struct(Struct { name: rust_name.clone(), rust_name, docs, fields, additional, pointer: pointer.to_string() }));
             }
             SchemaKind::Any(a) => {
+                self.check_required(&a.properties, &a.required, pointer);
                 let fields = self.fields(&a.properties, &a.required, pointer, &rust_name)?;
                 let additional = self.additional(a.additional_properties.as_ref(), pointer, &rust_name)?;
-                self.types.push(TypeDef::Struct(Struct { name: rust_name.clone(), rust_name, docs, fields, additional, pointer: pointer.to_string() }));
+                self.push(TypeDef::Struct(Struct { name: rust_name.clone(), rust_name, docs, fields, additional, pointer: pointer.to_string() }));
             }
             _ => unreachable!("define is only called for named schemas"),
         }
@@ -301,6 +337,9 @@ impl<'a> TypeSpace<'a> {
     fn merge_all_of(&mut self, all_of: &[ReferenceOr<Schema>], pointer: &str, owner: &str) -> Result<(Vec<Field>, Option<TypeRef>), GenError> {
         let mut fields: Vec<Field> = Vec::new();
         let mut additional = None;
+        // `required` applies to the merged object: a member may require a property another declares.
+        let mut required = Vec::new();
+        self.collect_required(all_of, pointer, &mut required)?;
         for (i, member) in self.structural_members(all_of) {
             let member_ptr = pointer_join(&pointer_join(pointer, "allOf"), &i.to_string());
             let (schema, schema_ptr) = match member {
@@ -312,11 +351,11 @@ impl<'a> TypeSpace<'a> {
             };
             let (member_fields, member_additional) = match &schema.schema_kind {
                 SchemaKind::Type(Type::Object(o)) => (
-                    self.fields(&o.properties, &o.required, &schema_ptr, owner)?,
+                    self.fields(&o.properties, &required, &schema_ptr, owner)?,
                     self.additional(o.additional_properties.as_ref(), &schema_ptr, owner)?,
                 ),
                 SchemaKind::Any(a) if a.typ.is_none() || a.typ.as_deref() == Some("object") => (
-                    self.fields(&a.properties, &a.required, &schema_ptr, owner)?,
+                    self.fields(&a.properties, &required, &schema_ptr, owner)?,
                     self.additional(a.additional_properties.as_ref(), &schema_ptr, owner)?,
                 ),
                 SchemaKind::AllOf { all_of } => self.merge_all_of(all_of, &schema_ptr, owner)?,
@@ -341,7 +380,37 @@ impl<'a> TypeSpace<'a> {
         for f in &mut fields {
             f.rust_name = names::unique(f.rust_name.clone(), &mut taken);
         }
+        for name in &required {
+            if !fields.iter().any(|f| &f.name == name) {
+                self.warn(&pointer_join(pointer, "allOf"), format!("`{name}` is required but no member declares it; it is not generated"));
+            }
+        }
         Ok((fields, additional))
+    }
+
+    /// The `required` lists of every object member of an `allOf`, nested ones included.
+    fn collect_required(&self, all_of: &[ReferenceOr<Schema>], pointer: &str, out: &mut Vec<String>) -> Result<(), GenError> {
+        for (_, member) in self.structural_members(all_of) {
+            let schema = match member {
+                SchemaRef::Ref(r) => self.resolve(r, pointer)?.1,
+                SchemaRef::Item(s) => s,
+            };
+            match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(o)) => out.extend(o.required.iter().cloned()),
+                SchemaKind::Any(a) => out.extend(a.required.iter().cloned()),
+                SchemaKind::AllOf { all_of } => self.collect_required(all_of, pointer, out)?,
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn check_required(&mut self, properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>, required: &[String], pointer: &str) {
+        for name in required {
+            if !properties.contains_key(name) {
+                self.warn(&pointer_join(pointer, "required"), format!("`{name}` is required but not declared in `properties`; it is not generated"));
+            }
+        }
     }
 
     fn fields(
@@ -382,11 +451,6 @@ impl<'a> TypeSpace<'a> {
                 constraints: notes.innermost.map(constraints).unwrap_or_default(),
                 deprecated: notes.deprecated,
             });
-        }
-        for name in required {
-            if !properties.contains_key(name) {
-                self.warn(&pointer_join(pointer, "required"), format!("`{name}` is required but not declared in `properties`; it is not generated"));
-            }
         }
         Ok(fields)
     }
