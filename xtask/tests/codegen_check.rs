@@ -1,0 +1,82 @@
+//! `cargo xtask codegen --check` passes on a fresh output, and names the stale
+//! files once the spec changes.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn xtask(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().expect("xtask runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("xtask-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn check_detects_a_spec_edit_and_names_the_stale_files() {
+    let dir = scratch("check");
+    // Same file name as the real spec, so the generated headers match.
+    let spec = dir.join("byok.openapi.yaml");
+    let original = std::fs::read_to_string(root().join("spec/byok.openapi.yaml")).unwrap();
+    std::fs::write(&spec, &original).unwrap();
+    let out = dir.join("sdk");
+    let (spec_arg, out_arg) = (spec.to_str().unwrap(), out.to_str().unwrap());
+
+    let first = xtask(&["codegen", "--spec", spec_arg, "--out", out_arg]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let summary = String::from_utf8_lossy(&first.stdout);
+    assert!(summary.contains("5 operations"), "{summary}");
+    assert!(summary.contains("7 files written"), "{summary}");
+
+    let clean = xtask(&["codegen", "--spec", spec_arg, "--out", out_arg, "--check"]);
+    assert!(clean.status.success(), "{}", String::from_utf8_lossy(&clean.stderr));
+
+    // An edit to one description changes the models only.
+    let sentence = "Always true; confirms the credential was removed.";
+    assert!(original.contains(sentence), "the sentence to edit must exist in the spec");
+    let edited = original.replacen(sentence, "Always true: the credential is gone.", 1);
+    std::fs::write(&spec, edited).unwrap();
+    let stale = xtask(&["codegen", "--spec", spec_arg, "--out", out_arg, "--check"]);
+    assert!(!stale.status.success());
+    let stderr = String::from_utf8_lossy(&stale.stderr);
+    assert!(stderr.contains(&format!("stale: {}", out.join("src/models.rs").display())), "{stderr}");
+    assert!(!stderr.contains("src/byok.rs"), "only changed files are named: {stderr}");
+
+    // A file the generator no longer writes is stale too.
+    std::fs::write(out.join("src/leftover.rs"), "// old").unwrap();
+    let leftover = xtask(&["codegen", "--spec", spec_arg, "--out", out_arg, "--check"]);
+    assert!(String::from_utf8_lossy(&leftover.stderr).contains("leftover.rs"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn crate_name_option_renames_the_package() {
+    let dir = scratch("name");
+    let out = dir.join("sdk");
+    let run = xtask(&["codegen", "--out", out.to_str().unwrap(), "--crate-name", "my-byok-client"]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("name = \"my-byok-client\""), "{manifest}");
+    let readme = std::fs::read_to_string(out.join("README.md")).unwrap();
+    assert!(readme.contains("use my_byok_client::Client;"), "the README examples use the crate name");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_bad_spec_fails_with_the_file_and_pointer() {
+    let spec = root().join("generator/tests/fixtures/invalid/dangling_ref.yaml");
+    let dir = scratch("bad");
+    let run = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", dir.to_str().unwrap()]);
+    assert!(!run.status.success());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("dangling_ref.yaml: #/paths/~1a/get/responses/200"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
