@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderValue};
 use crate::runtime::{Auth, Transport};
-use crate::SecretString;
+use crate::{Hook, RetryPolicy, SecretString};
 /// The API's default base URL (its first server).
 pub const DEFAULT_BASE_URL: &str = "https://openrouter.ai/api/v1";
 /// The `User-Agent` sent unless the builder sets another.
@@ -23,6 +23,7 @@ impl std::fmt::Debug for Client {
             .field("base_url", &self.transport.base_url)
             .field("api_key", &self.transport.auth.as_ref().map(|_| "[REDACTED]"))
             .field("timeout", &self.transport.timeout)
+            .field("retry", &self.transport.retry)
             .finish_non_exhaustive()
     }
 }
@@ -35,6 +36,8 @@ impl Client {
             default_headers: ClientBuilder::default_headers(),
             auth: ClientBuilder::default().api_key(api_key).auth(),
             timeout: None,
+            retry: RetryPolicy::default(),
+            hooks: Vec::new(),
         };
         Client {
             transport: Arc::new(transport),
@@ -77,6 +80,8 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     http: Option<reqwest::Client>,
     timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    hooks: Vec<Arc<dyn Hook>>,
     user_agent: Option<String>,
     http_referer: Option<String>,
     x_title: Option<String>,
@@ -87,10 +92,23 @@ impl std::fmt::Debug for ClientBuilder {
             .field("api_key", &self.api_key)
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("hooks", &self.hooks.len())
             .finish_non_exhaustive()
     }
 }
 impl ClientBuilder {
+    /// Retries failed calls by `policy` (default: the API document's policy;
+    /// `RetryPolicy::none()` switches retries off).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+    /// Runs `hook` around every attempt of every call.
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
     /// The API key; it is redacted from every `Debug` output.
     pub fn api_key(mut self, api_key: impl Into<SecretString>) -> Self {
         self.api_key = Some(api_key.into());
@@ -189,16 +207,35 @@ impl ClientBuilder {
             None => reqwest::Client::builder().build().map_err(BuildError::Http)?,
         };
         let timeout = self.timeout;
+        let retry = self.retry.clone().unwrap_or_default();
+        let hooks = self.hooks.clone();
         let transport = Transport {
             http,
             base_url,
             default_headers: headers,
             auth: self.auth(),
             timeout,
+            retry,
+            hooks,
         };
         Ok(Client {
             transport: Arc::new(transport),
         })
+    }
+}
+impl Default for RetryPolicy {
+    /// The policy from the API document's retry extension: first delay 500 ms, growing ×1.5 up to 60000 ms, for at most 3600000 ms; retried statuses [Range(5)] and 429, connection errors retried.
+    fn default() -> Self {
+        RetryPolicy {
+            initial_interval: Duration::from_millis(500u64),
+            max_interval: Duration::from_millis(60000u64),
+            exponent: 1.5f64,
+            max_elapsed: Duration::from_millis(3600000u64),
+            max_attempts: None,
+            statuses: vec![(500u16, 599u16), (429u16, 429u16)],
+            retry_connection_errors: true,
+            retry_non_idempotent: false,
+        }
     }
 }
 /// Why a [`Client`] could not be built.

@@ -9,6 +9,7 @@ mod runtime;
 pub mod byok;
 pub use client::{BuildError, Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use runtime::{
-    ApiResponse, DecodeError, ErrorDetails, ErrorResponse, Nullable, SecretString,
-    TransportError, UnexpectedResponse,
+    ApiResponse, DecodeError, ErrorDetails, ErrorResponse, Hook, Nullable,
+    RequestContext, RetryPolicy, SecretString, TransportError, UnexpectedResponse,
+    ValidationError,
 };

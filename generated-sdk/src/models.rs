@@ -64,6 +64,23 @@ impl ByokKey {
         }
     }
 }
+impl crate::runtime::Validate for ByokKey {
+    fn validate(&self, path: &str) -> Result<(), crate::ValidationError> {
+        if let Some(value) = &self.allowed_models {
+            let field_path = &format!("{path}.allowed_models");
+            crate::runtime::check_items(field_path, value.len(), None, Some(100))?;
+        }
+        if let Some(value) = &self.allowed_api_key_hashes {
+            let field_path = &format!("{path}.allowed_api_key_hashes");
+            crate::runtime::check_items(field_path, value.len(), None, Some(100))?;
+        }
+        if let Some(value) = &self.allowed_user_ids {
+            let field_path = &format!("{path}.allowed_user_ids");
+            crate::runtime::check_items(field_path, value.len(), None, Some(100))?;
+        }
+        Ok(())
+    }
+}
 /// Lowercase slug of the upstream provider a credential is used with (for instance `openai`, `anthropic` or `amazon-bedrock`).
 ///
 /// Open: values added to the API later decode into the catch-all variant instead of failing.
@@ -686,6 +703,44 @@ impl CreateByokKeyRequest {
         }
     }
 }
+impl crate::runtime::Validate for CreateByokKeyRequest {
+    fn validate(&self, path: &str) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.key;
+            let field_path = &format!("{path}.key");
+            crate::runtime::check_length(field_path, value.expose(), Some(1), None)?;
+        }
+        if let crate::Nullable::Value(value) = &self.name {
+            let field_path = &format!("{path}.name");
+            crate::runtime::check_length(field_path, value.as_str(), None, Some(255))?;
+        }
+        if let crate::Nullable::Value(value) = &self.allowed_models {
+            let field_path = &format!("{path}.allowed_models");
+            crate::runtime::check_items(field_path, value.len(), None, Some(100))?;
+        }
+        if let crate::Nullable::Value(value) = &self.allowed_api_key_hashes {
+            let field_path = &format!("{path}.allowed_api_key_hashes");
+            crate::runtime::check_items(field_path, value.len(), Some(1), Some(100))?;
+            for (i, item) in value.iter().enumerate() {
+                let item_path = &format!("{field_path}[{i}]");
+                {
+                    static PATTERN: std::sync::OnceLock<Option<regex_lite::Regex>> = std::sync::OnceLock::new();
+                    crate::runtime::check_pattern(
+                        item_path,
+                        item.as_str(),
+                        "^[a-f0-9]{64}$",
+                        &PATTERN,
+                    )?;
+                }
+            }
+        }
+        if let crate::Nullable::Value(value) = &self.allowed_user_ids {
+            let field_path = &format!("{path}.allowed_user_ids");
+            crate::runtime::check_items(field_path, value.len(), None, Some(100))?;
+        }
+        Ok(())
+    }
+}
 /// Result of storing a new BYOK credential.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateByokKeyResponse {
@@ -696,6 +751,16 @@ impl CreateByokKeyResponse {
     /// Creates the value from its required fields; optional fields start absent.
     pub fn new(data: crate::models::ByokKey) -> Self {
         Self { data }
+    }
+}
+impl crate::runtime::Validate for CreateByokKeyResponse {
+    fn validate(&self, path: &str) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.data;
+            let field_path = &format!("{path}.data");
+            crate::runtime::Validate::validate(value, field_path)?;
+        }
+        Ok(())
     }
 }
 /// Result of removing a BYOK credential.
@@ -724,6 +789,16 @@ impl GetByokKeyResponse {
         Self { data }
     }
 }
+impl crate::runtime::Validate for GetByokKeyResponse {
+    fn validate(&self, path: &str) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.data;
+            let field_path = &format!("{path}.data");
+            crate::runtime::Validate::validate(value, field_path)?;
+        }
+        Ok(())
+    }
+}
 /// One page of BYOK credentials.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListByokKeysResponse {
@@ -736,6 +811,19 @@ impl ListByokKeysResponse {
     /// Creates the value from its required fields; optional fields start absent.
     pub fn new(data: Vec<crate::models::ByokKey>, total_count: i64) -> Self {
         Self { data, total_count }
+    }
+}
+impl crate::runtime::Validate for ListByokKeysResponse {
+    fn validate(&self, path: &str) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.data;
+            let field_path = &format!("{path}.data");
+            for (i, item) in value.iter().enumerate() {
+                let item_path = &format!("{field_path}[{i}]");
+                crate::runtime::Validate::validate(item, item_path)?;
+            }
+        }
+        Ok(())
     }
 }
 /// Body for changing a BYOK credential; every field is optional.
@@ -771,6 +859,43 @@ pub struct UpdateByokKeyRequest {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub allowed_user_ids: crate::Nullable<Vec<String>>,
 }
+impl crate::runtime::Validate for UpdateByokKeyRequest {
+    fn validate(&self, path: &str) -> Result<(), crate::ValidationError> {
+        if let Some(value) = &self.key {
+            let field_path = &format!("{path}.key");
+            crate::runtime::check_length(field_path, value.expose(), Some(1), None)?;
+        }
+        if let crate::Nullable::Value(value) = &self.name {
+            let field_path = &format!("{path}.name");
+            crate::runtime::check_length(field_path, value.as_str(), None, Some(255))?;
+        }
+        if let crate::Nullable::Value(value) = &self.allowed_models {
+            let field_path = &format!("{path}.allowed_models");
+            crate::runtime::check_items(field_path, value.len(), None, Some(100))?;
+        }
+        if let crate::Nullable::Value(value) = &self.allowed_api_key_hashes {
+            let field_path = &format!("{path}.allowed_api_key_hashes");
+            crate::runtime::check_items(field_path, value.len(), Some(1), Some(100))?;
+            for (i, item) in value.iter().enumerate() {
+                let item_path = &format!("{field_path}[{i}]");
+                {
+                    static PATTERN: std::sync::OnceLock<Option<regex_lite::Regex>> = std::sync::OnceLock::new();
+                    crate::runtime::check_pattern(
+                        item_path,
+                        item.as_str(),
+                        "^[a-f0-9]{64}$",
+                        &PATTERN,
+                    )?;
+                }
+            }
+        }
+        if let crate::Nullable::Value(value) = &self.allowed_user_ids {
+            let field_path = &format!("{path}.allowed_user_ids");
+            crate::runtime::check_items(field_path, value.len(), None, Some(100))?;
+        }
+        Ok(())
+    }
+}
 /// Result of changing a BYOK credential.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateByokKeyResponse {
@@ -781,6 +906,16 @@ impl UpdateByokKeyResponse {
     /// Creates the value from its required fields; optional fields start absent.
     pub fn new(data: crate::models::ByokKey) -> Self {
         Self { data }
+    }
+}
+impl crate::runtime::Validate for UpdateByokKeyResponse {
+    fn validate(&self, path: &str) -> Result<(), crate::ValidationError> {
+        {
+            let value = &self.data;
+            let field_path = &format!("{path}.data");
+            crate::runtime::Validate::validate(value, field_path)?;
+        }
+        Ok(())
     }
 }
 /// Error body returned with status 400 when the request is malformed or has invalid parameters.

@@ -8,7 +8,7 @@ use openrouter_byok::byok::{
     CreateByokKeyError, DeleteByokKeyError, GetByokKeyError, ListByokKeysError, UpdateByokKeyError,
 };
 use openrouter_byok::models::{ByokProviderSlug, CreateByokKeyRequest, UpdateByokKeyRequest};
-use openrouter_byok::{Client, Nullable, SecretString};
+use openrouter_byok::{Client, Nullable, RetryPolicy, SecretString};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path, query_param};
@@ -31,10 +31,13 @@ const WORKSPACE_ID: &str = "550e8400-e29b-41d4-a716-446655440000";
 const API_KEY_HASH: &str = "f01d52606dc8f0a8303a7b5cc3fa07109c2e346cec7c0a16b40de462992ce943";
 
 /// A client talking to the mock server with [`API_KEY`].
+/// A client for the mock server. Retries are off: these tests map one response to one
+/// result (retry behaviour has its own tests in `client_behaviour.rs`).
 fn client(server: &MockServer) -> Client {
     Client::builder()
         .api_key(API_KEY)
         .base_url(server.uri())
+        .retry_policy(RetryPolicy::none())
         .build()
         .expect("client builds")
 }
@@ -618,6 +621,7 @@ async fn closed_port_is_transport_error() {
     let client = Client::builder()
         .api_key(API_KEY)
         .base_url(format!("http://127.0.0.1:{port}"))
+        .retry_policy(RetryPolicy::none())
         .build()
         .expect("client builds");
 

@@ -134,6 +134,8 @@ pub struct Param {
     pub docs: Option<String>,
     /// Validation rules from the schema.
     pub constraints: Constraints,
+    /// The schema's default (what the server assumes when the parameter is absent).
+    pub default: Option<serde_json::Value>,
 }
 
 /// A request body.

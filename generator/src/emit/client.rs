@@ -24,7 +24,10 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         #(#groups)*
 
         pub use client::{BuildError, Client, ClientBuilder, DEFAULT_BASE_URL};
-        pub use runtime::{ApiResponse, DecodeError, ErrorDetails, ErrorResponse, Nullable, SecretString, TransportError, UnexpectedResponse};
+        pub use runtime::{
+            ApiResponse, DecodeError, ErrorDetails, ErrorResponse, Hook, Nullable, RequestContext, RetryPolicy, SecretString,
+            TransportError, UnexpectedResponse, ValidationError,
+        };
     }
 }
 
@@ -76,6 +79,7 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         }
     });
     let new_doc = " A client that authenticates with `api_key` and talks to [`DEFAULT_BASE_URL`].";
+    let retry_default = retry_default(api);
     let from_env_doc = format!(" A client configured from the environment: the API key from `{key_var}` and, when set, the base URL from `{url_var}`.");
     quote! {
         //! The client: configuration, authentication and the entry point to each group of operations.
@@ -86,7 +90,7 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         use reqwest::header::{HeaderMap, HeaderValue};
 
         use crate::runtime::{Auth, Transport};
-        use crate::SecretString;
+        use crate::{Hook, RetryPolicy, SecretString};
 
         /// The API's default base URL (its first server).
         pub const DEFAULT_BASE_URL: &str = #base_url;
@@ -106,6 +110,7 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
                     .field("base_url", &self.transport.base_url)
                     .field("api_key", &self.transport.auth.as_ref().map(|_| "[REDACTED]"))
                     .field("timeout", &self.transport.timeout)
+                    .field("retry", &self.transport.retry)
                     .finish_non_exhaustive()
             }
         }
@@ -119,6 +124,8 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
                     default_headers: ClientBuilder::default_headers(),
                     auth: ClientBuilder::default().api_key(api_key).auth(),
                     timeout: None,
+                    retry: RetryPolicy::default(),
+                    hooks: Vec::new(),
                 };
                 Client { transport: Arc::new(transport) }
             }
@@ -157,6 +164,8 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
             base_url: Option<String>,
             http: Option<reqwest::Client>,
             timeout: Option<Duration>,
+            retry: Option<RetryPolicy>,
+            hooks: Vec<Arc<dyn Hook>>,
             user_agent: Option<String>,
             #(#global_fields: Option<String>,)*
         }
@@ -167,11 +176,26 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
                     .field("api_key", &self.api_key)
                     .field("base_url", &self.base_url)
                     .field("timeout", &self.timeout)
+                    .field("retry", &self.retry)
+                    .field("hooks", &self.hooks.len())
                     .finish_non_exhaustive()
             }
         }
 
         impl ClientBuilder {
+            /// Retries failed calls by `policy` (default: the API document's policy;
+            /// `RetryPolicy::none()` switches retries off).
+            pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+                self.retry = Some(policy);
+                self
+            }
+
+            /// Runs `hook` around every attempt of every call.
+            pub fn hook(mut self, hook: impl Hook) -> Self {
+                self.hooks.push(Arc::new(hook));
+                self
+            }
+
             /// The API key; it is redacted from every `Debug` output.
             pub fn api_key(mut self, api_key: impl Into<SecretString>) -> Self {
                 self.api_key = Some(api_key.into());
@@ -238,10 +262,14 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
                     None => reqwest::Client::builder().build().map_err(BuildError::Http)?,
                 };
                 let timeout = self.timeout;
-                let transport = Transport { http, base_url, default_headers: headers, auth: self.auth(), timeout };
+                let retry = self.retry.clone().unwrap_or_default();
+                let hooks = self.hooks.clone();
+                let transport = Transport { http, base_url, default_headers: headers, auth: self.auth(), timeout, retry, hooks };
                 Ok(Client { transport: Arc::new(transport) })
             }
         }
+
+        #retry_default
 
         /// Why a [`Client`] could not be built.
         #[derive(Debug)]
@@ -287,6 +315,56 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
                 match self {
                     BuildError::Http(e) => Some(e),
                     _ => None,
+                }
+            }
+        }
+    }
+}
+
+/// `impl Default for RetryPolicy` from the document's retry extension, or a
+/// conservative policy when it has none.
+fn retry_default(api: &Api) -> TokenStream {
+    use crate::ir::StatusMatch;
+    let (initial, max, exponent, elapsed, attempts, statuses, connection, source) = match &api.retry {
+        Some(r) => (
+            r.initial_interval_ms,
+            r.max_interval_ms,
+            r.exponent,
+            r.max_elapsed_ms,
+            quote!(None),
+            r.status_codes.clone(),
+            r.connection_errors,
+            "the API document's retry extension",
+        ),
+        None => (500, 8_000, 2.0, 60_000, quote!(Some(3)), vec![StatusMatch::Code(503)], true, "a conservative default (the API document declares no retry policy)"),
+    };
+    // 429 asks the client to come back later: always retried, honouring Retry-After.
+    let mut ranges: Vec<(u16, u16)> = statuses
+        .iter()
+        .filter_map(|s| match s {
+            StatusMatch::Code(c) => Some((*c, *c)),
+            StatusMatch::Range(class) => Some((class * 100, class * 100 + 99)),
+            StatusMatch::Default => None,
+        })
+        .collect();
+    if !ranges.iter().any(|(lo, hi)| (*lo..=*hi).contains(&429)) {
+        ranges.push((429, 429));
+    }
+    let ranges = ranges.iter().map(|(lo, hi)| quote!((#lo, #hi)));
+    let doc = format!(" The policy from {source}: first delay {initial} ms, growing ×{exponent} up to {max} ms, for at most {elapsed} ms; retried statuses {statuses:?} and 429, connection errors {}.", if connection { "retried" } else { "not retried" });
+    quote! {
+        impl Default for RetryPolicy {
+            #[doc = #doc]
+            fn default() -> Self {
+                RetryPolicy {
+                    initial_interval: Duration::from_millis(#initial),
+                    max_interval: Duration::from_millis(#max),
+                    exponent: #exponent,
+                    max_elapsed: Duration::from_millis(#elapsed),
+                    max_attempts: #attempts,
+                    statuses: vec![#(#ranges),*],
+                    retry_connection_errors: #connection,
+                    retry_non_idempotent: false,
                 }
             }
         }

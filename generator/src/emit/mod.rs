@@ -9,6 +9,7 @@ mod operations;
 mod runtime;
 mod templates;
 mod types;
+mod validation;
 
 use proc_macro2::TokenStream;
 

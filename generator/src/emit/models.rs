@@ -5,13 +5,19 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc, doc_or};
 use super::types::{field_type, rust_type};
+use super::validation::{structs_to_validate, validate_impl};
 use crate::ir::{Api, Enum, Field, Presence, Struct, TypeDef};
 use crate::names::ident;
 
 /// The whole `models` module.
 pub fn models_rs(api: &Api) -> TokenStream {
+    let validated = structs_to_validate(api);
     let items = api.types.iter().map(|t| match t {
-        TypeDef::Struct(s) => struct_def(s),
+        TypeDef::Struct(s) => {
+            let def = struct_def(s);
+            let validate = validate_impl(s, &validated);
+            quote!(#def #validate)
+        }
         TypeDef::Enum(e) => enum_def(e),
     });
     quote! {

@@ -6,7 +6,8 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc, doc_or, inner_doc};
 use super::types::{rust_type, setter_arg};
-use crate::ir::{Api, ErrorCase, Group, Operation, Param, ParamLocation, StatusMatch, TypeDef, TypeRef};
+use super::validation::{checks, needs_check, structs_to_validate};
+use crate::ir::{Api, Constraints, ErrorCase, Group, Operation, Param, ParamLocation, Presence, StatusMatch, TypeDef, TypeRef};
 use crate::names::ident;
 
 /// `src/<group>.rs`.
@@ -20,8 +21,8 @@ pub fn group_rs(api: &Api, group: &Group) -> TokenStream {
     quote! {
         #module_doc
 
-        use crate::runtime::{encode_json, encode_path, Request, ToQuery};
-        use crate::{ApiResponse, Client, DecodeError, ErrorDetails, ErrorResponse, TransportError, UnexpectedResponse};
+        use crate::runtime::{encode_json, encode_path, CallOptions, Request, ToQuery};
+        use crate::{ApiResponse, Client, DecodeError, ErrorDetails, ErrorResponse, RetryPolicy, TransportError, UnexpectedResponse, ValidationError};
 
         #[doc = #handle_doc]
         #[derive(Debug, Clone, Copy)]
@@ -96,7 +97,7 @@ fn method(op: &Operation) -> TokenStream {
         #docs
         #deprecated
         pub fn #name(&self, #(#args),*) -> #builder {
-            #builder { client: self.client.clone(), #(#inits,)* }
+            #builder { client: self.client.clone(), options: Default::default(), #(#inits,)* }
         }
     }
 }
@@ -150,17 +151,46 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     }
     let send_body = send_body(api, op);
     let op_id = &op.id;
+    let paging = pagination(api, op);
     quote! {
         #[doc = #docs]
         #[derive(Debug, Clone)]
         #[must_use = "a request builder does nothing until it is sent with `.send().await` or `.await`"]
         pub struct #name {
             client: Client,
+            options: CallOptions,
             #(#fields,)*
         }
 
         impl #name {
             #(#setters)*
+
+            /// Gives up on this call after `timeout` (overrides the client's timeout).
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.timeout = Some(timeout);
+                self
+            }
+
+            /// Retries this call by `policy` instead of the client's policy
+            /// (`RetryPolicy::none()` switches retries off).
+            pub fn retries(mut self, policy: RetryPolicy) -> Self {
+                self.options.retry = Some(policy);
+                self
+            }
+
+            /// Adds a header to this call.
+            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.options.headers.push((name.into(), value.into()));
+                self
+            }
+
+            /// Sends this call to another server (overrides the client's base URL).
+            pub fn base_url(mut self, url: impl Into<String>) -> Self {
+                self.options.base_url = Some(url.into());
+                self
+            }
+
+            #paging
 
             /// Sends the request and decodes the response body.
             pub async fn send(self) -> Result<#success, #error> {
@@ -280,18 +310,22 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
         None => quote!(None),
     };
     let path_template = &op.path;
+    let op_id = &op.id;
     let arms = response_arms(op);
     let has_query = op.params.iter().any(|p| p.location == ParamLocation::Query);
     let has_headers = op.params.iter().any(|p| p.location == ParamLocation::Header);
     let query_decl = if has_query { quote!(let mut query = Vec::new();) } else { quote!(let query = Vec::new();) };
     let headers_decl = if has_headers { quote!(let mut headers = Vec::new();) } else { quote!(let headers = Vec::new();) };
+    let validations = validations(api, op);
     quote! {
+        #validations
         #path_decl
         #query_decl
         #(#query)*
         #headers_decl
         #(#headers)*
         let request = Request {
+            operation_id: #op_id,
             method: reqwest::Method::#method,
             path_template: #path_template,
             path,
@@ -299,7 +333,7 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
             headers,
             json_body: #body,
         };
-        let raw = self.client.transport().execute(request).await?;
+        let raw = self.client.transport().execute(request, self.options).await?;
         match raw.status.as_u16() {
             #(#arms)*
         }
@@ -379,7 +413,9 @@ fn error_enum(group: &Group, op: &Operation) -> TokenStream {
         all_variants.push(format_ident!("UnexpectedStatus"));
     }
     all_variants.push(format_ident!("Decode"));
+    all_variants.push(format_ident!("Timeout"));
     all_variants.push(format_ident!("Transport"));
+    all_variants.push(format_ident!("Validation"));
     let op_id = &op.id;
     quote! {
         #[doc = #docs]
@@ -392,8 +428,12 @@ fn error_enum(group: &Group, op: &Operation) -> TokenStream {
             #unexpected
             /// The response body does not match its declared type; the raw body is kept.
             Decode(DecodeError),
+            /// The call ran out of time (the client's or the call's timeout).
+            Timeout(TransportError),
             /// The request could not be sent or the response not received.
             Transport(TransportError),
+            /// A parameter or body field breaks a constraint of the API; nothing was sent.
+            Validation(ValidationError),
         }
 
         impl #name {
@@ -428,7 +468,8 @@ fn error_enum(group: &Group, op: &Operation) -> TokenStream {
             fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
                 match self {
                     #name::Decode(e) => Some(e),
-                    #name::Transport(e) => Some(e),
+                    #name::Timeout(e) | #name::Transport(e) => Some(e),
+                    #name::Validation(e) => Some(e),
                     _ => None,
                 }
             }
@@ -442,8 +483,112 @@ fn error_enum(group: &Group, op: &Operation) -> TokenStream {
 
         impl From<TransportError> for #name {
             fn from(e: TransportError) -> Self {
-                #name::Transport(e)
+                if e.is_timeout() { #name::Timeout(e) } else { #name::Transport(e) }
             }
+        }
+
+        impl From<ValidationError> for #name {
+            fn from(e: ValidationError) -> Self {
+                #name::Validation(e)
+            }
+        }
+    }
+}
+
+/// Checks of parameters and body against the document's constraints, before anything is sent.
+fn validations(api: &Api, op: &Operation) -> TokenStream {
+    let validated = structs_to_validate(api);
+    let mut out = TokenStream::new();
+    for p in &op.params {
+        if !needs_check(&p.ty, &p.constraints, &validated) {
+            continue;
+        }
+        let n = ident(&p.rust_name);
+        let wire = &p.name;
+        let (path, value) = (format_ident!("path"), format_ident!("value"));
+        let checks = checks(&p.ty, &p.constraints, &path, &value, &validated);
+        out.extend(if p.required {
+            quote! { { let #path = #wire; let #value = &self.#n; #checks } }
+        } else {
+            quote! { if let Some(#value) = &self.#n { let #path = #wire; #checks } }
+        });
+    }
+    if let Some(body) = &op.body
+        && needs_check(&body.ty, &Constraints::default(), &validated) {
+            let (path, value) = (format_ident!("path"), format_ident!("value"));
+            let checks = checks(&body.ty, &Constraints::default(), &path, &value, &validated);
+            out.extend(if body.required {
+                quote! { { let #path = "body"; let #value = &self.body; #checks } }
+            } else {
+                quote! { if let Some(#value) = &self.body { let #path = "body"; #checks } }
+            });
+        }
+    out
+}
+
+/// `into_pages()` and `into_stream()` for an operation with offset/limit pagination.
+fn pagination(api: &Api, op: &Operation) -> TokenStream {
+    let Some(paging) = &op.pagination else { return TokenStream::new() };
+    let Some(TypeRef::Named(response)) = op.success.iter().find_map(|s| s.ty.as_ref()) else { return TokenStream::new() };
+    let Some(TypeDef::Struct(page)) = api.types.iter().find(|t| t.rust_name() == response) else { return TokenStream::new() };
+    let Some(results) = page.fields.iter().find(|f| f.name == paging.results_field) else { return TokenStream::new() };
+    let TypeRef::Array(item) = &results.ty else { return TokenStream::new() };
+    let find = |name: &str| op.params.iter().find(|p| p.name == name && !p.required);
+    let (Some(offset), Some(limit)) = (find(&paging.offset_param), find(&paging.limit_param)) else { return TokenStream::new() };
+    let (offset, limit) = (ident(&offset.rust_name), ident(&limit.rust_name));
+    let default_limit = op
+        .params
+        .iter()
+        .find(|p| p.name == paging.limit_param)
+        .and_then(|p| p.default.as_ref())
+        .and_then(serde_json::Value::as_i64)
+        .map_or(quote!(None), |n| quote!(Some(#n)));
+    let items = ident(&results.rust_name);
+    let items_of_page = match results.presence {
+        Presence::Required => quote!(page.#items),
+        Presence::Optional | Presence::RequiredNullable => quote!(page.#items.unwrap_or_default()),
+        Presence::OptionalNullable => quote!(page.#items.into_option().unwrap_or_default()),
+    };
+    let page_len = match results.presence {
+        Presence::Required => quote!(page.#items.len()),
+        Presence::Optional | Presence::RequiredNullable => quote!(page.#items.as_ref().map_or(0, Vec::len)),
+        Presence::OptionalNullable => quote!(page.#items.as_option().map_or(0, Vec::len)),
+    };
+    let item_ty = rust_type(item);
+    let page_ty = rust_type(&TypeRef::Named(response.clone()));
+    let error = error_name(op);
+    quote! {
+        /// Every page, fetched one after another: starts at this builder's offset (or 0)
+        /// and moves the offset by the items received, until a short or empty page.
+        /// An error is yielded and ends the stream.
+        pub fn into_pages(self) -> impl futures_core::Stream<Item = Result<#page_ty, #error>> + Send + 'static {
+            futures_util::stream::unfold(Some(self), |state| async move {
+                let builder = state?;
+                let offset = builder.#offset.unwrap_or(0);
+                let limit: Option<i64> = builder.#limit.or(#default_limit);
+                let next = builder.clone();
+                match builder.send().await {
+                    Ok(page) => {
+                        let received = #page_len as i64;
+                        let more = received > 0 && limit.is_none_or(|limit| received >= limit);
+                        let next = more.then(|| next.#offset(offset + received));
+                        Some((Ok(page), next))
+                    }
+                    Err(e) => Some((Err(e), None)),
+                }
+            })
+        }
+
+        /// Every item of every page (see [`Self::into_pages`]), in order.
+        pub fn into_stream(self) -> impl futures_core::Stream<Item = Result<#item_ty, #error>> + Send + 'static {
+            use futures_util::StreamExt;
+            self.into_pages().flat_map(|page| {
+                let items: Vec<Result<#item_ty, #error>> = match page {
+                    Ok(page) => #items_of_page.into_iter().map(Ok).collect(),
+                    Err(e) => vec![Err(e)],
+                };
+                futures_util::stream::iter(items)
+            })
         }
     }
 }

@@ -214,6 +214,11 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             let mut param = param;
+            if BUILDER_METHODS.contains(&param.rust_name.as_str()) {
+                let renamed = format!("{}_param", param.rust_name);
+                self.warn(&ptr, format!("parameter setter `{}` would clash with a request builder method; it is `{renamed}`", param.rust_name));
+                param.rust_name = renamed;
+            }
             param.rust_name = names::unique(param.rust_name, &mut taken);
             out.push(param);
         }
@@ -256,16 +261,17 @@ impl<'a> Lowerer<'a> {
                 ty: TypeRef::String,
                 docs: data.description.clone(),
                 constraints: Constraints::default(),
+                default: None,
             }));
         };
         let schema_ptr = pointer_join(&pointer, "schema");
         let hint = format!("{stem}{}", names::type_name(&data.name));
         let ty = self.space.schema_ref(SchemaRef::from(schema), &schema_ptr, &hint)?;
         let constraints = self.space.constraints_of(SchemaRef::from(schema), &schema_ptr)?;
-        let docs = data.description.clone().or_else(|| match schema {
-            ReferenceOr::Item(s) => s.schema_data.description.clone(),
-            ReferenceOr::Reference { .. } => None,
-        });
+        let (docs, default) = match schema {
+            ReferenceOr::Item(s) => (data.description.clone().or_else(|| s.schema_data.description.clone()), s.schema_data.default.clone()),
+            ReferenceOr::Reference { .. } => (data.description.clone(), None),
+        };
         Ok(Some(Param {
             name: data.name.clone(),
             rust_name: names::value_name(&data.name),
@@ -274,6 +280,7 @@ impl<'a> Lowerer<'a> {
             ty,
             docs,
             constraints,
+            default,
         }))
     }
 
@@ -405,6 +412,12 @@ impl<'a> Lowerer<'a> {
         Ok(out)
     }
 }
+
+/// Methods and fields every request builder has; parameters must not take these names.
+const BUILDER_METHODS: &[&str] = &[
+    "timeout", "retries", "header", "base_url", "send", "send_with_response", "into_pages", "into_stream",
+    "into_future", "body", "client", "options",
+];
 
 fn is_json(media_type: &str) -> bool {
     let essence = media_type.split(';').next().unwrap_or("").trim();

@@ -103,13 +103,12 @@ impl<'a> TypeSpace<'a> {
     pub fn lower_components(&mut self) -> Result<(), GenError> {
         let schemas = self.schemas;
         for (name, schema) in schemas {
-            if let ReferenceOr::Item(schema) = schema {
-                if self.is_named(schema) {
+            if let ReferenceOr::Item(schema) = schema
+                && self.is_named(schema) {
                     let pointer = pointer_join("#/components/schemas", name);
                     let rust_name = self.reserve_name(name, &pointer);
                     self.components.insert(name.clone(), Component::Reserved(rust_name));
                 }
-            }
         }
         for name in self.schemas.keys() {
             self.component(name, &pointer_join("#/components/schemas", name))?;
@@ -448,7 +447,7 @@ impl<'a> TypeSpace<'a> {
                 presence,
                 docs: notes.docs,
                 const_value: notes.innermost.and_then(const_value),
-                constraints: notes.innermost.map(constraints).unwrap_or_default(),
+                constraints: self.checked(notes.innermost.map(constraints).unwrap_or_default(), &ptr),
                 deprecated: notes.deprecated,
             });
         }
@@ -495,9 +494,25 @@ impl<'a> TypeSpace<'a> {
         Ok(notes)
     }
 
-    /// Validation rules of a parameter or field schema (following one reference).
-    pub fn constraints_of(&self, s: SchemaRef<'_>, pointer: &str) -> Result<Constraints, GenError> {
-        Ok(self.annotations(s, pointer)?.innermost.map(constraints).unwrap_or_default())
+    /// Validation rules of a parameter or field schema (following references).
+    pub fn constraints_of(&mut self, s: SchemaRef<'_>, pointer: &str) -> Result<Constraints, GenError> {
+        let c = self.annotations(s, pointer)?.innermost.map(constraints).unwrap_or_default();
+        Ok(self.checked(c, pointer))
+    }
+
+    /// Drops a `pattern` the generated client could not compile (regex-lite
+    /// syntax), with a warning, so the client never carries a broken check.
+    fn checked(&mut self, mut c: Constraints, pointer: &str) -> Constraints {
+        if let Some(pattern) = &c.pattern
+            && let Err(e) = regex_lite::Regex::new(pattern) {
+                self.warn(&pointer_join(pointer, "pattern"), format!("pattern `{pattern}` is not supported by the client's regex engine ({e}); it is not checked"));
+                c.pattern = None;
+            }
+        if let Some(items) = c.items.take() {
+            let items = self.checked(*items, &pointer_join(pointer, "items"));
+            c.items = (!items.is_empty()).then(|| Box::new(items));
+        }
+        c
     }
 }
 

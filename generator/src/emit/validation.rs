@@ -1,0 +1,135 @@
+//! Client-side checks of the document's constraints (lengths, ranges, item
+//! counts, patterns), emitted as code that runs before a request is sent.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::ir::{Api, Constraints, Presence, Struct, TypeDef, TypeRef};
+use crate::names::ident;
+
+/// Names of the structs whose values have something to check, directly or through their fields.
+pub fn structs_to_validate(api: &Api) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    loop {
+        let before = found.len();
+        for t in &api.types {
+            if let TypeDef::Struct(s) = t
+                && !found.contains(&s.rust_name) && s.fields.iter().any(|f| needs_check(&f.ty, &f.constraints, &found)) {
+                    found.insert(s.rust_name.clone());
+                }
+        }
+        if found.len() == before {
+            return found;
+        }
+    }
+}
+
+/// Whether a value of this type with these constraints has anything to check.
+pub fn needs_check(ty: &TypeRef, c: &Constraints, validated: &BTreeSet<String>) -> bool {
+    let own = c.minimum.is_some() || c.maximum.is_some() || c.min_length.is_some() || c.max_length.is_some() || c.pattern.is_some() || c.min_items.is_some() || c.max_items.is_some();
+    own || match ty {
+        TypeRef::Array(inner) => needs_check(inner, c.items.as_deref().unwrap_or(&Constraints::default()), validated),
+        TypeRef::Named(n) => validated.contains(n),
+        _ => false,
+    }
+}
+
+/// Statements checking the variable `value` (of type `&T`) at the variable
+/// `path` (a `&str`, or a `&String`, naming the field).
+pub fn checks(ty: &TypeRef, c: &Constraints, path: &Ident, value: &Ident, validated: &BTreeSet<String>) -> TokenStream {
+    let opt_usize = |v: Option<usize>| match v {
+        Some(n) => {
+            let n = Literal::usize_unsuffixed(n);
+            quote!(Some(#n))
+        }
+        None => quote!(None),
+    };
+    match ty {
+        TypeRef::String | TypeRef::Secret => {
+            let text = if *ty == TypeRef::Secret { quote!(#value.expose()) } else { quote!(#value.as_str()) };
+            let mut out = TokenStream::new();
+            if c.min_length.is_some() || c.max_length.is_some() {
+                let (min, max) = (opt_usize(c.min_length), opt_usize(c.max_length));
+                out.extend(quote!(crate::runtime::check_length(#path, #text, #min, #max)?;));
+            }
+            if let Some(pattern) = &c.pattern {
+                out.extend(quote! {
+                    {
+                        static PATTERN: std::sync::OnceLock<Option<regex_lite::Regex>> = std::sync::OnceLock::new();
+                        crate::runtime::check_pattern(#path, #text, #pattern, &PATTERN)?;
+                    }
+                });
+            }
+            out
+        }
+        TypeRef::Integer { .. } | TypeRef::Number => {
+            if c.minimum.is_none() && c.maximum.is_none() {
+                return TokenStream::new();
+            }
+            let bound = |v: Option<f64>, exclusive: bool| match v {
+                Some(n) => {
+                    let n = Literal::f64_unsuffixed(n);
+                    quote!(Some((#n, #exclusive)))
+                }
+                None => quote!(None),
+            };
+            let (min, max) = (bound(c.minimum, c.exclusive_minimum), bound(c.maximum, c.exclusive_maximum));
+            quote!(crate::runtime::check_range(#path, *#value as f64, #min, #max)?;)
+        }
+        TypeRef::Array(inner) => {
+            let mut out = TokenStream::new();
+            if c.min_items.is_some() || c.max_items.is_some() {
+                let (min, max) = (opt_usize(c.min_items), opt_usize(c.max_items));
+                out.extend(quote!(crate::runtime::check_items(#path, #value.len(), #min, #max)?;));
+            }
+            let item_constraints = c.items.as_deref().cloned().unwrap_or_default();
+            if needs_check(inner, &item_constraints, validated) {
+                let (item_path, item) = (format_ident!("item_path"), format_ident!("item"));
+                let item_checks = checks(inner, &item_constraints, &item_path, &item, validated);
+                let template = format!("{{{path}}}[{{i}}]");
+                out.extend(quote! {
+                    for (i, #item) in #value.iter().enumerate() {
+                        let #item_path = &format!(#template);
+                        #item_checks
+                    }
+                });
+            }
+            out
+        }
+        TypeRef::Named(n) if validated.contains(n) => quote!(crate::runtime::Validate::validate(#value, #path)?;),
+        _ => TokenStream::new(),
+    }
+}
+
+/// `impl Validate` for a struct that has something to check.
+pub fn validate_impl(s: &Struct, validated: &BTreeSet<String>) -> TokenStream {
+    if !validated.contains(&s.rust_name) {
+        return TokenStream::new();
+    }
+    let name = ident(&s.rust_name);
+    let fields = s.fields.iter().filter(|f| needs_check(&f.ty, &f.constraints, validated)).map(|f| {
+        let field = ident(&f.rust_name);
+        let (field_path, value) = (format_ident!("field_path"), format_ident!("value"));
+        let body = checks(&f.ty, &f.constraints, &field_path, &value, validated);
+        let template = format!("{{path}}.{}", f.name.replace('{', "{{").replace('}', "}}"));
+        let inner = quote! {
+            let #field_path = &format!(#template);
+            #body
+        };
+        match f.presence {
+            Presence::Required => quote!({ let #value = &self.#field; #inner }),
+            Presence::Optional | Presence::RequiredNullable => quote!(if let Some(#value) = &self.#field { #inner }),
+            Presence::OptionalNullable => quote!(if let crate::Nullable::Value(#value) = &self.#field { #inner }),
+        }
+    });
+    quote! {
+        impl crate::runtime::Validate for #name {
+            fn validate(&self, path: &str) -> Result<(), crate::ValidationError> {
+                #(#fields)*
+                Ok(())
+            }
+        }
+    }
+}
