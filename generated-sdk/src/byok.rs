@@ -150,37 +150,42 @@ impl ListByokKeysBuilder {
     /// Every page, fetched one after another: starts at this builder's offset (or 0)
     /// and moves the offset by the items received, until a short or empty page.
     /// An error is yielded and ends the stream.
+    /// The stream is boxed, so `futures::StreamExt::next` works on it directly.
     pub fn into_pages(
         self,
-    ) -> impl futures_core::Stream<
-        Item = Result<crate::models::ListByokKeysResponse, ListByokKeysError>,
-    > + Send + 'static {
+    ) -> futures_core::stream::BoxStream<
+        'static,
+        Result<crate::models::ListByokKeysResponse, ListByokKeysError>,
+    > {
+        use futures_util::StreamExt;
         futures_util::stream::unfold(
-            Some(self),
-            |state| async move {
-                let builder = state?;
-                let offset = builder.offset.unwrap_or(0);
-                let limit: Option<i64> = builder.limit.or(Some(50i64));
-                let next = builder.clone();
-                match builder.send().await {
-                    Ok(page) => {
-                        let received = page.data.len() as i64;
-                        let more = received > 0
-                            && limit.is_none_or(|limit| received >= limit);
-                        let next = more.then(|| next.offset(offset + received));
-                        Some((Ok(page), next))
+                Some(self),
+                |state| async move {
+                    let builder = state?;
+                    let offset = builder.offset.unwrap_or(0);
+                    let limit: Option<i64> = builder.limit.or(Some(50i64));
+                    let next = builder.clone();
+                    match builder.send().await {
+                        Ok(page) => {
+                            let received = page.data.len() as i64;
+                            let more = received > 0
+                                && limit.is_none_or(|limit| received >= limit);
+                            let next = more.then(|| next.offset(offset + received));
+                            Some((Ok(page), next))
+                        }
+                        Err(e) => Some((Err(e), None)),
                     }
-                    Err(e) => Some((Err(e), None)),
-                }
-            },
-        )
+                },
+            )
+            .boxed()
     }
     /// Every item of every page (see [`Self::into_pages`]), in order.
     pub fn into_stream(
         self,
-    ) -> impl futures_core::Stream<
-        Item = Result<crate::models::ByokKey, ListByokKeysError>,
-    > + Send + 'static {
+    ) -> futures_core::stream::BoxStream<
+        'static,
+        Result<crate::models::ByokKey, ListByokKeysError>,
+    > {
         use futures_util::StreamExt;
         self.into_pages()
             .flat_map(|page| {
@@ -190,6 +195,7 @@ impl ListByokKeysBuilder {
                 };
                 futures_util::stream::iter(items)
             })
+            .boxed()
     }
     /// Sends the request and decodes the response body.
     pub async fn send(

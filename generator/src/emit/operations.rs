@@ -561,7 +561,9 @@ fn pagination(api: &Api, op: &Operation) -> TokenStream {
         /// Every page, fetched one after another: starts at this builder's offset (or 0)
         /// and moves the offset by the items received, until a short or empty page.
         /// An error is yielded and ends the stream.
-        pub fn into_pages(self) -> impl futures_core::Stream<Item = Result<#page_ty, #error>> + Send + 'static {
+        /// The stream is boxed, so `futures::StreamExt::next` works on it directly.
+        pub fn into_pages(self) -> futures_core::stream::BoxStream<'static, Result<#page_ty, #error>> {
+            use futures_util::StreamExt;
             futures_util::stream::unfold(Some(self), |state| async move {
                 let builder = state?;
                 let offset = builder.#offset.unwrap_or(0);
@@ -577,18 +579,21 @@ fn pagination(api: &Api, op: &Operation) -> TokenStream {
                     Err(e) => Some((Err(e), None)),
                 }
             })
+            .boxed()
         }
 
         /// Every item of every page (see [`Self::into_pages`]), in order.
-        pub fn into_stream(self) -> impl futures_core::Stream<Item = Result<#item_ty, #error>> + Send + 'static {
+        pub fn into_stream(self) -> futures_core::stream::BoxStream<'static, Result<#item_ty, #error>> {
             use futures_util::StreamExt;
-            self.into_pages().flat_map(|page| {
-                let items: Vec<Result<#item_ty, #error>> = match page {
-                    Ok(page) => #items_of_page.into_iter().map(Ok).collect(),
-                    Err(e) => vec![Err(e)],
-                };
-                futures_util::stream::iter(items)
-            })
+            self.into_pages()
+                .flat_map(|page| {
+                    let items: Vec<Result<#item_ty, #error>> = match page {
+                        Ok(page) => #items_of_page.into_iter().map(Ok).collect(),
+                        Err(e) => vec![Err(e)],
+                    };
+                    futures_util::stream::iter(items)
+                })
+                .boxed()
         }
     }
 }

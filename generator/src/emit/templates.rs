@@ -22,6 +22,23 @@ fn render(name: &str, source: &str, ctx: minijinja::Value) -> Result<String, Gen
     Ok(text)
 }
 
+/// `get(id)`, `update(id, body)`, `list()`: how the method is called.
+fn call_signature(o: &crate::ir::Operation) -> String {
+    let mut args: Vec<&str> = o.params.iter().filter(|p| p.required).map(|p| p.rust_name.as_str()).collect();
+    if o.body.as_ref().is_some_and(|b| b.required) {
+        args.push("body");
+    }
+    format!("{}({})", o.method_name, args.join(", "))
+}
+
+fn status_text(s: &crate::ir::StatusMatch) -> String {
+    match s {
+        crate::ir::StatusMatch::Code(c) => c.to_string(),
+        crate::ir::StatusMatch::Range(c) => format!("{c}XX"),
+        crate::ir::StatusMatch::Default => "other".to_string(),
+    }
+}
+
 /// TOML basic strings: escape backslashes and quotes.
 fn toml_escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', " ")
@@ -44,6 +61,7 @@ pub fn cargo_toml(api: &Api, options: &EmitOptions) -> Result<String, GenError> 
 #[derive(Serialize)]
 struct OpRow {
     method: String,
+    call: String,
     http: String,
     path: String,
     summary: String,
@@ -76,6 +94,7 @@ pub fn readme(api: &Api, options: &EmitOptions) -> Result<String, GenError> {
                 .operations
                 .iter()
                 .map(|o| OpRow {
+                    call: call_signature(o),
                     method: o.method_name.clone(),
                     http: o.http_method.clone(),
                     path: o.path.clone(),
@@ -88,6 +107,26 @@ pub fn readme(api: &Api, options: &EmitOptions) -> Result<String, GenError> {
     let example_op = api.groups.iter().flat_map(|g| g.operations.iter().map(move |o| (g, o))).find(|(_, o)| {
         o.body.is_none() && o.params.iter().filter(|p| p.required).all(|p| p.ty == TypeRef::String && p.location == ParamLocation::Path)
     });
+    let example_call = example_op.map(|(g, o)| {
+        let args: Vec<String> = o.params.iter().filter(|p| p.required).map(|p| format!("\"{}\"", p.name)).collect();
+        format!("client.{}().{}({})", g.module, o.method_name, args.join(", "))
+    });
+    let paginated = api.groups.iter().flat_map(|g| g.operations.iter().map(move |o| (g, o))).find(|(_, o)| {
+        o.pagination.is_some() && o.body.is_none() && o.params.iter().all(|p| !p.required)
+    });
+    let paginated = paginated.map(|(g, o)| minijinja::context! { call => format!("client.{}().{}()", g.module, o.method_name) });
+    let retry_doc = match &api.retry {
+        Some(r) => format!(
+            "By default (from the API document) the first delay is {} ms, each delay grows ×{} up to {} s, retries stop after {} s in all, and {} and 429 answers{} are retried.",
+            r.initial_interval_ms,
+            r.exponent,
+            r.max_interval_ms / 1000,
+            r.max_elapsed_ms / 1000,
+            r.status_codes.iter().map(status_text).collect::<Vec<_>>().join(", "),
+            if r.connection_errors { " and connection failures" } else { "" }
+        ),
+        None => "By default up to 3 attempts are made, on 429 and 503 answers and connection failures.".to_string(),
+    };
     let (example, error_example, error_snippet) = match example_op {
         Some((g, o)) => {
             let args: Vec<String> = o.params.iter().filter(|p| p.required).map(|p| format!("\"{}\"", p.name)).collect();
@@ -132,6 +171,9 @@ pub fn readme(api: &Api, options: &EmitOptions) -> Result<String, GenError> {
             error_example => error_example,
             error_snippet => error_snippet,
             global_headers => minijinja::Value::from(minijinja::value::Serde(&global_headers)),
+            example_call => example_call,
+            paginated => paginated,
+            retry_doc => retry_doc,
         },
     )
 }
