@@ -19,12 +19,13 @@ fn ascii_words(name: &str) -> String {
     name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
 }
 
-/// A type name: `BYOKKey` → `ByokKey`, `create-request` → `CreateRequest`.
-pub fn type_name(name: &str) -> String {
+/// UpperCamelCase with a stand-in for empty names and a prefix for leading digits.
+fn camel(name: &str, empty: &str, digit_prefix: &str) -> String {
     let camel = ascii_words(name).to_upper_camel_case();
-    let camel = if camel.is_empty() { "Unnamed".to_string() } else { camel };
-    if camel.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("Type{camel}")
+    if camel.is_empty() {
+        empty.to_string()
+    } else if camel.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{digit_prefix}{camel}")
     } else if camel == "Self" {
         "Self_".to_string()
     } else {
@@ -32,18 +33,14 @@ pub fn type_name(name: &str) -> String {
     }
 }
 
+/// A type name: `BYOKKey` → `ByokKey`, `create-request` → `CreateRequest`.
+pub fn type_name(name: &str) -> String {
+    camel(name, "Unnamed", "Type")
+}
+
 /// An enum variant name: `amazon-bedrock` → `AmazonBedrock`, `1k` → `V1k`.
 pub fn variant_name(value: &str) -> String {
-    let camel = ascii_words(value).to_upper_camel_case();
-    if camel.is_empty() {
-        "Empty".to_string()
-    } else if camel.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("V{camel}")
-    } else if camel == "Self" {
-        "Self_".to_string()
-    } else {
-        camel
-    }
+    camel(value, "Empty", "V")
 }
 
 /// A field, parameter or method name: `workspace_id`, `type` → `r#type`.
