@@ -63,8 +63,10 @@ pub struct RetryPolicy {
 pub struct Group {
     /// The tag as written in the document.
     pub tag: String,
-    /// Rust module and accessor name (`byok`).
+    /// Rust module holding the group's builders and errors (`byok`).
     pub module: String,
+    /// Method on the client that returns the group handle (`byok`).
+    pub accessor: String,
     /// Rust type name of the group handle (`ByokApi`).
     pub type_name: String,
     /// The tag's description.

@@ -46,11 +46,12 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     };
     let accessors = api.groups.iter().map(|g| {
         let m = ident(&g.module);
+        let accessor = ident(&g.accessor);
         let handle = ident(&g.type_name);
         let d = format!(" Operations tagged `{}`.", g.tag);
         quote! {
             #[doc = #d]
-            pub fn #m(&self) -> crate::#m::#handle<'_> {
+            pub fn #accessor(&self) -> crate::#m::#handle<'_> {
                 crate::#m::#handle { client: self }
             }
         }

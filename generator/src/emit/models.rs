@@ -22,6 +22,9 @@ pub fn models_rs(api: &Api) -> TokenStream {
     });
     quote! {
         //! Request and response types of the API.
+        // Deprecated fields stay usable here (serde, constructors, validation);
+        // callers still get the deprecation warning.
+        #![allow(deprecated)]
         #(#items)*
     }
 }
@@ -99,12 +102,10 @@ fn constructor(s: &Struct) -> TokenStream {
     });
     let additional = s.additional.as_ref().map(|_| quote!(additional_properties: Default::default(),));
     let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let deprecated = s.fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
     quote! {
         impl #name {
             /// Creates the value from its required fields; optional fields start absent.
             #allow
-            #deprecated
             pub fn new(#(#args),*) -> Self {
                 Self { #(#inits,)* #additional }
             }

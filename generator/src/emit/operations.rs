@@ -17,11 +17,11 @@ pub fn group_rs(api: &Api, group: &Group) -> TokenStream {
     let methods = group.operations.iter().map(method);
     let builders = group.operations.iter().map(|op| builder(api, op));
     let errors = group.operations.iter().map(|op| error_enum(group, op));
-    let handle_doc = format!(" Operations tagged `{}`; get it from [`crate::Client::{}`].", group.tag, group.module.trim_start_matches("r#"));
+    let handle_doc = format!(" Operations tagged `{}`; get it from [`crate::Client::{}`].", group.tag, group.accessor.trim_start_matches("r#"));
     quote! {
         #module_doc
 
-        use crate::runtime::{encode_json, encode_path, CallOptions, Request, ToQuery};
+        use crate::runtime::{CallOptions, Request};
         use crate::{ApiResponse, Client, DecodeError, ErrorDetails, ErrorResponse, RetryPolicy, TransportError, UnexpectedResponse, ValidationError};
 
         #[doc = #handle_doc]
@@ -78,7 +78,7 @@ fn method(op: &Operation) -> TokenStream {
         let n = ident(&p.rust_name);
         let (arg, conv) = setter_arg(&p.ty);
         args.push(quote!(#n: #arg));
-        inits.push(quote!(#n: #n #conv));
+        inits.push(if conv.is_empty() { quote!(#n) } else { quote!(#n: #n #conv) });
     }
     for p in op.params.iter().filter(|p| !p.required) {
         let n = ident(&p.rust_name);
@@ -251,29 +251,27 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
     let mut path_steps = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
-        let literal = &rest[..start];
-        if !literal.is_empty() {
-            path_steps.push(quote!(path.push_str(#literal);));
-        }
+        path_steps.push(push_literal(&rest[..start]));
         let end = rest[start..].find('}').map_or(rest.len(), |e| start + e);
         let name = &rest[start + 1..end];
         if let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.name == name) {
             let n = ident(&p.rust_name);
             let value = match &p.ty {
                 TypeRef::String => quote!(&self.#n),
+                TypeRef::Secret => quote!(self.#n.expose()),
+                TypeRef::Named(name) if is_enum(api, name) => quote!(self.#n.as_str()),
                 other => {
                     let s = to_wire_string(api, other, quote!(self.#n));
                     quote!(&#s)
                 }
             };
-            path_steps.push(quote!(path.push_str(&encode_path(#value));));
+            path_steps.push(quote!(path.push_str(&crate::runtime::encode_path(#value));));
         }
         rest = &rest[(end + 1).min(rest.len())..];
     }
-    if !rest.is_empty() {
-        path_steps.push(quote!(path.push_str(#rest);));
-    }
-    let path_decl = if path_steps.len() == 1 {
+    path_steps.push(push_literal(rest));
+    path_steps.retain(|step| !step.is_empty());
+    let path_decl = if path_steps.len() == 1 && !op.path.contains('{') {
         let literal = &op.path;
         quote!(let path = #literal.to_string();)
     } else {
@@ -286,7 +284,7 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
         let push = match &p.ty {
             TypeRef::Map(_) | TypeRef::Any => quote!(query.push((#wire, serde_json::to_string(value).unwrap_or_default()))),
             TypeRef::Named(name) if !is_enum(api, name) => quote!(query.push((#wire, serde_json::to_string(value).unwrap_or_default()))),
-            _ => quote!(value.push_query(#wire, &mut query)),
+            _ => quote!(crate::runtime::ToQuery::push_query(value, #wire, &mut query)),
         };
         if p.required {
             quote! { { let value = &self.#n; #push; } }
@@ -305,8 +303,8 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let body = match &op.body {
-        Some(b) if b.required => quote!(Some(encode_json(&self.body, #label)?)),
-        Some(_) => quote!(match &self.body { Some(body) => Some(encode_json(body, #label)?), None => None }),
+        Some(b) if b.required => quote!(Some(crate::runtime::encode_json(&self.body, #label)?)),
+        Some(_) => quote!(match &self.body { Some(body) => Some(crate::runtime::encode_json(body, #label)?), None => None }),
         None => quote!(None),
     };
     let path_template = &op.path;
@@ -337,6 +335,16 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
         match raw.status.as_u16() {
             #(#arms)*
         }
+    }
+}
+
+/// Appends a literal piece of a path template (`push` for one character, as clippy prefers).
+fn push_literal(literal: &str) -> TokenStream {
+    let mut chars = literal.chars();
+    match (chars.next(), chars.next()) {
+        (None, _) => TokenStream::new(),
+        (Some(c), None) => quote!(path.push(#c);),
+        _ => quote!(path.push_str(#literal);),
     }
 }
 

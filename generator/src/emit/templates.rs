@@ -69,7 +69,7 @@ struct OpRow {
 
 #[derive(Serialize)]
 struct GroupRow {
-    module: String,
+    accessor: String,
     docs: Option<String>,
     operations: Vec<OpRow>,
 }
@@ -88,7 +88,7 @@ pub fn readme(api: &Api, options: &EmitOptions) -> Result<String, GenError> {
         .groups
         .iter()
         .map(|g| GroupRow {
-            module: g.module.clone(),
+            accessor: g.accessor.clone(),
             docs: g.docs.clone(),
             operations: g
                 .operations
@@ -109,12 +109,12 @@ pub fn readme(api: &Api, options: &EmitOptions) -> Result<String, GenError> {
     });
     let example_call = example_op.map(|(g, o)| {
         let args: Vec<String> = o.params.iter().filter(|p| p.required).map(|p| format!("\"{}\"", p.name)).collect();
-        format!("client.{}().{}({})", g.module, o.method_name, args.join(", "))
+        format!("client.{}().{}({})", g.accessor, o.method_name, args.join(", "))
     });
     let paginated = api.groups.iter().flat_map(|g| g.operations.iter().map(move |o| (g, o))).find(|(_, o)| {
         o.pagination.is_some() && o.body.is_none() && o.params.iter().all(|p| !p.required)
     });
-    let paginated = paginated.map(|(g, o)| minijinja::context! { call => format!("client.{}().{}()", g.module, o.method_name) });
+    let paginated = paginated.map(|(g, o)| minijinja::context! { call => format!("client.{}().{}()", g.accessor, o.method_name) });
     let retry_doc = match &api.retry {
         Some(r) => format!(
             "By default (from the API document) the first delay is {} ms, each delay grows ×{} up to {} s, retries stop after {} s in all, and {} and 429 answers{} are retried.",
@@ -130,7 +130,7 @@ pub fn readme(api: &Api, options: &EmitOptions) -> Result<String, GenError> {
     let (example, error_example, error_snippet) = match example_op {
         Some((g, o)) => {
             let args: Vec<String> = o.params.iter().filter(|p| p.required).map(|p| format!("\"{}\"", p.name)).collect();
-            let call = format!("client.{}().{}({})", g.module, o.method_name, args.join(", "));
+            let call = format!("client.{}().{}({})", g.accessor, o.method_name, args.join(", "));
             (
                 format!("let result = {call}.await?;\nprintln!(\"{{result:?}}\");"),
                 format!("{}::{}Error", g.module, o.type_stem),

@@ -76,7 +76,8 @@ pub fn checks(ty: &TypeRef, c: &Constraints, path: &Ident, value: &Ident, valida
                 None => quote!(None),
             };
             let (min, max) = (bound(c.minimum, c.exclusive_minimum), bound(c.maximum, c.exclusive_maximum));
-            quote!(crate::runtime::check_range(#path, *#value as f64, #min, #max)?;)
+            let number = if *ty == TypeRef::Number { quote!(*#value) } else { quote!(*#value as f64) };
+            quote!(crate::runtime::check_range(#path, #number, #min, #max)?;)
         }
         TypeRef::Array(inner) => {
             let mut out = TokenStream::new();

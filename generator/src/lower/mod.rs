@@ -89,10 +89,16 @@ impl<'a> Lowerer<'a> {
         }
 
         let mut groups = Vec::new();
-        let mut modules = BTreeSet::new();
+        // Modules the crate already has, and methods `Client` already has.
+        let mut modules: BTreeSet<String> = ["lib", "client", "models", "runtime"].map(String::from).into();
+        let mut accessors: BTreeSet<String> = ["new", "builder", "from_env", "base_url", "transport"].map(String::from).into();
         for tag in order {
             let Some(mut operations) = by_tag.remove(&tag) else { continue };
-            let module = names::unique(names::value_name(&tag), &mut modules);
+            let natural = names::value_name(&tag);
+            let module = if modules.contains(&natural) { format!("{natural}_api") } else { natural.clone() };
+            let module = names::unique(module, &mut modules);
+            let accessor = if accessors.contains(&natural) { format!("{natural}_api") } else { natural };
+            let accessor = names::unique(accessor, &mut accessors);
             let type_name = self.space.reserve_name(&format!("{tag} Api"), &format!("#/tags/{tag}"));
             let mut methods = BTreeSet::new();
             for op in &mut operations {
@@ -103,7 +109,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             let docs = self.spec.tags.iter().find(|t| t.name == tag).and_then(|t| t.description.clone());
-            groups.push(Group { tag, module, type_name, docs, operations });
+            groups.push(Group { tag, module, accessor, type_name, docs, operations });
         }
         Ok(groups)
     }
