@@ -362,3 +362,82 @@ pub struct EnumVariant {
     /// Rust variant name.
     pub rust_name: String,
 }
+
+/// Which operations to keep: by tag or by operation id (either matching keeps one).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Tags to keep (as written in the document, case-insensitive).
+    pub tags: Vec<String>,
+    /// Operation ids to keep (exact).
+    pub operations: Vec<String>,
+}
+
+impl Filter {
+    /// Whether nothing is filtered.
+    pub fn is_empty(&self) -> bool {
+        self.tags.is_empty() && self.operations.is_empty()
+    }
+
+    fn keeps(&self, group: &Group, op: &Operation) -> bool {
+        self.tags.iter().any(|t| t.eq_ignore_ascii_case(&group.tag)) || self.operations.contains(&op.id)
+    }
+}
+
+impl TypeRef {
+    /// Names of the named types this reference mentions.
+    fn named<'a>(&'a self, out: &mut Vec<&'a str>) {
+        match self {
+            TypeRef::Named(n) => out.push(n),
+            TypeRef::Array(inner) | TypeRef::Map(inner) => inner.named(out),
+            _ => {}
+        }
+    }
+}
+
+impl Api {
+    /// Keeps the operations the filter selects and the types they use, directly
+    /// or through other types; empty groups are dropped.
+    pub fn filter(&mut self, filter: &Filter) {
+        if filter.is_empty() {
+            return;
+        }
+        for group in &mut self.groups {
+            let keep: Vec<bool> = group.operations.iter().map(|op| filter.keeps(group, op)).collect();
+            let mut keep = keep.into_iter();
+            group.operations.retain(|_| keep.next().unwrap_or(false));
+        }
+        self.groups.retain(|g| !g.operations.is_empty());
+
+        let mut roots: Vec<&str> = Vec::new();
+        let params = self.global_headers.iter().chain(self.groups.iter().flat_map(|g| g.operations.iter().flat_map(|o| o.params.iter())));
+        for p in params {
+            p.ty.named(&mut roots);
+        }
+        for op in self.groups.iter().flat_map(|g| g.operations.iter()) {
+            if let Some(b) = &op.body {
+                b.ty.named(&mut roots);
+            }
+            for t in op.success.iter().filter_map(|s| s.ty.as_ref()).chain(op.errors.iter().filter_map(|e| e.ty.as_ref())) {
+                t.named(&mut roots);
+            }
+        }
+        let mut used: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        let mut pending: Vec<String> = roots.into_iter().map(str::to_string).collect();
+        while let Some(name) = pending.pop() {
+            if !used.insert(name.clone()) {
+                continue;
+            }
+            if let Some(TypeDef::Struct(s)) = self.types.iter().find(|t| t.rust_name() == name) {
+                let mut next = Vec::new();
+                for f in &s.fields {
+                    f.ty.named(&mut next);
+                }
+                if let Some(a) = &s.additional {
+                    a.named(&mut next);
+                }
+                pending.extend(next.into_iter().map(str::to_string));
+            }
+        }
+        self.types.retain(|t| used.contains(t.rust_name()));
+    }
+}

@@ -113,7 +113,18 @@ fn pointer_of(path: &serde_path_to_error::Path, base: &str) -> String {
 
 /// Runs the whole pipeline on `spec` and returns the files to write.
 pub fn generate(spec: &Path, options: &EmitOptions) -> Result<Generated, GenError> {
-    let (api, warnings, mut timings) = lower_spec(spec)?;
+    generate_filtered(spec, options, &ir::Filter::default())
+}
+
+/// Runs the whole pipeline, keeping only the operations `filter` selects (and the types they use).
+pub fn generate_filtered(spec: &Path, options: &EmitOptions, filter: &ir::Filter) -> Result<Generated, GenError> {
+    let (mut api, warnings, mut timings) = lower_spec(spec)?;
+    if !filter.is_empty() {
+        api.filter(filter);
+        if api.groups.is_empty() {
+            return Err(GenError::at("#/paths", format!("no operation matches the filter {filter:?}")).in_file(spec));
+        }
+    }
     let start = Instant::now();
     let files = emit::emit(&api, options).map_err(|e| e.in_file(spec))?;
     timings.push(("emit", start.elapsed()));

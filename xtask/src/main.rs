@@ -4,13 +4,15 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use generator::{generate, EmitOptions, GeneratedFile};
+use generator::{generate_filtered, EmitOptions, GeneratedFile};
 
-const USAGE: &str = "usage: cargo xtask codegen [--spec PATH] [--out DIR] [--crate-name NAME] [--check]
+const USAGE: &str = "usage: cargo xtask codegen [--spec PATH] [--out DIR] [--crate-name NAME] [--tag TAG]... [--operation ID]... [--check]
 
   --spec PATH        OpenAPI 3.0/3.1 document (default: spec/byok.openapi.yaml)
   --out DIR          where the crate is written (default: generated-sdk)
   --crate-name NAME  Cargo package name (default: derived from the API title)
+  --tag TAG          only the operations with this tag (repeatable)
+  --operation ID     only the operation with this operationId (repeatable)
   --check            write nothing; fail and name each file that differs from what would be written";
 
 fn workspace_root() -> PathBuf {
@@ -40,6 +42,7 @@ struct CodegenArgs {
     spec: PathBuf,
     out: PathBuf,
     crate_name: Option<String>,
+    filter: generator::ir::Filter,
     check: bool,
 }
 
@@ -49,6 +52,7 @@ fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs, String> {
         spec: root.join("spec/byok.openapi.yaml"),
         out: root.join("generated-sdk"),
         crate_name: None,
+        filter: Default::default(),
         check: false,
     };
     let mut it = args.iter();
@@ -58,6 +62,8 @@ fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs, String> {
             "--spec" => parsed.spec = PathBuf::from(value("--spec")?),
             "--out" => parsed.out = PathBuf::from(value("--out")?),
             "--crate-name" => parsed.crate_name = Some(value("--crate-name")?),
+            "--tag" => parsed.filter.tags.push(value("--tag")?),
+            "--operation" => parsed.filter.operations.push(value("--operation")?),
             "--check" => parsed.check = true,
             other => return Err(format!("unknown option `{other}`\n\n{USAGE}")),
         }
@@ -74,7 +80,7 @@ fn codegen(args: &[String]) -> Result<(), String> {
     if let Some(name) = args.crate_name {
         options.crate_name = name;
     }
-    let generated = generate(&args.spec, &options).map_err(|e| e.to_string())?;
+    let generated = generate_filtered(&args.spec, &options, &args.filter).map_err(|e| e.to_string())?;
     for warning in &generated.warnings {
         eprintln!("{warning}");
     }
