@@ -3,9 +3,11 @@
 //! Operations tagged `BYOK`: Manage bring-your-own-key provider credentials
 use crate::runtime::{CallOptions, Request};
 use crate::{
-    ApiResponse, Client, DecodeError, ErrorDetails, ErrorResponse, RetryPolicy,
-    TransportError, UnexpectedResponse, ValidationError,
+    ApiResponse, Client, DecodeError, ErrorDetails, RetryPolicy, TransportError,
+    ValidationError,
 };
+use crate::ErrorResponse;
+use crate::UnexpectedResponse;
 /// Operations tagged `BYOK`; get it from [`crate::Client::byok`].
 #[derive(Debug, Clone, Copy)]
 pub struct ByokApi<'a> {

@@ -587,6 +587,11 @@ impl<T: Validate> Validate for Vec<T> {
             .try_for_each(|(i, item)| item.validate(&format!("{path}[{i}]")))
     }
 }
+impl<T: Validate> Validate for Box<T> {
+    fn validate(&self, path: &str) -> Result<(), ValidationError> {
+        T::validate(self, path)
+    }
+}
 impl<T: Validate> Validate for Option<T> {
     fn validate(&self, path: &str) -> Result<(), ValidationError> {
         self.as_ref().map_or(Ok(()), |v| v.validate(path))

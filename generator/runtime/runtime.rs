@@ -608,6 +608,12 @@ impl<T: Validate> Validate for Vec<T> {
     }
 }
 
+impl<T: Validate> Validate for Box<T> {
+    fn validate(&self, path: &str) -> Result<(), ValidationError> {
+        T::validate(self, path)
+    }
+}
+
 impl<T: Validate> Validate for Option<T> {
     fn validate(&self, path: &str) -> Result<(), ValidationError> {
         self.as_ref().map_or(Ok(()), |v| v.validate(path))

@@ -232,6 +232,8 @@ pub enum TypeDef {
     Struct(Struct),
     /// A string enum.
     Enum(Enum),
+    /// A `oneOf`/`anyOf` union.
+    Union(Union),
 }
 
 impl TypeDef {
@@ -240,8 +242,39 @@ impl TypeDef {
         match self {
             TypeDef::Struct(s) => &s.rust_name,
             TypeDef::Enum(e) => &e.rust_name,
+            TypeDef::Union(u) => &u.rust_name,
         }
     }
+}
+
+/// A value that is one of several types (`oneOf`/`anyOf`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Union {
+    /// Name in the document.
+    pub name: String,
+    /// Rust type name.
+    pub rust_name: String,
+    /// Description.
+    pub docs: Option<String>,
+    /// The property whose value tells the variants apart (`discriminator`, or a
+    /// property every variant fixes to a different constant); `None`: the first
+    /// variant that decodes wins.
+    pub tag: Option<String>,
+    /// The variants, in document order.
+    pub variants: Vec<UnionVariant>,
+    /// JSON pointer of the schema.
+    pub pointer: String,
+}
+
+/// One variant of a union.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnionVariant {
+    /// Rust variant name.
+    pub rust_name: String,
+    /// The variant's type.
+    pub ty: TypeRef,
+    /// The tag property's value for this variant, in a tagged union.
+    pub tag_value: Option<String>,
 }
 
 /// A struct generated from an object schema.
@@ -427,16 +460,24 @@ impl Api {
             if !used.insert(name.clone()) {
                 continue;
             }
-            if let Some(TypeDef::Struct(s)) = self.types.iter().find(|t| t.rust_name() == name) {
-                let mut next = Vec::new();
-                for f in &s.fields {
-                    f.ty.named(&mut next);
+            let mut next = Vec::new();
+            match self.types.iter().find(|t| t.rust_name() == name) {
+                Some(TypeDef::Struct(s)) => {
+                    for f in &s.fields {
+                        f.ty.named(&mut next);
+                    }
+                    if let Some(a) = &s.additional {
+                        a.named(&mut next);
+                    }
                 }
-                if let Some(a) = &s.additional {
-                    a.named(&mut next);
+                Some(TypeDef::Union(u)) => {
+                    for v in &u.variants {
+                        v.ty.named(&mut next);
+                    }
                 }
-                pending.extend(next.into_iter().map(str::to_string));
+                Some(TypeDef::Enum(_)) | None => {}
             }
+            pending.extend(next.into_iter().map(str::to_string));
         }
         self.types.retain(|t| used.contains(t.rust_name()));
     }

@@ -81,6 +81,14 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     });
     let new_doc = " A client that authenticates with `api_key` and talks to [`DEFAULT_BASE_URL`].";
     let retry_default = retry_default(api);
+    // Only operations send requests; an API without any has no use for it.
+    let transport_accessor = (!api.groups.is_empty()).then(|| {
+        quote! {
+            pub(crate) fn transport(&self) -> &Transport {
+                &self.transport
+            }
+        }
+    });
     let from_env_doc = format!(" A client configured from the environment: the API key from `{key_var}` and, when set, the base URL from `{url_var}`.");
     quote! {
         //! The client: configuration, authentication and the entry point to each group of operations.
@@ -151,9 +159,7 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
                 &self.transport.base_url
             }
 
-            pub(crate) fn transport(&self) -> &Transport {
-                &self.transport
-            }
+            #transport_accessor
 
             #(#accessors)*
         }

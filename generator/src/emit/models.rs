@@ -4,21 +4,25 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{doc, doc_or};
-use super::types::{field_type, rust_type};
+use super::types::{boxed_members, field_type, rust_type};
 use super::validation::{structs_to_validate, validate_impl};
-use crate::ir::{Api, Enum, Field, Presence, Struct, TypeDef};
+use std::collections::BTreeSet;
+
+use crate::ir::{Api, Enum, Field, Presence, Struct, TypeDef, TypeRef, Union};
 use crate::names::ident;
 
 /// The whole `models` module.
 pub fn models_rs(api: &Api) -> TokenStream {
     let validated = structs_to_validate(api);
+    let boxed = boxed_members(api);
     let items = api.types.iter().map(|t| match t {
         TypeDef::Struct(s) => {
-            let def = struct_def(s);
+            let def = struct_def(s, &boxed);
             let validate = validate_impl(s, &validated);
             quote!(#def #validate)
         }
         TypeDef::Enum(e) => enum_def(e),
+        TypeDef::Union(u) => union_def(u, &boxed),
     });
     quote! {
         //! Request and response types of the API.
@@ -29,10 +33,15 @@ pub fn models_rs(api: &Api) -> TokenStream {
     }
 }
 
-fn struct_def(s: &Struct) -> TokenStream {
+/// Whether `member` of the type `owner` is boxed (see [`boxed_members`]).
+fn is_boxed(boxed: &BTreeSet<(String, String)>, owner: &str, member: &str) -> bool {
+    boxed.contains(&(owner.to_string(), member.to_string()))
+}
+
+fn struct_def(s: &Struct, boxed: &BTreeSet<(String, String)>) -> TokenStream {
     let name = ident(&s.rust_name);
     let docs = doc_or(&[s.docs.as_deref()], &format!("The `{}` object.", s.name));
-    let fields = s.fields.iter().map(field_def);
+    let fields = s.fields.iter().map(|f| field_def(f, is_boxed(boxed, &s.rust_name, &f.rust_name)));
     let additional = s.additional.as_ref().map(|t| {
         let ty = rust_type(t);
         quote! {
@@ -43,7 +52,7 @@ fn struct_def(s: &Struct) -> TokenStream {
     });
     let has_required = s.fields.iter().any(|f| f.presence == Presence::Required);
     let default = (!has_required).then(|| quote!(Default,));
-    let constructor = has_required.then(|| constructor(s));
+    let constructor = has_required.then(|| constructor(s, boxed));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
@@ -55,9 +64,9 @@ fn struct_def(s: &Struct) -> TokenStream {
     }
 }
 
-fn field_def(f: &Field) -> TokenStream {
+fn field_def(f: &Field, boxed: bool) -> TokenStream {
     let name = ident(&f.rust_name);
-    let ty = field_type(&f.ty, f.presence);
+    let ty = field_type(&f.ty, f.presence, boxed);
     let mut text = f.docs.clone().unwrap_or_else(|| format!("The `{}` property.", f.name));
     if let Some(value) = &f.const_value {
         text.push_str(&format!("\n\nAlways `{value}`."));
@@ -84,12 +93,12 @@ fn field_def(f: &Field) -> TokenStream {
 }
 
 /// `new(required fields…)`; the other fields start absent.
-fn constructor(s: &Struct) -> TokenStream {
+fn constructor(s: &Struct, boxed: &BTreeSet<(String, String)>) -> TokenStream {
     let name = ident(&s.rust_name);
     let required: Vec<&Field> = s.fields.iter().filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable)).collect();
     let args = required.iter().map(|f| {
         let n = ident(&f.rust_name);
-        let ty = field_type(&f.ty, f.presence);
+        let ty = field_type(&f.ty, f.presence, is_boxed(boxed, &s.rust_name, &f.rust_name));
         quote!(#n: #ty)
     });
     let inits = s.fields.iter().map(|f| {
@@ -188,6 +197,99 @@ fn enum_def(e: &Enum) -> TokenStream {
         impl crate::runtime::ToQuery for #name {
             fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
                 out.push((name, self.as_str().to_string()));
+            }
+        }
+    }
+}
+
+/// A union: tagged unions dispatch on the tag's value; untagged ones try each
+/// variant in order. Both keep values this SDK does not know as raw JSON.
+fn union_def(u: &Union, boxed: &BTreeSet<(String, String)>) -> TokenStream {
+    let name = ident(&u.rust_name);
+    let docs = doc_or(&[u.docs.as_deref()], &format!("One of several shapes (`{}`).", u.name));
+    let catch_all = ["Unknown", "UnknownValue", "Other"]
+        .into_iter()
+        .find(|c| !u.variants.iter().any(|v| v.rust_name == *c))
+        .map(|c| format_ident!("{c}"))
+        .expect("at most one variant per name");
+    let variants: Vec<_> = u.variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let types: Vec<TokenStream> = u
+        .variants
+        .iter()
+        .map(|v| {
+            let t = rust_type(&v.ty);
+            if is_boxed(boxed, &u.rust_name, &v.rust_name) { quote!(Box<#t>) } else { t }
+        })
+        .collect();
+    let variant_docs: Vec<String> = u
+        .variants
+        .iter()
+        .map(|v| match (&u.tag, &v.tag_value) {
+            (Some(tag), Some(value)) => format!(" `{tag}` is `{value}`."),
+            _ => format!(" A `{}` value.", v.rust_name),
+        })
+        .collect();
+    match &u.tag {
+        Some(tag) => {
+            let values: Vec<&str> = u.variants.iter().map(|v| v.tag_value.as_deref().unwrap_or_default()).collect();
+            let tag_doc = format!(" The `{tag}` property tells the variants apart; an unknown `{tag}` decodes into `{catch_all}`.");
+            quote! {
+                #docs
+                ///
+                #[doc = #tag_doc]
+                #[derive(Debug, Clone, PartialEq)]
+                #[non_exhaustive]
+                // Variants hold decoded API objects of very different sizes; boxing
+                // them all would cost an allocation per value for no gain here.
+                #[allow(clippy::large_enum_variant)]
+                pub enum #name {
+                    #(#[doc = #variant_docs] #variants(#types),)*
+                    /// A variant this version of the SDK does not know; kept as received.
+                    #catch_all(serde_json::Value),
+                }
+
+                impl serde::Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        match self {
+                            #(#name::#variants(value) => value.serialize(serializer),)*
+                            #name::#catch_all(value) => value.serialize(serializer),
+                        }
+                    }
+                }
+
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        // The tag stays in the value: each variant's struct declares it too.
+                        let value = serde_json::Value::deserialize(deserializer)?;
+                        let decoded = match value.get(#tag).and_then(serde_json::Value::as_str) {
+                            #(Some(#values) => serde_json::from_value(value).map(#name::#variants),)*
+                            _ => Ok(#name::#catch_all(value)),
+                        };
+                        decoded.map_err(serde::de::Error::custom)
+                    }
+                }
+            }
+        }
+        None => {
+            let open = !u.variants.iter().any(|v| v.ty == TypeRef::Any);
+            let unknown = open.then(|| {
+                quote! {
+                    /// A value that matches none of the variants; kept as received.
+                    #catch_all(serde_json::Value),
+                }
+            });
+            quote! {
+                #docs
+                ///
+                /// Decoding tries the variants in order and takes the first that fits.
+                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(untagged)]
+                #[non_exhaustive]
+                #[allow(clippy::large_enum_variant)]
+                pub enum #name {
+                    #(#[doc = #variant_docs] #variants(#types),)*
+                    #unknown
+                }
             }
         }
     }

@@ -17,12 +17,23 @@ pub fn group_rs(api: &Api, group: &Group) -> TokenStream {
     let methods = group.operations.iter().map(method);
     let builders = group.operations.iter().map(|op| builder(api, op));
     let errors = group.operations.iter().map(|op| error_enum(group, op));
+    // Imported only where used, so that no module has an unused import.
+    let ops = &group.operations;
+    let mut conditional = Vec::new();
+    if ops.iter().any(|op| !op.errors.is_empty()) {
+        conditional.push(quote!(use crate::ErrorResponse;));
+    }
+    if ops.iter().any(|op| !op.errors.iter().any(|e| e.status == StatusMatch::Default)) {
+        conditional.push(quote!(use crate::UnexpectedResponse;));
+    }
+    let conditional_imports = quote!(#(#conditional)*);
     let handle_doc = format!(" Operations tagged `{}`; get it from [`crate::Client::{}`].", group.tag, group.accessor.trim_start_matches("r#"));
     quote! {
         #module_doc
 
         use crate::runtime::{CallOptions, Request};
-        use crate::{ApiResponse, Client, DecodeError, ErrorDetails, ErrorResponse, RetryPolicy, TransportError, UnexpectedResponse, ValidationError};
+        use crate::{ApiResponse, Client, DecodeError, ErrorDetails, RetryPolicy, TransportError, ValidationError};
+        #conditional_imports
 
         #[doc = #handle_doc]
         #[derive(Debug, Clone, Copy)]

@@ -193,7 +193,8 @@ impl<'a> TypeSpace<'a> {
             SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
             SchemaKind::Type(Type::String(s)) => is_string_enum(s) && !is_const(schema),
             SchemaKind::AllOf { all_of } => self.structural_members(all_of).len() > 1,
-            SchemaKind::Any(a) => !a.properties.is_empty(),
+            SchemaKind::OneOf { one_of: branches } | SchemaKind::AnyOf { any_of: branches } => branches.len() > 1,
+            SchemaKind::Any(a) => !a.properties.is_empty() || a.one_of.len() > 1 || a.any_of.len() > 1,
             _ => false,
         }
     }
@@ -234,7 +235,19 @@ impl<'a> TypeSpace<'a> {
                 let additional = self.additional(o.additional_properties.as_ref(), pointer, &rust_name)?;
                 self.push(TypeDef::Struct(Struct { name: rust_name.clone(), rust_name, docs, fields, additional, pointer: pointer.to_string() }));
             }
+            SchemaKind::OneOf { one_of: branches } | SchemaKind::AnyOf { any_of: branches } => {
+                let def = self.union(schema, branches, pointer, rust_name)?;
+                self.push(TypeDef::Union(def));
+            }
+            SchemaKind::Any(a) if a.properties.is_empty() => {
+                let branches = if a.one_of.len() > 1 { &a.one_of } else { &a.any_of };
+                let def = self.union(schema, branches, pointer, rust_name)?;
+                self.push(TypeDef::Union(def));
+            }
             SchemaKind::Any(a) => {
+                if !a.one_of.is_empty() || !a.any_of.is_empty() {
+                    self.warn(pointer, "an object with both properties and oneOf/anyOf: only the properties are generated");
+                }
                 self.check_required(&a.properties, &a.required, pointer);
                 let fields = self.fields(&a.properties, &a.required, pointer, &rust_name)?;
                 let additional = self.additional(a.additional_properties.as_ref(), pointer, &rust_name)?;
@@ -282,10 +295,11 @@ impl<'a> TypeSpace<'a> {
                 )),
                 _ => TypeRef::Any,
             },
-            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
-                self.warn(pointer, "oneOf/anyOf unions are not generated yet; the value is kept as untyped JSON (serde_json::Value)");
-                TypeRef::Any
-            }
+            SchemaKind::OneOf { one_of: branches } | SchemaKind::AnyOf { any_of: branches } => match branches.as_slice() {
+                [] => TypeRef::Any,
+                [only] => self.schema_ref(only.into(), &pointer_join(pointer, union_key(schema)), hint)?,
+                _ => unreachable!("unions with several branches are named types"),
+            },
             SchemaKind::Not { .. } => {
                 self.warn(pointer, "`not` schemas cannot be expressed as a Rust type; the value is kept as untyped JSON");
                 TypeRef::Any
@@ -310,6 +324,96 @@ impl<'a> TypeSpace<'a> {
                 Ok(Some(self.schema_ref(s.as_ref().into(), &ptr, &format!("{hint}Value"))?))
             }
         }
+    }
+
+    /// Lowers the branches of a `oneOf`/`anyOf` into a union, finding its tag:
+    /// the `discriminator`, or a property every branch fixes to its own constant.
+    fn union(&mut self, schema: &Schema, branches: &[ReferenceOr<Schema>], pointer: &str, rust_name: String) -> Result<crate::ir::Union, GenError> {
+        let key = union_key(schema);
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        let mut variants = Vec::with_capacity(branches.len());
+        let mut used = BTreeSet::new();
+        for (i, branch) in branches.iter().enumerate() {
+            let ptr = pointer_join(&pointer_join(pointer, key), &i.to_string());
+            let hint = format!("{rust_name}{}", i + 1);
+            let ty = self.schema_ref(branch.into(), &ptr, &hint)?;
+            let tag_value = match (discriminator, branch) {
+                (Some(d), ReferenceOr::Reference { reference }) => Some(
+                    d.mapping
+                        .iter()
+                        .find(|(_, target)| *target == reference)
+                        .map(|(value, _)| value.clone())
+                        .unwrap_or_else(|| reference.rsplit('/').next().unwrap_or(reference).to_string()),
+                ),
+                _ => None,
+            };
+            let natural = match &tag_value {
+                Some(value) => names::variant_name(value),
+                None => kind_name(&ty),
+            };
+            let rust_variant = names::unique(natural, &mut used);
+            variants.push(crate::ir::UnionVariant { rust_name: rust_variant, ty, tag_value });
+        }
+        let mut tag = discriminator.map(|d| d.property_name.clone());
+        if tag.is_none() {
+            // No discriminator: look for a property every branch fixes to a distinct constant.
+            if let Some((property, values)) = self.common_const_property(&variants) {
+                for (v, value) in variants.iter_mut().zip(values) {
+                    v.tag_value = Some(value);
+                }
+                tag = Some(property);
+            }
+        }
+        if let Some(tag) = &tag {
+            if variants.iter().any(|v| v.tag_value.is_none() || !matches!(v.ty, TypeRef::Named(_))) {
+                self.warn(pointer, format!("union tagged by `{tag}` has branches that are not objects; they are tried in order instead"));
+                for v in &mut variants {
+                    v.tag_value = None;
+                }
+                return Ok(crate::ir::Union { name: rust_name.clone(), rust_name, docs: schema.schema_data.description.clone(), tag: None, variants, pointer: pointer.to_string() });
+            }
+            // Tag values name the variants better than type names do.
+            let mut used = BTreeSet::new();
+            for v in &mut variants {
+                v.rust_name = names::unique(names::variant_name(v.tag_value.as_deref().unwrap_or_default()), &mut used);
+            }
+        }
+        Ok(crate::ir::Union { name: rust_name.clone(), rust_name, docs: schema.schema_data.description.clone(), tag, variants, pointer: pointer.to_string() })
+    }
+
+    /// A required property that each variant's struct fixes to its own constant string.
+    fn common_const_property(&self, variants: &[crate::ir::UnionVariant]) -> Option<(String, Vec<String>)> {
+        let structs: Vec<&Struct> = variants
+            .iter()
+            .map(|v| match &v.ty {
+                TypeRef::Named(n) => self.slots.iter().flatten().find_map(|t| match t {
+                    TypeDef::Struct(s) if &s.rust_name == n => Some(s),
+                    _ => None,
+                }),
+                _ => None,
+            })
+            .collect::<Option<_>>()?;
+        let first = structs.first()?;
+        'candidates: for field in &first.fields {
+            let mut values = Vec::with_capacity(structs.len());
+            for s in &structs {
+                let Some(f) = s.fields.iter().find(|f| f.name == field.name) else { continue 'candidates };
+                let value = match (&f.const_value, &f.ty) {
+                    (Some(serde_json::Value::String(v)), _) => v.clone(),
+                    (_, TypeRef::Named(n)) => match self.slots.iter().flatten().find(|t| t.rust_name() == n) {
+                        Some(TypeDef::Enum(e)) if e.variants.len() == 1 => e.variants[0].value.clone(),
+                        _ => continue 'candidates,
+                    },
+                    _ => continue 'candidates,
+                };
+                if values.contains(&value) {
+                    continue 'candidates;
+                }
+                values.push(value);
+            }
+            return Some((field.name.clone(), values));
+        }
+        None
     }
 
     /// Members of an `allOf` that carry structure (not just a description or example).
@@ -513,6 +617,29 @@ impl<'a> TypeSpace<'a> {
             c.items = (!items.is_empty()).then(|| Box::new(items));
         }
         c
+    }
+}
+
+/// `oneOf` or `anyOf`, for pointers into a union schema.
+fn union_key(schema: &Schema) -> &'static str {
+    match &schema.schema_kind {
+        SchemaKind::AnyOf { .. } => "anyOf",
+        SchemaKind::Any(a) if a.one_of.is_empty() => "anyOf",
+        _ => "oneOf",
+    }
+}
+
+/// A variant name for a type that is not named: `String`, `Integer`, `StringArray`, …
+fn kind_name(t: &TypeRef) -> String {
+    match t {
+        TypeRef::String | TypeRef::Secret => "String".into(),
+        TypeRef::Integer { .. } => "Integer".into(),
+        TypeRef::Number => "Number".into(),
+        TypeRef::Boolean => "Boolean".into(),
+        TypeRef::Any => "Value".into(),
+        TypeRef::Array(inner) => format!("{}Array", kind_name(inner)),
+        TypeRef::Map(inner) => format!("{}Map", kind_name(inner)),
+        TypeRef::Named(n) => n.clone(),
     }
 }
 
