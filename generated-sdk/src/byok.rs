@@ -209,6 +209,18 @@ impl ListByokKeysBuilder {
     pub async fn send_with_response(
         self,
     ) -> Result<ApiResponse<crate::models::ListByokKeysResponse>, ListByokKeysError> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, self.options).await?;
+        match raw.status.as_u16() {
+            200 => Ok(raw.success()?),
+            400 => Err(ListByokKeysError::BadRequest(raw.error()?)),
+            401 => Err(ListByokKeysError::Unauthorized(raw.error()?)),
+            500 => Err(ListByokKeysError::InternalServerError(raw.error()?)),
+            _ => Err(ListByokKeysError::UnexpectedStatus(raw.unexpected())),
+        }
+    }
+    /// Checks the parameters and encodes the request.
+    fn request(&self) -> Result<Request, crate::runtime::RequestError> {
         if let Some(value) = &self.offset {
             let path = "offset";
             crate::runtime::check_range(path, *value as f64, Some((0.0, false)), None)?;
@@ -237,23 +249,15 @@ impl ListByokKeysBuilder {
             crate::runtime::ToQuery::push_query(value, "provider", &mut query);
         }
         let headers = Vec::new();
-        let request = Request {
+        Ok(Request {
             operation_id: "listBYOKKeys",
             method: reqwest::Method::GET,
             path_template: "/byok",
             path,
             query,
             headers,
-            json_body: None,
-        };
-        let raw = self.client.transport().execute(request, self.options).await?;
-        match raw.status.as_u16() {
-            200 => Ok(raw.success()?),
-            400 => Err(ListByokKeysError::BadRequest(raw.error()?)),
-            401 => Err(ListByokKeysError::Unauthorized(raw.error()?)),
-            500 => Err(ListByokKeysError::InternalServerError(raw.error()?)),
-            _ => Err(ListByokKeysError::UnexpectedStatus(raw.unexpected())),
-        }
+            body: None,
+        })
     }
     /// The operation id in the API document.
     pub const OPERATION_ID: &'static str = "listBYOKKeys";
@@ -308,23 +312,7 @@ impl CreateByokKeyBuilder {
     pub async fn send_with_response(
         self,
     ) -> Result<ApiResponse<crate::models::CreateByokKeyResponse>, CreateByokKeyError> {
-        {
-            let path = "body";
-            let value = &self.body;
-            crate::runtime::Validate::validate(value, path)?;
-        }
-        let path = "/byok".to_string();
-        let query = Vec::new();
-        let headers = Vec::new();
-        let request = Request {
-            operation_id: "createBYOKKey",
-            method: reqwest::Method::POST,
-            path_template: "/byok",
-            path,
-            query,
-            headers,
-            json_body: Some(crate::runtime::encode_json(&self.body, "POST /byok")?),
-        };
+        let request = self.request()?;
         let raw = self.client.transport().execute(request, self.options).await?;
         match raw.status.as_u16() {
             201 => Ok(raw.success()?),
@@ -334,6 +322,29 @@ impl CreateByokKeyBuilder {
             500 => Err(CreateByokKeyError::InternalServerError(raw.error()?)),
             _ => Err(CreateByokKeyError::UnexpectedStatus(raw.unexpected())),
         }
+    }
+    /// Checks the parameters and encodes the request.
+    fn request(&self) -> Result<Request, crate::runtime::RequestError> {
+        {
+            let path = "body";
+            let value = &self.body;
+            crate::runtime::Validate::validate(value, path)?;
+        }
+        let path = "/byok".to_string();
+        let query = Vec::new();
+        let headers = Vec::new();
+        Ok(Request {
+            operation_id: "createBYOKKey",
+            method: reqwest::Method::POST,
+            path_template: "/byok",
+            path,
+            query,
+            headers,
+            body: Some({
+                let body = &self.body;
+                crate::runtime::encode_json(body, "POST /byok")?
+            }),
+        })
     }
     /// The operation id in the API document.
     pub const OPERATION_ID: &'static str = "createBYOKKey";
@@ -388,20 +399,7 @@ impl GetByokKeyBuilder {
     pub async fn send_with_response(
         self,
     ) -> Result<ApiResponse<crate::models::GetByokKeyResponse>, GetByokKeyError> {
-        let mut path = String::new();
-        path.push_str("/byok/");
-        path.push_str(&crate::runtime::encode_path(&self.id));
-        let query = Vec::new();
-        let headers = Vec::new();
-        let request = Request {
-            operation_id: "getBYOKKey",
-            method: reqwest::Method::GET,
-            path_template: "/byok/{id}",
-            path,
-            query,
-            headers,
-            json_body: None,
-        };
+        let request = self.request()?;
         let raw = self.client.transport().execute(request, self.options).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.success()?),
@@ -410,6 +408,23 @@ impl GetByokKeyBuilder {
             500 => Err(GetByokKeyError::InternalServerError(raw.error()?)),
             _ => Err(GetByokKeyError::UnexpectedStatus(raw.unexpected())),
         }
+    }
+    /// Checks the parameters and encodes the request.
+    fn request(&self) -> Result<Request, crate::runtime::RequestError> {
+        let mut path = String::new();
+        path.push_str("/byok/");
+        path.push_str(&crate::runtime::encode_path(&self.id));
+        let query = Vec::new();
+        let headers = Vec::new();
+        Ok(Request {
+            operation_id: "getBYOKKey",
+            method: reqwest::Method::GET,
+            path_template: "/byok/{id}",
+            path,
+            query,
+            headers,
+            body: None,
+        })
     }
     /// The operation id in the API document.
     pub const OPERATION_ID: &'static str = "getBYOKKey";
@@ -464,20 +479,7 @@ impl DeleteByokKeyBuilder {
     pub async fn send_with_response(
         self,
     ) -> Result<ApiResponse<crate::models::DeleteByokKeyResponse>, DeleteByokKeyError> {
-        let mut path = String::new();
-        path.push_str("/byok/");
-        path.push_str(&crate::runtime::encode_path(&self.id));
-        let query = Vec::new();
-        let headers = Vec::new();
-        let request = Request {
-            operation_id: "deleteBYOKKey",
-            method: reqwest::Method::DELETE,
-            path_template: "/byok/{id}",
-            path,
-            query,
-            headers,
-            json_body: None,
-        };
+        let request = self.request()?;
         let raw = self.client.transport().execute(request, self.options).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.success()?),
@@ -486,6 +488,23 @@ impl DeleteByokKeyBuilder {
             500 => Err(DeleteByokKeyError::InternalServerError(raw.error()?)),
             _ => Err(DeleteByokKeyError::UnexpectedStatus(raw.unexpected())),
         }
+    }
+    /// Checks the parameters and encodes the request.
+    fn request(&self) -> Result<Request, crate::runtime::RequestError> {
+        let mut path = String::new();
+        path.push_str("/byok/");
+        path.push_str(&crate::runtime::encode_path(&self.id));
+        let query = Vec::new();
+        let headers = Vec::new();
+        Ok(Request {
+            operation_id: "deleteBYOKKey",
+            method: reqwest::Method::DELETE,
+            path_template: "/byok/{id}",
+            path,
+            query,
+            headers,
+            body: None,
+        })
     }
     /// The operation id in the API document.
     pub const OPERATION_ID: &'static str = "deleteBYOKKey";
@@ -541,6 +560,19 @@ impl UpdateByokKeyBuilder {
     pub async fn send_with_response(
         self,
     ) -> Result<ApiResponse<crate::models::UpdateByokKeyResponse>, UpdateByokKeyError> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, self.options).await?;
+        match raw.status.as_u16() {
+            200 => Ok(raw.success()?),
+            400 => Err(UpdateByokKeyError::BadRequest(raw.error()?)),
+            401 => Err(UpdateByokKeyError::Unauthorized(raw.error()?)),
+            404 => Err(UpdateByokKeyError::NotFound(raw.error()?)),
+            500 => Err(UpdateByokKeyError::InternalServerError(raw.error()?)),
+            _ => Err(UpdateByokKeyError::UnexpectedStatus(raw.unexpected())),
+        }
+    }
+    /// Checks the parameters and encodes the request.
+    fn request(&self) -> Result<Request, crate::runtime::RequestError> {
         {
             let path = "body";
             let value = &self.body;
@@ -551,24 +583,18 @@ impl UpdateByokKeyBuilder {
         path.push_str(&crate::runtime::encode_path(&self.id));
         let query = Vec::new();
         let headers = Vec::new();
-        let request = Request {
+        Ok(Request {
             operation_id: "updateBYOKKey",
             method: reqwest::Method::PATCH,
             path_template: "/byok/{id}",
             path,
             query,
             headers,
-            json_body: Some(crate::runtime::encode_json(&self.body, "PATCH /byok/{id}")?),
-        };
-        let raw = self.client.transport().execute(request, self.options).await?;
-        match raw.status.as_u16() {
-            200 => Ok(raw.success()?),
-            400 => Err(UpdateByokKeyError::BadRequest(raw.error()?)),
-            401 => Err(UpdateByokKeyError::Unauthorized(raw.error()?)),
-            404 => Err(UpdateByokKeyError::NotFound(raw.error()?)),
-            500 => Err(UpdateByokKeyError::InternalServerError(raw.error()?)),
-            _ => Err(UpdateByokKeyError::UnexpectedStatus(raw.unexpected())),
-        }
+            body: Some({
+                let body = &self.body;
+                crate::runtime::encode_json(body, "PATCH /byok/{id}")?
+            }),
+        })
     }
     /// The operation id in the API document.
     pub const OPERATION_ID: &'static str = "updateBYOKKey";
@@ -668,9 +694,14 @@ impl From<TransportError> for ListByokKeysError {
         }
     }
 }
-impl From<ValidationError> for ListByokKeysError {
-    fn from(e: ValidationError) -> Self {
-        ListByokKeysError::Validation(e)
+impl From<crate::runtime::RequestError> for ListByokKeysError {
+    fn from(e: crate::runtime::RequestError) -> Self {
+        match e {
+            crate::runtime::RequestError::Validation(e) => {
+                ListByokKeysError::Validation(e)
+            }
+            crate::runtime::RequestError::Encode(e) => ListByokKeysError::Transport(e),
+        }
     }
 }
 /// Errors of [`ByokApi::create`] (`createBYOKKey`).
@@ -762,9 +793,14 @@ impl From<TransportError> for CreateByokKeyError {
         }
     }
 }
-impl From<ValidationError> for CreateByokKeyError {
-    fn from(e: ValidationError) -> Self {
-        CreateByokKeyError::Validation(e)
+impl From<crate::runtime::RequestError> for CreateByokKeyError {
+    fn from(e: crate::runtime::RequestError) -> Self {
+        match e {
+            crate::runtime::RequestError::Validation(e) => {
+                CreateByokKeyError::Validation(e)
+            }
+            crate::runtime::RequestError::Encode(e) => CreateByokKeyError::Transport(e),
+        }
     }
 }
 /// Errors of [`ByokApi::get`] (`getBYOKKey`).
@@ -852,9 +888,12 @@ impl From<TransportError> for GetByokKeyError {
         }
     }
 }
-impl From<ValidationError> for GetByokKeyError {
-    fn from(e: ValidationError) -> Self {
-        GetByokKeyError::Validation(e)
+impl From<crate::runtime::RequestError> for GetByokKeyError {
+    fn from(e: crate::runtime::RequestError) -> Self {
+        match e {
+            crate::runtime::RequestError::Validation(e) => GetByokKeyError::Validation(e),
+            crate::runtime::RequestError::Encode(e) => GetByokKeyError::Transport(e),
+        }
     }
 }
 /// Errors of [`ByokApi::delete`] (`deleteBYOKKey`).
@@ -942,9 +981,14 @@ impl From<TransportError> for DeleteByokKeyError {
         }
     }
 }
-impl From<ValidationError> for DeleteByokKeyError {
-    fn from(e: ValidationError) -> Self {
-        DeleteByokKeyError::Validation(e)
+impl From<crate::runtime::RequestError> for DeleteByokKeyError {
+    fn from(e: crate::runtime::RequestError) -> Self {
+        match e {
+            crate::runtime::RequestError::Validation(e) => {
+                DeleteByokKeyError::Validation(e)
+            }
+            crate::runtime::RequestError::Encode(e) => DeleteByokKeyError::Transport(e),
+        }
     }
 }
 /// Errors of [`ByokApi::update`] (`updateBYOKKey`).
@@ -1036,8 +1080,13 @@ impl From<TransportError> for UpdateByokKeyError {
         }
     }
 }
-impl From<ValidationError> for UpdateByokKeyError {
-    fn from(e: ValidationError) -> Self {
-        UpdateByokKeyError::Validation(e)
+impl From<crate::runtime::RequestError> for UpdateByokKeyError {
+    fn from(e: crate::runtime::RequestError) -> Self {
+        match e {
+            crate::runtime::RequestError::Validation(e) => {
+                UpdateByokKeyError::Validation(e)
+            }
+            crate::runtime::RequestError::Encode(e) => UpdateByokKeyError::Transport(e),
+        }
     }
 }

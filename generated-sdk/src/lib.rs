@@ -9,7 +9,7 @@ mod runtime;
 pub mod byok;
 pub use client::{BuildError, Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use runtime::{
-    ApiResponse, DecodeError, ErrorDetails, ErrorResponse, Hook, Nullable,
-    RequestContext, RetryPolicy, SecretString, TransportError, UnexpectedResponse,
-    ValidationError,
+    ApiResponse, DecodeError, ErrorDetails, ErrorResponse, EventStream, EventStreamError,
+    FileUpload, Hook, Nullable, RequestContext, RetryPolicy, SecretString,
+    TransportError, UnexpectedResponse, ValidationError,
 };

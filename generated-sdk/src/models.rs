@@ -644,8 +644,12 @@ impl<'de> serde::Deserialize<'de> for ByokProviderSlug {
     }
 }
 impl crate::runtime::ToQuery for ByokProviderSlug {
-    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
-        out.push((name, self.as_str().to_string()));
+    fn push_query(
+        &self,
+        name: &'static str,
+        out: &mut Vec<(std::borrow::Cow<'static, str>, String)>,
+    ) {
+        out.push((std::borrow::Cow::Borrowed(name), self.as_str().to_string()));
     }
 }
 /// Body for storing a new BYOK credential.

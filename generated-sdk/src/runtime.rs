@@ -6,6 +6,7 @@
 //! A given API uses only part of it (an API with bearer auth never builds
 //! `Auth::Query`), so unused crate-private items are expected here.
 #![allow(dead_code)]
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 use bytes::Bytes;
@@ -206,13 +207,13 @@ pub struct TransportError {
     source: Box<dyn std::error::Error + Send + Sync>,
 }
 impl TransportError {
-    /// A request body that could not be encoded as JSON.
-    pub(crate) fn encode(request: String, e: serde_json::Error) -> Self {
+    /// A request body that could not be encoded.
+    pub(crate) fn encode(request: String, reason: String) -> Self {
         TransportError {
             request,
             timeout: false,
             connect: false,
-            source: Box::new(e),
+            source: format!("cannot encode the request body: {reason}").into(),
         }
     }
     fn from_reqwest(request: String, e: reqwest::Error) -> Self {
@@ -287,28 +288,125 @@ impl ErrorDetails for TransportError {
         None
     }
 }
+/// Why a request could not be built; nothing was sent.
+pub(crate) enum RequestError {
+    Validation(ValidationError),
+    Encode(TransportError),
+}
+impl From<ValidationError> for RequestError {
+    fn from(e: ValidationError) -> Self {
+        RequestError::Validation(e)
+    }
+}
+impl From<TransportError> for RequestError {
+    fn from(e: TransportError) -> Self {
+        RequestError::Encode(e)
+    }
+}
 /// Values that can be sent as query parameters.
 pub(crate) trait ToQuery {
-    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>);
+    fn push_query(&self, name: &'static str, out: &mut Vec<(Cow<'static, str>, String)>);
 }
 macro_rules! to_query_via_display {
     ($($t:ty),*) => {
         $(impl ToQuery for $t { fn push_query(& self, name : &'static str, out : & mut
-        Vec < (&'static str, String) >) { out.push((name, self.to_string())); } })*
+        Vec < (Cow <'static, str >, String) >) { out.push((Cow::Borrowed(name), self
+        .to_string())); } })*
     };
 }
 to_query_via_display!(String, i32, i64, f64, bool);
 impl ToQuery for SecretString {
-    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
-        out.push((name, self.expose().to_string()));
+    fn push_query(
+        &self,
+        name: &'static str,
+        out: &mut Vec<(Cow<'static, str>, String)>,
+    ) {
+        out.push((Cow::Borrowed(name), self.expose().to_string()));
     }
 }
 impl<T: ToQuery> ToQuery for Vec<T> {
     /// Arrays are exploded: `?tag=a&tag=b` (the OpenAPI default for query parameters).
-    fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
+    fn push_query(
+        &self,
+        name: &'static str,
+        out: &mut Vec<(Cow<'static, str>, String)>,
+    ) {
         for item in self {
             item.push_query(name, out);
         }
+    }
+}
+/// How an array or object query parameter is spelled (OpenAPI `style`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum QueryStyle {
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+/// Appends an array or object parameter by its JSON form: exploded `form`
+/// repeats the name (arrays) or uses each key (objects); unexploded styles join
+/// with `,`, ` ` or `|`; `deepObject` spells `name[key]=value`.
+pub(crate) fn push_query_json<T: Serialize>(
+    name: &'static str,
+    value: &T,
+    style: QueryStyle,
+    explode: bool,
+    out: &mut Vec<(Cow<'static, str>, String)>,
+    label: &str,
+) -> Result<(), TransportError> {
+    let value = serde_json::to_value(value)
+        .map_err(|e| TransportError::encode(label.to_string(), e.to_string()))?;
+    let separator = match style {
+        QueryStyle::SpaceDelimited => " ",
+        QueryStyle::PipeDelimited => "|",
+        QueryStyle::Form | QueryStyle::DeepObject => ",",
+    };
+    match (&value, style) {
+        (serde_json::Value::Object(map), QueryStyle::DeepObject) => {
+            for (key, v) in map {
+                push_deep(&format!("{name}[{key}]"), v, out);
+            }
+        }
+        (serde_json::Value::Object(map), _) if explode => {
+            for (key, v) in map {
+                out.push((Cow::Owned(key.clone()), scalar_text(v)));
+            }
+        }
+        (serde_json::Value::Object(map), _) => {
+            let joined: Vec<String> = map
+                .iter()
+                .flat_map(|(k, v)| [k.clone(), scalar_text(v)])
+                .collect();
+            out.push((Cow::Borrowed(name), joined.join(separator)));
+        }
+        (serde_json::Value::Array(items), _) if explode && style == QueryStyle::Form => {
+            for item in items {
+                out.push((Cow::Borrowed(name), scalar_text(item)));
+            }
+        }
+        (serde_json::Value::Array(items), _) => {
+            let joined: Vec<String> = items.iter().map(scalar_text).collect();
+            out.push((Cow::Borrowed(name), joined.join(separator)));
+        }
+        (serde_json::Value::Null, _) => {}
+        (other, _) => out.push((Cow::Borrowed(name), scalar_text(other))),
+    }
+    Ok(())
+}
+fn push_deep(
+    key: &str,
+    value: &serde_json::Value,
+    out: &mut Vec<(Cow<'static, str>, String)>,
+) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                push_deep(&format!("{key}[{k}]"), v, out);
+            }
+        }
+        serde_json::Value::Null => {}
+        other => out.push((Cow::Owned(key.to_string()), scalar_text(other))),
     }
 }
 /// Percent-encodes a path parameter so that it stays one path segment.
@@ -323,14 +421,165 @@ pub(crate) fn encode_path(value: &str) -> String {
     }
     out
 }
-/// Encodes a request body; `label` names the call in the error.
+/// Encodes a JSON request body; `label` names the call in the error.
 pub(crate) fn encode_json<T: Serialize>(
     body: &T,
     label: &str,
-) -> Result<Bytes, TransportError> {
-    serde_json::to_vec(body)
-        .map(Bytes::from)
-        .map_err(|e| TransportError::encode(label.to_string(), e))
+) -> Result<(String, Bytes), TransportError> {
+    let bytes = serde_json::to_vec(body)
+        .map_err(|e| TransportError::encode(label.to_string(), e.to_string()))?;
+    Ok(("application/json".to_string(), Bytes::from(bytes)))
+}
+/// Encodes an `application/x-www-form-urlencoded` body: one pair per top-level
+/// field; nested values are sent as JSON text.
+pub(crate) fn encode_form<T: Serialize>(
+    body: &T,
+    label: &str,
+) -> Result<(String, Bytes), TransportError> {
+    let value = serde_json::to_value(body)
+        .map_err(|e| TransportError::encode(label.to_string(), e.to_string()))?;
+    let mut form = reqwest::Url::parse("http://form.invalid/").expect("a constant URL");
+    {
+        let mut pairs = form.query_pairs_mut();
+        for (name, value) in value.as_object().into_iter().flatten() {
+            if !value.is_null() {
+                pairs.append_pair(name, &scalar_text(value));
+            }
+        }
+    }
+    Ok((
+        "application/x-www-form-urlencoded".to_string(),
+        Bytes::from(form.query().unwrap_or_default().to_string()),
+    ))
+}
+/// A JSON value as form or query text: strings bare, everything else as JSON.
+fn scalar_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+/// A file sent in a `multipart/form-data` body.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct FileUpload {
+    /// The file name sent with the part (servers often infer the format from it).
+    pub file_name: String,
+    /// The part's content type (default `application/octet-stream`).
+    pub content_type: Option<String>,
+    /// The file's bytes.
+    pub bytes: Bytes,
+}
+impl FileUpload {
+    /// A file from its name and bytes.
+    pub fn new(file_name: impl Into<String>, bytes: impl Into<Bytes>) -> Self {
+        FileUpload {
+            file_name: file_name.into(),
+            content_type: None,
+            bytes: bytes.into(),
+        }
+    }
+    /// Sets the part's content type.
+    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+}
+impl fmt::Debug for FileUpload {
+    /// The name and size, not the contents.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FileUpload")
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .field("len", &self.bytes.len())
+            .finish()
+    }
+}
+impl Serialize for FileUpload {
+    /// Outside multipart bodies a file is its raw bytes.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(&self.bytes)
+    }
+}
+impl<'de> Deserialize<'de> for FileUpload {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let bytes = Vec::<u8>::deserialize(deserializer)?;
+        Ok(FileUpload {
+            bytes: Bytes::from(bytes),
+            ..FileUpload::default()
+        })
+    }
+}
+/// Builds a `multipart/form-data` body as bytes, so that a retry can resend it.
+pub(crate) struct Multipart {
+    boundary: String,
+    body: Vec<u8>,
+}
+impl Multipart {
+    pub fn new() -> Self {
+        let boundary = format!(
+            "sdk-boundary-{:016x}", (jitter_unit() * u64::MAX as f64) as u64
+        );
+        Multipart {
+            boundary,
+            body: Vec::new(),
+        }
+    }
+    fn header(&mut self, name: &str, file: Option<(&str, &str)>) {
+        let name = name.replace('"', "%22");
+        self.body
+            .extend_from_slice(
+                format!(
+                    "--{}\r\nContent-Disposition: form-data; name=\"{name}\"", self
+                    .boundary
+                )
+                    .as_bytes(),
+            );
+        if let Some((file_name, content_type)) = file {
+            let file_name = file_name.replace('"', "%22");
+            self.body
+                .extend_from_slice(
+                    format!("; filename=\"{file_name}\"\r\nContent-Type: {content_type}")
+                        .as_bytes(),
+                );
+        }
+        self.body.extend_from_slice(b"\r\n\r\n");
+    }
+    /// A text part; JSON values other than strings are sent as JSON text.
+    pub fn value<T: Serialize>(
+        &mut self,
+        name: &str,
+        value: &T,
+        label: &str,
+    ) -> Result<(), TransportError> {
+        let value = serde_json::to_value(value)
+            .map_err(|e| TransportError::encode(label.to_string(), e.to_string()))?;
+        if value.is_null() {
+            return Ok(());
+        }
+        self.header(name, None);
+        self.body.extend_from_slice(scalar_text(&value).as_bytes());
+        self.body.extend_from_slice(b"\r\n");
+        Ok(())
+    }
+    /// A file part.
+    pub fn file(&mut self, name: &str, file: &FileUpload) {
+        self.header(
+            name,
+            Some((
+                &file.file_name,
+                file.content_type.as_deref().unwrap_or("application/octet-stream"),
+            )),
+        );
+        self.body.extend_from_slice(&file.bytes);
+        self.body.extend_from_slice(b"\r\n");
+    }
+    pub fn finish(mut self) -> (String, Bytes) {
+        self.body.extend_from_slice(format!("--{}--\r\n", self.boundary).as_bytes());
+        (
+            format!("multipart/form-data; boundary={}", self.boundary),
+            Bytes::from(self.body),
+        )
+    }
 }
 /// One request, ready to send.
 pub(crate) struct Request {
@@ -338,15 +587,18 @@ pub(crate) struct Request {
     pub method: reqwest::Method,
     pub path_template: &'static str,
     pub path: String,
-    pub query: Vec<(&'static str, String)>,
+    pub query: Vec<(Cow<'static, str>, String)>,
     pub headers: Vec<(&'static str, String)>,
-    pub json_body: Option<Bytes>,
+    /// Content type and encoded body.
+    pub body: Option<(String, Bytes)>,
 }
 /// A received response whose body has been read.
 pub(crate) struct RawResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Bytes,
+    /// A success response whose body is left to stream.
+    pub unread: Option<reqwest::Response>,
 }
 impl RawResponse {
     fn decode<T: DeserializeOwned>(&self) -> Result<T, DecodeError> {
@@ -365,6 +617,46 @@ impl RawResponse {
             headers: self.headers,
             body,
         })
+    }
+    /// A success body kept as bytes (binary content).
+    pub fn bytes(self) -> ApiResponse<Bytes> {
+        ApiResponse {
+            status: self.status,
+            headers: self.headers,
+            body: self.body,
+        }
+    }
+    /// A success body decoded as UTF-8 text (`text/*` content).
+    pub fn text(self) -> Result<ApiResponse<String>, DecodeError> {
+        match String::from_utf8(self.body.to_vec()) {
+            Ok(text) => {
+                Ok(ApiResponse {
+                    status: self.status,
+                    headers: self.headers,
+                    body: text,
+                })
+            }
+            Err(e) => {
+                Err(DecodeError {
+                    status: self.status,
+                    raw: self.body.clone(),
+                    source: serde::de::Error::custom(
+                        format!("the body is not UTF-8 text: {e}"),
+                    ),
+                })
+            }
+        }
+    }
+    /// A success response read as server-sent events, each decoded into `T`.
+    /// `envelope`: `T` describes the whole event (`data`, `event`, `id`);
+    /// otherwise `T` is the JSON in `data`. `sentinel` (`[DONE]`) ends the stream.
+    pub fn events<T: DeserializeOwned + Send + 'static>(
+        self,
+        envelope: bool,
+        sentinel: Option<&'static str>,
+        label: String,
+    ) -> EventStream<T> {
+        EventStream::new(self.status, self.unread, envelope, sentinel, label)
     }
     /// A success response without a body.
     pub fn empty(self) -> ApiResponse<()> {
@@ -698,17 +990,35 @@ impl Transport {
         request: Request,
         options: CallOptions,
     ) -> Result<RawResponse, TransportError> {
+        self.execute_traced(request, options, false).await
+    }
+    /// Like [`Transport::execute`], but a success response is handed over
+    /// unread (in `RawResponse::unread`) so that its body can be streamed.
+    pub async fn execute_streaming(
+        &self,
+        request: Request,
+        options: CallOptions,
+    ) -> Result<RawResponse, TransportError> {
+        self.execute_traced(request, options, true).await
+    }
+    async fn execute_traced(
+        &self,
+        request: Request,
+        options: CallOptions,
+        stream: bool,
+    ) -> Result<RawResponse, TransportError> {
         let span = tracing::info_span!(
             "http.call", operation_id = request.operation_id, method = % request.method,
             path_template = request.path_template, attempt = tracing::field::Empty,
             status = tracing::field::Empty,
         );
-        self.execute_attempts(request, options).instrument(span).await
+        self.execute_attempts(request, options, stream).instrument(span).await
     }
     async fn execute_attempts(
         &self,
         request: Request,
         options: CallOptions,
+        stream: bool,
     ) -> Result<RawResponse, TransportError> {
         let policy = options.retry.as_ref().unwrap_or(&self.retry);
         let idempotent = is_idempotent(&request.method);
@@ -716,7 +1026,7 @@ impl Transport {
         let mut attempt = 1u32;
         loop {
             tracing::Span::current().record("attempt", attempt);
-            let outcome = self.attempt(&request, &options, attempt).await;
+            let outcome = self.attempt(&request, &options, attempt, stream).await;
             let delay = match &outcome {
                 Ok(response) => {
                     tracing::Span::current().record("status", response.status.as_u16());
@@ -751,12 +1061,13 @@ impl Transport {
             }
         }
     }
-    /// One attempt: build, run hooks, send, read the body.
+    /// One attempt: build, run hooks, send, read the body (unless it is to be streamed).
     async fn attempt(
         &self,
         request: &Request,
         options: &CallOptions,
         attempt: u32,
+        stream: bool,
     ) -> Result<RawResponse, TransportError> {
         let label = format!("{} {}", request.method, request.path_template);
         let transport = |e: reqwest::Error| TransportError::from_reqwest(
@@ -815,15 +1126,24 @@ impl Transport {
         for (name, value) in &request.headers {
             builder = builder.header(*name, value);
         }
-        for (name, value) in &options.headers {
-            builder = builder.header(name, value);
-        }
-        if let Some(body) = &request.json_body {
+        if let Some((content_type, body)) = &request.body {
             builder = builder
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .header(reqwest::header::CONTENT_TYPE, content_type.as_str())
                 .body(body.clone());
         }
         let mut http_request = builder.build().map_err(transport)?;
+        for (name, value) in &options.headers {
+            let header = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                .ok()
+                .zip(reqwest::header::HeaderValue::from_str(value).ok())
+                .ok_or_else(|| TransportError {
+                    request: label.clone(),
+                    timeout: false,
+                    connect: false,
+                    source: format!("invalid header `{name}`").into(),
+                })?;
+            http_request.headers_mut().insert(header.0, header.1);
+        }
         let context = RequestContext {
             operation_id: request.operation_id,
             method: &request.method,
@@ -839,11 +1159,215 @@ impl Transport {
         for hook in &self.hooks {
             hook.after_response(&context, status, &headers);
         }
+        if stream && status.is_success() {
+            return Ok(RawResponse {
+                status,
+                headers,
+                body: Bytes::new(),
+                unread: Some(response),
+            });
+        }
         let body = response.bytes().await.map_err(transport)?;
         Ok(RawResponse {
             status,
             headers,
             body,
+            unread: None,
         })
     }
+}
+/// A `text/event-stream` response, decoded event by event. Unpin, so
+/// `futures::StreamExt::next` works on it directly.
+pub struct EventStream<T> {
+    inner: futures_core::stream::BoxStream<'static, Result<T, EventStreamError>>,
+}
+impl<T> fmt::Debug for EventStream<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("EventStream")
+    }
+}
+impl<T> futures_core::Stream for EventStream<T> {
+    type Item = Result<T, EventStreamError>;
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.inner.as_mut().poll_next(cx)
+    }
+}
+/// Why an event stream stopped early.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum EventStreamError {
+    /// The connection failed while events were arriving.
+    Transport(TransportError),
+    /// An event's data does not match its declared type; `raw` holds the event.
+    Decode(DecodeError),
+}
+impl fmt::Display for EventStreamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EventStreamError::Transport(e) => write!(f, "event stream interrupted: {e}"),
+            EventStreamError::Decode(e) => write!(f, "event stream: {e}"),
+        }
+    }
+}
+impl std::error::Error for EventStreamError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            EventStreamError::Transport(e) => Some(e),
+            EventStreamError::Decode(e) => Some(e),
+        }
+    }
+}
+/// Reader state: the response, bytes not yet split into events, and whether it ended.
+struct EventReader {
+    response: Option<reqwest::Response>,
+    buffer: Vec<u8>,
+}
+impl<T: DeserializeOwned + Send + 'static> EventStream<T> {
+    fn new(
+        status: StatusCode,
+        response: Option<reqwest::Response>,
+        envelope: bool,
+        sentinel: Option<&'static str>,
+        label: String,
+    ) -> Self {
+        use futures_util::StreamExt;
+        let reader = EventReader {
+            response,
+            buffer: Vec::new(),
+        };
+        let inner = futures_util::stream::unfold(
+            Some(reader),
+            move |state| {
+                let label = label.clone();
+                async move {
+                    let mut reader = state?;
+                    loop {
+                        if let Some(event) = next_event(&mut reader.buffer) {
+                            let Some(fields) = parse_event(&event) else { continue };
+                            if sentinel
+                                .is_some_and(|s| fields.data.as_deref() == Some(s))
+                            {
+                                return None;
+                            }
+                            if fields.data.is_none() && fields.event.is_none() {
+                                continue;
+                            }
+                            let decoded = decode_event::<T>(&fields, envelope)
+                                .map_err(|source| {
+                                    EventStreamError::Decode(DecodeError {
+                                        status,
+                                        raw: Bytes::from(event),
+                                        source,
+                                    })
+                                });
+                            return Some((decoded, Some(reader)));
+                        }
+                        let response = reader.response.as_mut()?;
+                        match response.chunk().await {
+                            Ok(Some(chunk)) => reader.buffer.extend_from_slice(&chunk),
+                            Ok(None) => {
+                                reader.response = None;
+                                if reader.buffer.iter().all(u8::is_ascii_whitespace) {
+                                    return None;
+                                }
+                                reader.buffer.extend_from_slice(b"\n\n");
+                            }
+                            Err(e) => {
+                                let error = EventStreamError::Transport(
+                                    TransportError::from_reqwest(label, e),
+                                );
+                                return Some((Err(error), None));
+                            }
+                        }
+                    }
+                }
+            },
+        );
+        EventStream {
+            inner: inner.boxed(),
+        }
+    }
+}
+/// Takes one complete event (up to a blank line) off the front of the buffer.
+fn next_event(buffer: &mut Vec<u8>) -> Option<Vec<u8>> {
+    let text = buffer.as_slice();
+    let (end, skip) = (0..text.len())
+        .find_map(|i| {
+            if text[i..].starts_with(b"\r\n\r\n") {
+                Some((i, 4))
+            } else if text[i..].starts_with(b"\n\n") || text[i..].starts_with(b"\r\r") {
+                Some((i, 2))
+            } else {
+                None
+            }
+        })?;
+    let event = buffer[..end].to_vec();
+    buffer.drain(..end + skip);
+    Some(event)
+}
+/// The fields of one server-sent event.
+#[derive(Default)]
+struct EventFields {
+    data: Option<String>,
+    event: Option<String>,
+    id: Option<String>,
+    retry: Option<u64>,
+}
+fn parse_event(event: &[u8]) -> Option<EventFields> {
+    let text = std::str::from_utf8(event).ok()?;
+    let mut fields = EventFields::default();
+    for line in text.lines() {
+        if line.is_empty() || line.starts_with(':') {
+            continue;
+        }
+        let (name, value) = line
+            .split_once(':')
+            .map_or((line, ""), |(n, v)| (n, v.strip_prefix(' ').unwrap_or(v)));
+        match name {
+            "data" => {
+                match &mut fields.data {
+                    Some(data) => {
+                        data.push('\n');
+                        data.push_str(value);
+                    }
+                    None => fields.data = Some(value.to_string()),
+                }
+            }
+            "event" => fields.event = Some(value.to_string()),
+            "id" => fields.id = Some(value.to_string()),
+            "retry" => fields.retry = value.parse().ok(),
+            _ => {}
+        }
+    }
+    Some(fields)
+}
+fn decode_event<T: DeserializeOwned>(
+    fields: &EventFields,
+    envelope: bool,
+) -> Result<T, serde_json::Error> {
+    let data = fields.data.as_deref().unwrap_or_default();
+    if !envelope {
+        return serde_json::from_str(data)
+            .or_else(|e| {
+                serde_json::from_value(serde_json::Value::String(data.to_string()))
+                    .map_err(|_| e)
+            });
+    }
+    let mut object = serde_json::Map::new();
+    let data = serde_json::from_str(data)
+        .unwrap_or_else(|_| serde_json::Value::String(data.to_string()));
+    object.insert("data".into(), data);
+    if let Some(event) = &fields.event {
+        object.insert("event".into(), event.clone().into());
+    }
+    if let Some(id) = &fields.id {
+        object.insert("id".into(), id.clone().into());
+    }
+    if let Some(retry) = fields.retry {
+        object.insert("retry".into(), retry.into());
+    }
+    serde_json::from_value(serde_json::Value::Object(object))
 }

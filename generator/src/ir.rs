@@ -104,6 +104,8 @@ pub struct Operation {
     pub errors: Vec<ErrorCase>,
     /// Pagination metadata, when the operation pages.
     pub pagination: Option<Pagination>,
+    /// The boolean body field that asks for a stream (`x-speakeasy-stream-request-field`).
+    pub stream_request_field: Option<String>,
     /// JSON pointer of the operation.
     pub pointer: String,
 }
@@ -138,6 +140,34 @@ pub struct Param {
     pub constraints: Constraints,
     /// The schema's default (what the server assumes when the parameter is absent).
     pub default: Option<serde_json::Value>,
+    /// How arrays and objects are serialised (`form`, `deepObject`, …).
+    pub style: ParamStyle,
+    /// Whether arrays and objects are exploded into several pairs.
+    pub explode: bool,
+}
+
+/// Serialisation style of a parameter (OpenAPI `style`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ParamStyle {
+    /// `form` (query default) and `simple` (path and header default).
+    Form,
+    /// `spaceDelimited` arrays.
+    SpaceDelimited,
+    /// `pipeDelimited` arrays.
+    PipeDelimited,
+    /// `deepObject`: `name[key]=value`.
+    DeepObject,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum BodyEncoding {
+    /// `application/json` (or `*+json`).
+    Json,
+    /// `application/x-www-form-urlencoded`: one pair per top-level field.
+    Form,
+    /// `multipart/form-data`: one part per top-level field; binary fields are files.
+    Multipart,
 }
 
 /// A request body.
@@ -145,6 +175,8 @@ pub struct Param {
 pub struct RequestBody {
     /// Media type sent.
     pub content_type: String,
+    /// How the body is encoded.
+    pub encoding: BodyEncoding,
     /// Body type.
     pub ty: TypeRef,
     /// Whether the body must be sent.
@@ -171,8 +203,32 @@ pub struct ResponseCase {
     pub status: StatusMatch,
     /// Body type; `None` when the response has no JSON body.
     pub ty: Option<TypeRef>,
+    /// A body that is not JSON, kept as text or bytes.
+    pub raw: Option<RawBody>,
+    /// The events of a `text/event-stream` alternative, if the response offers one.
+    pub stream: Option<EventStream>,
     /// The response description.
     pub docs: Option<String>,
+}
+
+/// A non-JSON response body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum RawBody {
+    /// `text/*`: a `String`.
+    Text,
+    /// Anything else (binary, audio, images): bytes.
+    Bytes,
+}
+
+/// A `text/event-stream` response.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventStream {
+    /// Type of one event.
+    pub ty: TypeRef,
+    /// Whether `ty` describes the whole event (`data`, `event`, `id` fields) rather than its data.
+    pub envelope: bool,
+    /// The `data` value that ends the stream (`[DONE]`).
+    pub sentinel: Option<String>,
 }
 
 /// An error response mapped to a typed error variant.
@@ -213,6 +269,8 @@ pub enum TypeRef {
     },
     /// A floating-point number.
     Number,
+    /// A file (`format: binary`): bytes with a file name.
+    Binary,
     /// `true` or `false`.
     Boolean,
     /// Any JSON value.

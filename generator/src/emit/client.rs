@@ -25,8 +25,8 @@ pub fn lib_rs(api: &Api) -> TokenStream {
 
         pub use client::{BuildError, Client, ClientBuilder, DEFAULT_BASE_URL};
         pub use runtime::{
-            ApiResponse, DecodeError, ErrorDetails, ErrorResponse, Hook, Nullable, RequestContext, RetryPolicy, SecretString,
-            TransportError, UnexpectedResponse, ValidationError,
+            ApiResponse, DecodeError, ErrorDetails, ErrorResponse, EventStream, EventStreamError, FileUpload, Hook, Nullable,
+            RequestContext, RetryPolicy, SecretString, TransportError, UnexpectedResponse, ValidationError,
         };
     }
 }

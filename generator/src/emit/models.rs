@@ -195,8 +195,8 @@ fn enum_def(e: &Enum) -> TokenStream {
         }
 
         impl crate::runtime::ToQuery for #name {
-            fn push_query(&self, name: &'static str, out: &mut Vec<(&'static str, String)>) {
-                out.push((name, self.as_str().to_string()));
+            fn push_query(&self, name: &'static str, out: &mut Vec<(std::borrow::Cow<'static, str>, String)>) {
+                out.push((std::borrow::Cow::Borrowed(name), self.as_str().to_string()));
             }
         }
     }

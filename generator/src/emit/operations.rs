@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use super::docs::{doc, doc_or, inner_doc};
 use super::types::{rust_type, setter_arg};
 use super::validation::{checks, needs_check, structs_to_validate};
-use crate::ir::{Api, Constraints, ErrorCase, Group, Operation, Param, ParamLocation, Presence, StatusMatch, TypeDef, TypeRef};
+use crate::ir::{Api, BodyEncoding, Constraints, ErrorCase, Group, Operation, Param, ParamLocation, ParamStyle, Presence, RawBody, StatusMatch, TypeDef, TypeRef};
 use crate::names::ident;
 
 /// `src/<group>.rs`.
@@ -114,8 +114,13 @@ fn method(op: &Operation) -> TokenStream {
 }
 
 fn success_type(op: &Operation) -> TokenStream {
-    match op.success.iter().find_map(|s| s.ty.as_ref()) {
-        Some(t) => rust_type(t),
+    if let Some(t) = op.success.iter().find_map(|s| s.ty.as_ref()) {
+        return rust_type(t);
+    }
+    match op.success.iter().find_map(|s| s.raw) {
+        Some(RawBody::Text) => quote!(String),
+        Some(RawBody::Bytes) => quote!(bytes::Bytes),
+        None if op.success.iter().any(|s| s.stream.is_some()) => quote!(bytes::Bytes),
         None => quote!(()),
     }
 }
@@ -161,6 +166,8 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         }
     }
     let send_body = send_body(api, op);
+    let arms = response_arms(op, None);
+    let streaming = streaming(api, op);
     let op_id = &op.id;
     let paging = pagination(api, op);
     quote! {
@@ -210,6 +217,17 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
 
             /// Sends the request; the result keeps the response status and headers.
             pub async fn send_with_response(self) -> Result<ApiResponse<#success>, #error> {
+                let request = self.request()?;
+                let raw = self.client.transport().execute(request, self.options).await?;
+                match raw.status.as_u16() {
+                    #(#arms)*
+                }
+            }
+
+            #streaming
+
+            /// Checks the parameters and encodes the request.
+            fn request(&self) -> Result<Request, crate::runtime::RequestError> {
                 #send_body
             }
 
@@ -253,6 +271,7 @@ fn to_wire_string(api: &Api, ty: &TypeRef, v: TokenStream) -> TokenStream {
     }
 }
 
+/// The body of `request()`: validation, path, query, headers and body encoding.
 fn send_body(api: &Api, op: &Operation) -> TokenStream {
     let label = format!("{} {}", op.http_method, op.path);
     let method = format_ident!("{}", op.http_method);
@@ -292,10 +311,23 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
     let query = op.params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
         let n = ident(&p.rust_name);
         let wire = &p.name;
-        let push = match &p.ty {
-            TypeRef::Map(_) | TypeRef::Any => quote!(query.push((#wire, serde_json::to_string(value).unwrap_or_default()))),
-            TypeRef::Named(name) if !is_enum(api, name) => quote!(query.push((#wire, serde_json::to_string(value).unwrap_or_default()))),
-            _ => quote!(crate::runtime::ToQuery::push_query(value, #wire, &mut query)),
+        let scalar_items = |t: &TypeRef| !matches!(t, TypeRef::Map(_) | TypeRef::Any | TypeRef::Array(_)) && !matches!(t, TypeRef::Named(n) if !is_enum(api, n));
+        let simple = match &p.ty {
+            TypeRef::Array(item) => p.explode && p.style == ParamStyle::Form && scalar_items(item),
+            other => scalar_items(other),
+        };
+        let push = if simple {
+            quote!(crate::runtime::ToQuery::push_query(value, #wire, &mut query))
+        } else {
+            // Arrays and objects follow the parameter's style through their JSON form.
+            let style = match p.style {
+                ParamStyle::Form => quote!(crate::runtime::QueryStyle::Form),
+                ParamStyle::SpaceDelimited => quote!(crate::runtime::QueryStyle::SpaceDelimited),
+                ParamStyle::PipeDelimited => quote!(crate::runtime::QueryStyle::PipeDelimited),
+                ParamStyle::DeepObject => quote!(crate::runtime::QueryStyle::DeepObject),
+            };
+            let explode = p.explode;
+            quote!(crate::runtime::push_query_json(#wire, value, #style, #explode, &mut query, #label)?)
         };
         if p.required {
             quote! { { let value = &self.#n; #push; } }
@@ -314,37 +346,80 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let body = match &op.body {
-        Some(b) if b.required => quote!(Some(crate::runtime::encode_json(&self.body, #label)?)),
-        Some(_) => quote!(match &self.body { Some(body) => Some(crate::runtime::encode_json(body, #label)?), None => None }),
+        Some(b) => {
+            let encode = encode_body(api, b, &label);
+            if b.required {
+                quote!(Some({ let body = &self.body; #encode }))
+            } else {
+                quote!(match &self.body { Some(body) => Some(#encode), None => None })
+            }
+        }
         None => quote!(None),
     };
     let path_template = &op.path;
     let op_id = &op.id;
-    let arms = response_arms(op);
     let has_query = op.params.iter().any(|p| p.location == ParamLocation::Query);
     let has_headers = op.params.iter().any(|p| p.location == ParamLocation::Header);
     let query_decl = if has_query { quote!(let mut query = Vec::new();) } else { quote!(let query = Vec::new();) };
     let headers_decl = if has_headers { quote!(let mut headers = Vec::new();) } else { quote!(let headers = Vec::new();) };
     let validations = validations(api, op);
-    quote! {
+    let build = quote! {
         #validations
         #path_decl
         #query_decl
         #(#query)*
         #headers_decl
         #(#headers)*
-        let request = Request {
+        Ok(Request {
             operation_id: #op_id,
             method: reqwest::Method::#method,
             path_template: #path_template,
             path,
             query,
             headers,
-            json_body: #body,
-        };
-        let raw = self.client.transport().execute(request, self.options).await?;
-        match raw.status.as_u16() {
-            #(#arms)*
+            body: #body,
+        })
+    };
+    build
+}
+
+/// Code that encodes `body` (a `&T`) as the operation's media type.
+fn encode_body(api: &Api, b: &crate::ir::RequestBody, label: &str) -> TokenStream {
+    match b.encoding {
+        BodyEncoding::Json => quote!(crate::runtime::encode_json(body, #label)?),
+        BodyEncoding::Form => quote!(crate::runtime::encode_form(body, #label)?),
+        BodyEncoding::Multipart => {
+            let fields = match &b.ty {
+                TypeRef::Named(n) => api.types.iter().find_map(|t| match t {
+                    TypeDef::Struct(s) if &s.rust_name == n => Some(&s.fields),
+                    _ => None,
+                }),
+                _ => None,
+            };
+            let parts = fields.into_iter().flatten().map(|f| {
+                let n = ident(&f.rust_name);
+                let wire = &f.name;
+                let part = |v: TokenStream| match &f.ty {
+                    TypeRef::Binary => quote!(form.file(#wire, #v);),
+                    _ => quote!(form.value(#wire, #v, #label)?;),
+                };
+                match f.presence {
+                    Presence::Required => part(quote!(&body.#n)),
+                    Presence::Optional | Presence::RequiredNullable => {
+                        let p = part(quote!(value));
+                        quote!(if let Some(value) = &body.#n { #p })
+                    }
+                    Presence::OptionalNullable => {
+                        let p = part(quote!(value));
+                        quote!(if let crate::Nullable::Value(value) = &body.#n { #p })
+                    }
+                }
+            });
+            quote!({
+                let mut form = crate::runtime::Multipart::new();
+                #(#parts)*
+                form.finish()
+            })
         }
     }
 }
@@ -375,14 +450,24 @@ fn status_pattern(status: &StatusMatch) -> TokenStream {
     }
 }
 
-fn response_arms(op: &Operation) -> Vec<TokenStream> {
+/// Match arms from status to result; `success_decode` replaces the success arm's expression.
+fn response_arms(op: &Operation, success_decode: Option<TokenStream>) -> Vec<TokenStream> {
     let mut arms = Vec::new();
-    let has_body = op.success.iter().any(|s| s.ty.is_some());
+    let decode = if op.success.iter().any(|s| s.ty.is_some()) {
+        quote!(Ok(raw.success()?))
+    } else {
+        match op.success.iter().find_map(|s| s.raw) {
+            Some(RawBody::Text) => quote!(Ok(raw.text()?)),
+            Some(RawBody::Bytes) => quote!(Ok(raw.bytes())),
+            None if op.success.iter().any(|s| s.stream.is_some()) => quote!(Ok(raw.bytes())),
+            None => quote!(Ok(raw.empty())),
+        }
+    };
+    let decode = success_decode.unwrap_or(decode);
     let mut success: Vec<&StatusMatch> = op.success.iter().map(|s| &s.status).collect();
     success.sort();
     for status in success {
         let pattern = status_pattern(status);
-        let decode = if has_body { quote!(Ok(raw.success()?)) } else { quote!(Ok(raw.empty())) };
         arms.push(quote!(#pattern => #decode,));
     }
     let error = error_name(op);
@@ -506,9 +591,12 @@ fn error_enum(group: &Group, op: &Operation) -> TokenStream {
             }
         }
 
-        impl From<ValidationError> for #name {
-            fn from(e: ValidationError) -> Self {
-                #name::Validation(e)
+        impl From<crate::runtime::RequestError> for #name {
+            fn from(e: crate::runtime::RequestError) -> Self {
+                match e {
+                    crate::runtime::RequestError::Validation(e) => #name::Validation(e),
+                    crate::runtime::RequestError::Encode(e) => #name::Transport(e),
+                }
             }
         }
     }
@@ -613,6 +701,51 @@ fn pagination(api: &Api, op: &Operation) -> TokenStream {
                     futures_util::stream::iter(items)
                 })
                 .boxed()
+        }
+    }
+}
+
+/// `send_stream()` for an operation whose success response offers `text/event-stream`.
+fn streaming(api: &Api, op: &Operation) -> TokenStream {
+    let Some(stream) = op.success.iter().find_map(|s| s.stream.as_ref()) else { return TokenStream::new() };
+    let event = rust_type(&stream.ty);
+    let error = error_name(op);
+    let envelope = stream.envelope;
+    let sentinel = match &stream.sentinel {
+        Some(s) => quote!(Some(#s)),
+        None => quote!(None),
+    };
+    let label = format!("{} {}", op.http_method, op.path);
+    // Ask for the stream through the body field the document names, when the body has it.
+    let field = op.stream_request_field.as_ref().and_then(|name| {
+        let body = op.body.as_ref().filter(|b| b.required)?;
+        let TypeRef::Named(n) = &body.ty else { return None };
+        api.types.iter().find_map(|t| match t {
+            TypeDef::Struct(s) if &s.rust_name == n => s.fields.iter().find(|f| &f.name == name && f.ty == TypeRef::Boolean),
+            _ => None,
+        })
+    });
+    let set_field = field.map(|f| {
+        let n = ident(&f.rust_name);
+        match f.presence {
+            Presence::Required => quote!(self.body.#n = true;),
+            Presence::Optional | Presence::RequiredNullable => quote!(self.body.#n = Some(true);),
+            Presence::OptionalNullable => quote!(self.body.#n = crate::Nullable::Value(true);),
+        }
+    });
+    let arms = response_arms(op, Some(quote!(Ok(raw.events(#envelope, #sentinel, #label.to_string())))));
+    quote! {
+        /// Sends the request for a stream of server-sent events (`text/event-stream`)
+        /// and returns the events as they arrive, decoded. Failed statuses are the same
+        /// errors as for `send()`.
+        pub async fn send_stream(mut self) -> Result<crate::EventStream<#event>, #error> {
+            #set_field
+            self.options.headers.push(("accept".to_string(), "text/event-stream".to_string()));
+            let request = self.request()?;
+            let raw = self.client.transport().execute_streaming(request, self.options).await?;
+            match raw.status.as_u16() {
+                #(#arms)*
+            }
         }
     }
 }

@@ -14,6 +14,7 @@ pub fn rust_type(t: &TypeRef) -> TokenStream {
         TypeRef::Integer { bits: 32 } => quote!(i32),
         TypeRef::Integer { .. } => quote!(i64),
         TypeRef::Number => quote!(f64),
+        TypeRef::Binary => quote!(crate::FileUpload),
         TypeRef::Boolean => quote!(bool),
         TypeRef::Any => quote!(serde_json::Value),
         TypeRef::Array(item) => {

@@ -167,12 +167,13 @@ impl<'a> Lowerer<'a> {
             let is_success = matches!(status, StatusMatch::Code(200..=299) | StatusMatch::Range(2));
             let variant = if is_success { String::new() } else { error_variant(&status) };
             let hint = if is_success { format!("{stem}Response") } else { format!("{stem}{variant}Body") };
-            let ty = self.response_body(response, &ptr, &hint)?;
+            let body = self.response_body(response, &ptr, &hint)?;
             let docs = Some(response.description.clone()).filter(|d| !d.is_empty());
             if is_success {
-                success.push(ResponseCase { status, ty, docs });
+                success.push(ResponseCase { status, ty: body.json, raw: body.raw, stream: body.stream, docs });
             } else {
-                errors.push(ErrorCase { status, variant, ty, docs });
+                // Error bodies that are not JSON keep their raw bytes on the error.
+                errors.push(ErrorCase { status, variant, ty: body.json, docs });
             }
         }
         errors.sort_by(|a, b| a.status.cmp(&b.status));
@@ -183,6 +184,7 @@ impl<'a> Lowerer<'a> {
         }
 
         let pagination = self.pagination(op, &loc.pointer, &params);
+        let stream_request_field = op.extensions.get("x-speakeasy-stream-request-field").and_then(Value::as_str).map(str::to_string);
         Ok(Some(Operation {
             id,
             method_name,
@@ -197,6 +199,7 @@ impl<'a> Lowerer<'a> {
             success,
             errors,
             pagination,
+            stream_request_field,
             pointer: loc.pointer.clone(),
         }))
     }
@@ -248,10 +251,18 @@ impl<'a> Lowerer<'a> {
                 }
             }
         };
-        let (data, location) = match p {
-            Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
-            Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header),
-            Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path),
+        let (data, location, style) = match p {
+            Parameter::Query { parameter_data, style, .. } => {
+                let style = match style {
+                    openapiv3::QueryStyle::Form => ParamStyle::Form,
+                    openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                    openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                    openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
+                };
+                (parameter_data, ParamLocation::Query, style)
+            }
+            Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, ParamStyle::Form),
+            Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path, ParamStyle::Form),
             Parameter::Cookie { parameter_data, .. } => {
                 self.warn(&pointer, format!("cookie parameter `{}` is not supported and is not sent", parameter_data.name));
                 return Ok(None);
@@ -268,6 +279,8 @@ impl<'a> Lowerer<'a> {
                 docs: data.description.clone(),
                 constraints: Constraints::default(),
                 default: None,
+                style,
+                explode: data.explode.unwrap_or(true),
             }));
         };
         let schema_ptr = pointer_join(&pointer, "schema");
@@ -287,6 +300,9 @@ impl<'a> Lowerer<'a> {
             docs,
             constraints,
             default,
+            style,
+            // `form` explodes by default; the other styles do not.
+            explode: data.explode.unwrap_or(style == ParamStyle::Form || style == ParamStyle::DeepObject),
         }))
     }
 
@@ -317,17 +333,29 @@ impl<'a> Lowerer<'a> {
                 }
             }
         };
-        let Some((media_type, media)) = body.content.iter().find(|(m, _)| is_json(m)) else {
+        // JSON first, then forms; one encoding is generated per operation.
+        let chosen = [BodyEncoding::Json, BodyEncoding::Form, BodyEncoding::Multipart].into_iter().find_map(|encoding| {
+            body.content.iter().find(|(m, _)| media_encoding(m) == Some(encoding)).map(|(m, media)| (encoding, m, media))
+        });
+        let Some((encoding, media_type, media)) = chosen else {
             let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
-            self.warn(pointer, format!("request bodies of type {kinds:?} are not generated yet; the operation is skipped"));
+            self.warn(pointer, format!("request bodies of type {kinds:?} are not supported; the operation is skipped"));
             return Ok(None);
         };
+        let others: Vec<&str> = body.content.keys().map(String::as_str).filter(|m| *m != media_type).collect();
+        if !others.is_empty() {
+            self.warn(pointer, format!("the body is sent as {media_type}; the alternatives {others:?} are not generated"));
+        }
         let ptr = pointer_join(&pointer_join(&pointer_join(pointer, "content"), media_type), "schema");
         let ty = match &media.schema {
             Some(s) => self.space.schema_ref(s.into(), &ptr, &format!("{stem}Body"))?,
             None => TypeRef::Any,
         };
-        Ok(Some(RequestBody { content_type: media_type.clone(), ty, required: body.required, docs: body.description.clone() }))
+        if encoding != BodyEncoding::Json && !matches!(&ty, TypeRef::Named(n) if self.space.is_struct(n)) {
+            self.warn(&ptr, format!("a {media_type} body must be an object schema; the operation is skipped"));
+            return Ok(None);
+        }
+        Ok(Some(RequestBody { content_type: media_type.clone(), encoding, ty, required: body.required, docs: body.description.clone() }))
     }
 
     fn resolve_response(&self, r: &'a ReferenceOr<Response>, pointer: &str) -> Result<&'a Response, GenError> {
@@ -343,20 +371,35 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// The JSON body type of a response; `None` when it has none.
-    fn response_body(&mut self, r: &'a Response, pointer: &str, hint: &str) -> Result<Option<TypeRef>, GenError> {
-        let Some((media_type, media)) = r.content.iter().find(|(m, _)| is_json(m)) else {
-            if !r.content.is_empty() {
-                let kinds: Vec<&str> = r.content.keys().map(String::as_str).collect();
-                self.warn(pointer, format!("response bodies of type {kinds:?} are not decoded yet; the raw body is available on the response"));
+    /// What a response body is: JSON (typed), an event stream, text or bytes.
+    fn response_body(&mut self, r: &'a Response, pointer: &str, hint: &str) -> Result<ResponseBodies, GenError> {
+        let content_ptr = pointer_join(pointer, "content");
+        let mut out = ResponseBodies::default();
+        for (media_type, media) in &r.content {
+            let ptr = pointer_join(&pointer_join(&content_ptr, media_type), "schema");
+            let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            if is_json(&essence) && out.json.is_none() {
+                out.json = Some(match &media.schema {
+                    Some(s) => self.space.schema_ref(s.into(), &ptr, hint)?,
+                    None => TypeRef::Any,
+                });
+            } else if essence == "text/event-stream" {
+                let ty = match &media.schema {
+                    Some(s) => self.space.schema_ref(s.into(), &ptr, &format!("{hint}Event"))?,
+                    None => TypeRef::Any,
+                };
+                let envelope = self.space.has_field(&ty, "data");
+                let sentinel = media.extensions.get("x-speakeasy-sse-sentinel").and_then(Value::as_str).map(str::to_string);
+                out.stream = Some(EventStream { ty, envelope, sentinel });
+            } else if out.raw.is_none() && !is_json(&essence) {
+                out.raw = Some(if essence.starts_with("text/") { RawBody::Text } else { RawBody::Bytes });
             }
-            return Ok(None);
-        };
-        let ptr = pointer_join(&pointer_join(&pointer_join(pointer, "content"), media_type), "schema");
-        Ok(Some(match &media.schema {
-            Some(s) => self.space.schema_ref(s.into(), &ptr, hint)?,
-            None => TypeRef::Any,
-        }))
+        }
+        if out.json.is_some() {
+            // JSON wins over other encodings of the same response.
+            out.raw = None;
+        }
+        Ok(out)
     }
 
     fn pagination(&mut self, op: &OaOperation, pointer: &str, params: &[Param]) -> Option<Pagination> {
@@ -424,6 +467,24 @@ const BUILDER_METHODS: &[&str] = &[
     "timeout", "retries", "header", "base_url", "send", "send_with_response", "into_pages", "into_stream",
     "into_future", "body", "client", "options",
 ];
+
+/// The body kinds a response offers.
+#[derive(Default)]
+struct ResponseBodies {
+    json: Option<TypeRef>,
+    raw: Option<RawBody>,
+    stream: Option<EventStream>,
+}
+
+fn media_encoding(media_type: &str) -> Option<BodyEncoding> {
+    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    match essence.as_str() {
+        e if is_json(e) => Some(BodyEncoding::Json),
+        "application/x-www-form-urlencoded" => Some(BodyEncoding::Form),
+        "multipart/form-data" => Some(BodyEncoding::Multipart),
+        _ => None,
+    }
+}
 
 fn is_json(media_type: &str) -> bool {
     let essence = media_type.split(';').next().unwrap_or("").trim();

@@ -116,6 +116,20 @@ impl<'a> TypeSpace<'a> {
         Ok(())
     }
 
+    /// Whether `name` is a struct (defined or still being lowered).
+    pub fn is_struct(&self, name: &str) -> bool {
+        match self.slot_of.get(name).and_then(|&i| self.slots[i].as_ref()) {
+            Some(def) => matches!(def, TypeDef::Struct(_)),
+            None => false,
+        }
+    }
+
+    /// Whether `ty` is a struct with a field named `field`.
+    pub fn has_field(&self, ty: &TypeRef, field: &str) -> bool {
+        let TypeRef::Named(name) = ty else { return false };
+        matches!(self.slot_of.get(name.as_str()).and_then(|&i| self.slots[i].as_ref()), Some(TypeDef::Struct(s)) if s.fields.iter().any(|f| f.name == field))
+    }
+
     /// Reserves a unique Rust type name, warning when the natural one was taken.
     pub fn reserve_name(&mut self, wanted: &str, pointer: &str) -> String {
         let natural = names::type_name(wanted);
@@ -266,10 +280,12 @@ impl<'a> TypeSpace<'a> {
             return Ok(TypeRef::Named(rust_name));
         }
         Ok(match &schema.schema_kind {
-            SchemaKind::Type(Type::String(s)) => {
-                let secret = matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password)) || schema.schema_data.write_only;
-                if secret { TypeRef::Secret } else { TypeRef::String }
-            }
+            SchemaKind::Type(Type::String(s)) => match &s.format {
+                VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Binary,
+                VariantOrUnknownOrEmpty::Item(StringFormat::Password) => TypeRef::Secret,
+                _ if schema.schema_data.write_only => TypeRef::Secret,
+                _ => TypeRef::String,
+            },
             SchemaKind::Type(Type::Integer(i)) => {
                 let bits = match &i.format {
                     VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => 32,
@@ -635,6 +651,7 @@ fn kind_name(t: &TypeRef) -> String {
         TypeRef::String | TypeRef::Secret => "String".into(),
         TypeRef::Integer { .. } => "Integer".into(),
         TypeRef::Number => "Number".into(),
+        TypeRef::Binary => "File".into(),
         TypeRef::Boolean => "Boolean".into(),
         TypeRef::Any => "Value".into(),
         TypeRef::Array(inner) => format!("{}Array", kind_name(inner)),
