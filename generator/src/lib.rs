@@ -37,20 +37,28 @@ pub type Timings = Vec<(&'static str, Duration)>;
 
 /// Parses the document into the IR (load → normalise → parse → lower).
 pub fn lower_spec(path: &Path) -> Result<(ir::Api, Vec<Warning>, Timings), GenError> {
+    let started = Instant::now();
+    let doc = load::load(path)?;
+    let load_time = started.elapsed();
+    let (api, warnings, mut timings) = lower_document(doc).map_err(|e| e.in_file(path))?;
+    timings.insert(0, ("load", load_time));
+    Ok((api, warnings, timings))
+}
+
+/// The stages after loading (normalise → parse → lower) on an untyped document.
+pub fn lower_document(mut doc: serde_json::Value) -> Result<(ir::Api, Vec<Warning>, Timings), GenError> {
     let mut timings = Vec::new();
     let mut clock = Instant::now();
     let mut lap = |name: &'static str, timings: &mut Timings| {
         timings.push((name, clock.elapsed()));
         clock = Instant::now();
     };
-    let mut doc = load::load(path)?;
-    lap("load", &mut timings);
     let declared = doc.get("openapi").and_then(|v| v.as_str()).unwrap_or_default().to_string();
-    let (_, mut warnings) = normalise::normalise(&mut doc).map_err(|e| e.in_file(path))?;
+    let (_, mut warnings) = normalise::normalise(&mut doc)?;
     lap("normalise", &mut timings);
-    let spec = parse_typed(doc).map_err(|e| e.in_file(path))?;
+    let spec = parse_typed(doc)?;
     lap("parse", &mut timings);
-    let (api, lower_warnings) = lower::lower(&spec, &declared).map_err(|e| e.in_file(path))?;
+    let (api, lower_warnings) = lower::lower(&spec, &declared)?;
     lap("lower", &mut timings);
     warnings.extend(lower_warnings);
     Ok((api, warnings, timings))

@@ -1,0 +1,119 @@
+//! Property test: mutated specs never make the pipeline panic. Every stage must
+//! turn bad input into a `GenError` or a warning. The number of cases is bounded
+//! (`PROPTEST_CASES` overrides it) so CI runs a short pass.
+
+use std::path::{Path, PathBuf};
+
+use generator::{emit, lower_document, EmitOptions};
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// Seed documents: our spec and the lowering fixtures (3.1 and 3.0 shapes), loaded once.
+fn seeds() -> &'static [Value] {
+    static SEEDS: std::sync::OnceLock<Vec<Value>> = std::sync::OnceLock::new();
+    SEEDS.get_or_init(load_seeds)
+}
+
+fn load_seeds() -> Vec<Value> {
+    let mut paths = vec![root().join("spec/byok.openapi.yaml")];
+    let fixtures = root().join("generator/tests/fixtures/lowering");
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(fixtures).unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    paths.extend(entries);
+    paths.iter().map(|p| generator::load::load(p).unwrap()).collect()
+}
+
+/// JSON pointers of every node, in a stable order.
+fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
+    out.push(at.clone());
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                pointers(v, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                pointers(v, format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Replacement values that real documents get wrong.
+fn replacement(kind: u8, other: &Value) -> Option<Value> {
+    Some(match kind % 10 {
+        0 => return None, // delete
+        1 => Value::Null,
+        2 => json!("x"),
+        3 => json!(-1),
+        4 => json!({}),
+        5 => json!([]),
+        6 => json!({ "$ref": "#/components/schemas/Nope" }),
+        7 => json!({ "type": ["string", "integer", "null"] }),
+        8 => json!({ "oneOf": [{ "$ref": "#/components/schemas/Nope" }, { "type": "null" }] }),
+        _ => other.clone(),
+    })
+}
+
+fn mutate(doc: &mut Value, edits: &[(usize, u8, usize)]) {
+    for &(target, kind, source) in edits {
+        let mut all = Vec::new();
+        pointers(doc, String::new(), &mut all);
+        let target = &all[target % all.len()];
+        if target.is_empty() {
+            continue;
+        }
+        let other = doc.pointer(&all[source % all.len()]).cloned().unwrap_or(Value::Null);
+        let (parent, last) = target.rsplit_once('/').unwrap();
+        let last = last.replace("~1", "/").replace("~0", "~");
+        let Some(parent) = doc.pointer_mut(parent) else { continue };
+        match (parent, replacement(kind, &other)) {
+            (Value::Object(map), None) => {
+                map.remove(&last);
+            }
+            (Value::Object(map), Some(v)) => {
+                map.insert(last, v);
+            }
+            (Value::Array(items), None) => {
+                if let Ok(i) = last.parse::<usize>() {
+                    if i < items.len() {
+                        items.remove(i);
+                    }
+                }
+            }
+            (Value::Array(items), Some(v)) => {
+                if let Some(slot) = last.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+                    *slot = v;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+proptest! {
+    // 128 cases by default (a few seconds); `PROPTEST_CASES=5000` for a longer search.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(128),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn mutated_specs_never_panic(seed in 0usize..64, edits in prop::collection::vec((0usize..100_000, 0u8..20, 0usize..100_000), 1..6)) {
+        let seeds = seeds();
+        let mut doc = seeds[seed % seeds.len()].clone();
+        mutate(&mut doc, &edits);
+        // Errors are fine; panics are not. Emission runs on whatever lowers.
+        if let Ok((api, _, _)) = lower_document(doc) {
+            let options = EmitOptions::for_api(&api, "fuzz.yaml");
+            let _ = emit::emit(&api, &options);
+        }
+    }
+}
