@@ -81,10 +81,8 @@ fn mutate(doc: &mut Value, edits: &[(usize, u8, usize)]) {
                 map.insert(last, v);
             }
             (Value::Array(items), None) => {
-                if let Ok(i) = last.parse::<usize>() {
-                    if i < items.len() {
-                        items.remove(i);
-                    }
+                if let Some(i) = last.parse::<usize>().ok().filter(|i| *i < items.len()) {
+                    items.remove(i);
                 }
             }
             (Value::Array(items), Some(v)) => {
