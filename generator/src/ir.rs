@@ -140,6 +140,8 @@ pub struct Param {
     pub constraints: Constraints,
     /// The schema's default (what the server assumes when the parameter is absent).
     pub default: Option<serde_json::Value>,
+    /// An example value from the document (the parameter's or its schema's).
+    pub example: Option<serde_json::Value>,
     /// How arrays and objects are serialised (`form`, `deepObject`, …).
     pub style: ParamStyle,
     /// Whether arrays and objects are exploded into several pairs.
@@ -183,6 +185,8 @@ pub struct RequestBody {
     pub required: bool,
     /// Its description.
     pub docs: Option<String>,
+    /// An example body from the document (the media type's or its schema's).
+    pub example: Option<serde_json::Value>,
 }
 
 /// A status the operation declares.

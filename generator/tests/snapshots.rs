@@ -27,7 +27,7 @@ fn byok_generated_files() {
     let options = EmitOptions::for_api(&api, "byok.openapi.yaml");
     let generated = generate(&byok_spec(), &options).unwrap();
     let paths: Vec<&str> = generated.files.iter().map(|f| f.path.as_str()).collect();
-    assert_eq!(paths, ["Cargo.toml", "README.md", "src/byok.rs", "src/client.rs", "src/lib.rs", "src/models.rs", "src/runtime.rs"]);
+    assert_eq!(paths, ["Cargo.toml", "README.md", "src/byok.rs", "src/client.rs", "src/lib.rs", "src/models.rs", "src/runtime.rs", "tests/contract.rs"]);
     for file in &generated.files {
         insta::assert_snapshot!(format!("byok_file__{}", file.path.replace('/', "__")), file.contents);
     }

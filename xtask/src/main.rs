@@ -1,5 +1,9 @@
 //! Project tasks: `cargo xtask codegen [--spec PATH] [--out DIR] [--crate-name NAME] [--check]`.
 
+mod contract;
+mod corpus;
+mod full_e2e;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -13,7 +17,20 @@ const USAGE: &str = "usage: cargo xtask codegen [--spec PATH] [--out DIR] [--cra
   --crate-name NAME  Cargo package name (default: derived from the API title)
   --tag TAG          only the operations with this tag (repeatable)
   --operation ID     only the operation with this operationId (repeatable)
-  --check            write nothing; fail and name each file that differs from what would be written";
+  --check            write nothing; fail and name each file that differs from what would be written
+
+       cargo xtask corpus [DIR] [--spec PATH]... [--check-only] [--keep DIR] [--allow-failures]
+
+  generates a crate for each spec, builds them all together and prints a table
+  (`cargo xtask corpus --help` for the options)
+
+       cargo xtask e2e-full [--spec PATH]
+
+  generates OpenRouter's full document and runs clippy and xtask/e2e/ tests on it
+
+       cargo xtask contract [--full [--spec PATH]]
+
+  contract tests of every operation against the Prism mock server (installed with npm)";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
@@ -23,6 +40,9 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen(&args[1..]),
+        Some("corpus") => corpus::run(&args[1..]),
+        Some("e2e-full") => full_e2e::run(&workspace_root(), &args[1..]),
+        Some("contract") => contract::run(&workspace_root(), &args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

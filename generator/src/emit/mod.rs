@@ -3,6 +3,7 @@
 //! come from the minijinja templates in `templates/`.
 
 mod client;
+mod contract;
 mod docs;
 mod models;
 mod operations;
@@ -62,6 +63,7 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Vec<GeneratedFile>, GenE
         rust_file("src/client.rs", client::client_rs(api, options), options)?,
         rust_file("src/models.rs", models::models_rs(api), options)?,
         rust_file("src/runtime.rs", runtime::runtime_rs()?, options)?,
+        rust_file("tests/contract.rs", contract::contract_rs(api, &options.crate_name.replace('-', "_")), options)?,
         GeneratedFile { path: "Cargo.toml".into(), contents: templates::cargo_toml(api, options)? },
         GeneratedFile { path: "README.md".into(), contents: templates::readme(api, options)? },
     ];

@@ -279,6 +279,7 @@ impl<'a> Lowerer<'a> {
                 docs: data.description.clone(),
                 constraints: Constraints::default(),
                 default: None,
+                example: data.example.clone(),
                 style,
                 explode: data.explode.unwrap_or(true),
             }));
@@ -291,6 +292,7 @@ impl<'a> Lowerer<'a> {
             ReferenceOr::Item(s) => (data.description.clone().or_else(|| s.schema_data.description.clone()), s.schema_data.default.clone()),
             ReferenceOr::Reference { .. } => (data.description.clone(), None),
         };
+        let example = data.example.clone().or_else(|| self.space.example_of(SchemaRef::from(schema)));
         Ok(Some(Param {
             name: data.name.clone(),
             rust_name: names::value_name(&data.name),
@@ -300,6 +302,7 @@ impl<'a> Lowerer<'a> {
             docs,
             constraints,
             default,
+            example,
             style,
             // `form` explodes by default; the other styles do not.
             explode: data.explode.unwrap_or(style == ParamStyle::Form || style == ParamStyle::DeepObject),
@@ -355,7 +358,8 @@ impl<'a> Lowerer<'a> {
             self.warn(&ptr, format!("a {media_type} body must be an object schema; the operation is skipped"));
             return Ok(None);
         }
-        Ok(Some(RequestBody { content_type: media_type.clone(), encoding, ty, required: body.required, docs: body.description.clone() }))
+        let example = media.example.clone().or_else(|| media.schema.as_ref().and_then(|s| self.space.example_of(s.into())));
+        Ok(Some(RequestBody { content_type: media_type.clone(), encoding, ty, required: body.required, docs: body.description.clone(), example }))
     }
 
     fn resolve_response(&self, r: &'a ReferenceOr<Response>, pointer: &str) -> Result<&'a Response, GenError> {

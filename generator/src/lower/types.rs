@@ -116,6 +116,15 @@ impl<'a> TypeSpace<'a> {
         Ok(())
     }
 
+    /// The example a schema (or the schema it refers to) gives, if any.
+    pub fn example_of(&self, s: SchemaRef<'_>) -> Option<serde_json::Value> {
+        let schema = match s {
+            SchemaRef::Ref(r) => self.resolve(r, "").ok()?.1,
+            SchemaRef::Item(s) => s,
+        };
+        schema.schema_data.example.clone()
+    }
+
     /// Whether `name` is a struct (defined or still being lowered).
     pub fn is_struct(&self, name: &str) -> bool {
         match self.slot_of.get(name).and_then(|&i| self.slots[i].as_ref()) {

@@ -1,0 +1,131 @@
+//! `cargo xtask contract`: contract tests against Stoplight Prism.
+//!
+//! Installs the pinned Prism from `xtask/prism/` (npm ci, lockfile committed),
+//! starts it on loopback with request validation against the spec, waits until
+//! it answers, runs the contract tests the generator wrote into the crate
+//! (`tests/contract.rs`, feature `contract`), and always stops it.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use generator::{generate, write_files, EmitOptions};
+
+const USAGE: &str = "usage: cargo xtask contract [--full [--spec PATH]]
+
+  (default)    the BYOK spec and the committed generated-sdk/ crate
+  --full       also OpenRouter's full document (JSON-body operations), generated into target/contract-full
+  --spec PATH  the full document (default: ../shared/upstream/openrouter.openapi.yaml)";
+
+/// A running Prism; stopped when dropped, whatever happens to the tests.
+struct Prism {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Prism {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
+    let mut full = false;
+    let mut full_spec = root.join("../shared/upstream/openrouter.openapi.yaml");
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--full" => full = true,
+            "--spec" => full_spec = PathBuf::from(it.next().ok_or_else(|| format!("--spec needs a value\n\n{USAGE}"))?),
+            other => return Err(format!("unknown option `{other}`\n\n{USAGE}")),
+        }
+    }
+    let prism_bin = install_prism(root)?;
+
+    let spec = root.join("spec/byok.openapi.yaml");
+    {
+        let prism = start_prism(&prism_bin, &spec)?;
+        println!("== contract tests of generated-sdk against Prism at {}", prism.url);
+        cargo(root, &["test", "-p", "openrouter-byok", "--features", "contract", "--test", "contract"], &prism.url, None)?;
+    }
+    if full {
+        let out = root.join("target/contract-full");
+        if out.exists() {
+            std::fs::remove_dir_all(&out).map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
+        }
+        let name = full_spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let (api, _, _) = generator::lower_spec(&full_spec).map_err(|e| e.to_string())?;
+        let mut options = EmitOptions::for_api(&api, &name);
+        options.crate_name = "contract-full".into();
+        let generated = generate(&full_spec, &options).map_err(|e| e.to_string())?;
+        write_files(&out, &generated.files).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        let prism = start_prism(&prism_bin, &full_spec)?;
+        println!("== contract tests of the full document against Prism at {}", prism.url);
+        cargo(&out, &["test", "--features", "contract", "--test", "contract"], &prism.url, Some(&root.join("target")))?;
+    }
+    Ok(())
+}
+
+/// `npm ci` into `xtask/prism` unless the pinned version is already there.
+fn install_prism(root: &Path) -> Result<PathBuf, String> {
+    let dir = root.join("xtask/prism");
+    let bin = dir.join("node_modules/.bin/prism");
+    if !bin.exists() {
+        println!("== installing Prism (npm ci in {})", dir.display());
+        let status = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir)
+            .status()
+            .map_err(|e| format!("cannot run npm (Node.js is needed for Prism): {e}"))?;
+        if !status.success() || !bin.exists() {
+            return Err(format!("npm ci failed in {}", dir.display()));
+        }
+    }
+    Ok(bin)
+}
+
+fn free_port() -> Result<u16, String> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
+    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+}
+
+/// Starts Prism in mock mode (it validates every request against the spec) and
+/// waits until its port accepts connections.
+fn start_prism(bin: &Path, spec: &Path) -> Result<Prism, String> {
+    let port = free_port()?;
+    let log = std::env::temp_dir().join(format!("prism-{port}.log"));
+    let log_file = std::fs::File::create(&log).map_err(|e| e.to_string())?;
+    let child = Command::new(bin)
+        .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string()])
+        .arg(spec)
+        .stdout(Stdio::from(log_file.try_clone().map_err(|e| e.to_string())?))
+        .stderr(Stdio::from(log_file))
+        .spawn()
+        .map_err(|e| format!("cannot start Prism: {e}"))?;
+    let mut prism = Prism { child, url: format!("http://127.0.0.1:{port}") };
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while Instant::now() < deadline {
+        if let Ok(Some(status)) = prism.child.try_wait() {
+            let output = std::fs::read_to_string(&log).unwrap_or_default();
+            return Err(format!("Prism exited ({status}) before answering:\n{output}"));
+        }
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(prism);
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    prism.child.kill().ok();
+    Err(format!("Prism did not answer on port {port} within 120 s (log: {})", log.display()))
+}
+
+fn cargo(dir: &Path, args: &[&str], url: &str, target: Option<&Path>) -> Result<(), String> {
+    let mut command = Command::new(env!("CARGO"));
+    command.args(args).current_dir(dir).env("CONTRACT_BASE_URL", url);
+    if let Some(target) = target {
+        command.env("CARGO_TARGET_DIR", target);
+    }
+    let status = command.status().map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("`cargo {}` failed in {}", args.join(" "), dir.display())) }
+}

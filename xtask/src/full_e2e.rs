@@ -1,0 +1,57 @@
+//! `cargo xtask e2e-full`: generates a crate from OpenRouter's full OpenAPI
+//! document, adds the hand-written end-to-end test (`xtask/e2e/`), and runs
+//! clippy with `-D warnings` and the tests there: one operation of each body
+//! kind (JSON, multipart, server-sent events, binary) against a loopback mock.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use generator::{generate, write_files, EmitOptions};
+
+const USAGE: &str = "usage: cargo xtask e2e-full [--spec PATH]
+
+  --spec PATH  the full document (default: ../shared/upstream/openrouter.openapi.yaml)";
+
+pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
+    let mut spec = root.join("../shared/upstream/openrouter.openapi.yaml");
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--spec" => spec = PathBuf::from(it.next().ok_or_else(|| format!("--spec needs a value\n\n{USAGE}"))?),
+            other => return Err(format!("unknown option `{other}`\n\n{USAGE}")),
+        }
+    }
+    // Under target/, which the workspace excludes, so the crate is its own package.
+    let out = root.join("target/openrouter-full");
+    if out.exists() {
+        std::fs::remove_dir_all(&out).map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
+    }
+    let spec_name = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let (api, _, _) = generator::lower_spec(&spec).map_err(|e| e.to_string())?;
+    let mut options = EmitOptions::for_api(&api, &spec_name);
+    options.crate_name = "openrouter-full".into();
+    let generated = generate(&spec, &options).map_err(|e| e.to_string())?;
+    write_files(&out, &generated.files).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    let operations: usize = generated.api.groups.iter().map(|g| g.operations.len()).sum();
+    println!("generated {} operations into {} ({} warnings)", operations, out.display(), generated.warnings.len());
+
+    let test = root.join("xtask/e2e/openrouter_full.rs");
+    std::fs::create_dir_all(out.join("tests")).map_err(|e| e.to_string())?;
+    std::fs::copy(&test, out.join("tests/openrouter_full.rs")).map_err(|e| format!("cannot copy {}: {e}", test.display()))?;
+
+    // The workspace's target directory: dependencies built for the workspace are reused.
+    let target = root.join("target");
+    for step in [&["clippy", "--all-targets", "--", "-D", "warnings"][..], &["test"][..]] {
+        println!("== cargo {}", step.join(" "));
+        let status = Command::new(env!("CARGO"))
+            .args(step)
+            .current_dir(&out)
+            .env("CARGO_TARGET_DIR", &target)
+            .status()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        if !status.success() {
+            return Err(format!("`cargo {}` failed in {}", step.join(" "), out.display()));
+        }
+    }
+    Ok(())
+}
