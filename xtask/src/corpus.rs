@@ -182,23 +182,21 @@ fn generate_one(spec: &Path, work: &Path, taken: &mut BTreeSet<String>) -> Row {
         }
         crate_name = format!("{base}-{n}");
     }
-    let mut row = Row { spec: file_name.clone(), crate_name, generated: Err(String::new()), gen_ms: 0, diagnostics: None };
-
     // The options' defaults (environment prefix) come from the document, so it is
     // lowered once for them; the time reported is that of `generate` alone, the
     // whole pipeline as `cargo xtask codegen` runs it.
     let mut start = Instant::now();
     let generated = generator::lower_spec(spec).and_then(|(api, _, _)| {
         let mut options = EmitOptions::for_api(&api, &file_name);
-        options.crate_name = row.crate_name.clone();
+        options.crate_name = crate_name.clone();
         start = Instant::now();
         generator::generate(spec, &options)
     });
-    row.gen_ms = start.elapsed().as_millis();
-    row.generated = match generated {
+    let gen_ms = start.elapsed().as_millis();
+    let generated = match generated {
         Err(e) => Err(e.to_string()),
         Ok(generated) => {
-            let out = work.join(&row.crate_name);
+            let out = work.join(&crate_name);
             match sync_files(&out, &generated.files) {
                 Err(e) => Err(format!("cannot write {}: {e}", out.display())),
                 Ok(_) => Ok(Stats {
@@ -210,7 +208,7 @@ fn generate_one(spec: &Path, work: &Path, taken: &mut BTreeSet<String>) -> Row {
             }
         }
     };
-    row
+    Row { spec: file_name, crate_name, generated, gen_ms, diagnostics: None }
 }
 
 /// Makes `out` hold exactly `files`. Unchanged files are not rewritten: Cargo
@@ -432,7 +430,8 @@ fn print_report(rows: &[Row], notes: &[String], work: &Path) -> Summary {
                 let (compile, warnings) = match diagnostics {
                     None => {
                         failed += 1;
-                        ("NOT BUILT".to_string(), "-".to_string())
+                        // The reason is the first footnote, from `notes`.
+                    ("NOT BUILT [1]".to_string(), "-".to_string())
                     }
                     Some(d) => {
                         let compile = if !d.errors.is_empty() {
