@@ -2,6 +2,7 @@
 
 //! Request and response types of the API.
 #![allow(deprecated)]
+#![allow(clippy::type_complexity)]
 /// A stored bring-your-own-key provider credential (the raw key is never included).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ByokKey {

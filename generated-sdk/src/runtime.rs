@@ -409,6 +409,11 @@ fn push_deep(
         other => out.push((Cow::Owned(key.to_string()), scalar_text(other))),
     }
 }
+/// A path or header value for a type without a string form of its own (a
+/// union, an object): a string as itself, anything else as JSON text.
+pub(crate) fn wire_text<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value).map(|v| scalar_text(&v)).unwrap_or_default()
+}
 /// Percent-encodes a path parameter so that it stays one path segment.
 pub(crate) fn encode_path(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -1123,16 +1128,16 @@ impl Transport {
         if let Some(timeout) = options.timeout.or(self.timeout) {
             builder = builder.timeout(timeout);
         }
-        for (name, value) in &request.headers {
-            builder = builder.header(*name, value);
-        }
         if let Some((content_type, body)) = &request.body {
             builder = builder
                 .header(reqwest::header::CONTENT_TYPE, content_type.as_str())
                 .body(body.clone());
         }
         let mut http_request = builder.build().map_err(transport)?;
-        for (name, value) in &options.headers {
+        let operation_headers = request.headers.iter().map(|(n, v)| (*n, v.as_str()));
+        for (name, value) in operation_headers
+            .chain(options.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())))
+        {
             let header = reqwest::header::HeaderName::from_bytes(name.as_bytes())
                 .ok()
                 .zip(reqwest::header::HeaderValue::from_str(value).ok())
@@ -1287,7 +1292,7 @@ impl<T: DeserializeOwned + Send + 'static> EventStream<T> {
             },
         );
         EventStream {
-            inner: inner.boxed(),
+            inner: inner.fuse().boxed(),
         }
     }
 }

@@ -436,6 +436,12 @@ fn push_deep(key: &str, value: &serde_json::Value, out: &mut Vec<(Cow<'static, s
     }
 }
 
+/// A path or header value for a type without a string form of its own (a
+/// union, an object): a string as itself, anything else as JSON text.
+pub(crate) fn wire_text<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value).map(|v| scalar_text(&v)).unwrap_or_default()
+}
+
 /// Percent-encodes a path parameter so that it stays one path segment.
 pub(crate) fn encode_path(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -1026,16 +1032,15 @@ impl Transport {
         if let Some(timeout) = options.timeout.or(self.timeout) {
             builder = builder.timeout(timeout);
         }
-        for (name, value) in &request.headers {
-            builder = builder.header(*name, value);
-        }
 
         if let Some((content_type, body)) = &request.body {
             builder = builder.header(reqwest::header::CONTENT_TYPE, content_type.as_str()).body(body.clone());
         }
         let mut http_request = builder.build().map_err(transport)?;
-        // A call's own headers replace defaults of the same name (`Accept` for streams).
-        for (name, value) in &options.headers {
+        // The operation's headers, then the call's own, replace defaults of the
+        // same name (`Accept` for streams and binary bodies).
+        let operation_headers = request.headers.iter().map(|(n, v)| (*n, v.as_str()));
+        for (name, value) in operation_headers.chain(options.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()))) {
             let header = reqwest::header::HeaderName::from_bytes(name.as_bytes())
                 .ok()
                 .zip(reqwest::header::HeaderValue::from_str(value).ok())
@@ -1160,7 +1165,8 @@ impl<T: DeserializeOwned + Send + 'static> EventStream<T> {
                 }
             }
         });
-        EventStream { inner: inner.boxed() }
+        // Fused: asking again after the end keeps answering `None`.
+        EventStream { inner: inner.fuse().boxed() }
     }
 }
 

@@ -29,6 +29,9 @@ pub fn models_rs(api: &Api) -> TokenStream {
         // Deprecated fields stay usable here (serde, constructors, validation);
         // callers still get the deprecation warning.
         #![allow(deprecated)]
+        // Field types follow the schemas (maps of maps of arrays …); naming each
+        // nesting would invent names the document does not have.
+        #![allow(clippy::type_complexity)]
         #(#items)*
     }
 }
@@ -67,7 +70,7 @@ fn struct_def(s: &Struct, boxed: &BTreeSet<(String, String)>) -> TokenStream {
 fn field_def(f: &Field, boxed: bool) -> TokenStream {
     let name = ident(&f.rust_name);
     let ty = field_type(&f.ty, f.presence, boxed);
-    let mut text = f.docs.clone().unwrap_or_else(|| format!("The `{}` property.", f.name));
+    let mut text = f.docs.clone().filter(|d| !d.trim().is_empty()).unwrap_or_else(|| format!("The `{}` property.", f.name));
     if let Some(value) = &f.const_value {
         text.push_str(&format!("\n\nAlways `{value}`."));
     }

@@ -167,6 +167,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     }
     let send_body = send_body(api, op);
     let arms = response_arms(op, None);
+    let dispatch = dispatch(&arms, only_arm(op));
     let streaming = streaming(api, op);
     let op_id = &op.id;
     let paging = pagination(api, op);
@@ -219,9 +220,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             pub async fn send_with_response(self) -> Result<ApiResponse<#success>, #error> {
                 let request = self.request()?;
                 let raw = self.client.transport().execute(request, self.options).await?;
-                match raw.status.as_u16() {
-                    #(#arms)*
-                }
+                #dispatch
             }
 
             #streaming
@@ -267,7 +266,16 @@ fn to_wire_string(api: &Api, ty: &TypeRef, v: TokenStream) -> TokenStream {
         TypeRef::Secret => quote!(#v.expose().to_string()),
         TypeRef::Named(n) if is_enum(api, n) => quote!(#v.as_str().to_string()),
         TypeRef::Integer { .. } | TypeRef::Number | TypeRef::Boolean => quote!(#v.to_string()),
-        _ => quote!(serde_json::to_string(#v).unwrap_or_default()),
+        // Unions, objects and the rest: a string as itself, anything else as JSON text.
+        _ => quote!(crate::runtime::wire_text(&#v)),
+    }
+}
+
+/// `match raw.status.as_u16() { arms }`, or the only arm's expression when it is a catch-all.
+fn dispatch(arms: &[TokenStream], only: Option<TokenStream>) -> TokenStream {
+    match only {
+        Some(expr) => expr,
+        None => quote!(match raw.status.as_u16() { #(#arms)* }),
     }
 }
 
@@ -335,6 +343,14 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
             quote! { if let Some(value) = &self.#n { #push; } }
         }
     });
+    // A response that is not JSON asks for what it is, instead of the client's default.
+    let accept = op.success.iter().find_map(|s| s.raw).filter(|_| op.success.iter().all(|s| s.ty.is_none())).map(|raw| {
+        let value = match raw {
+            RawBody::Text => "text/*, */*;q=0.5",
+            RawBody::Bytes => "*/*",
+        };
+        quote!(("accept", #value.to_string()))
+    });
     let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
         let n = ident(&p.rust_name);
         let wire = &p.name;
@@ -351,7 +367,7 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
             if b.required {
                 quote!(Some({ let body = &self.body; #encode }))
             } else {
-                quote!(match &self.body { Some(body) => Some(#encode), None => None })
+                quote!(self.body.as_ref().map(|body| -> Result<_, crate::runtime::RequestError> { Ok(#encode) }).transpose()?)
             }
         }
         None => quote!(None),
@@ -359,9 +375,14 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
     let path_template = &op.path;
     let op_id = &op.id;
     let has_query = op.params.iter().any(|p| p.location == ParamLocation::Query);
-    let has_headers = op.params.iter().any(|p| p.location == ParamLocation::Header);
     let query_decl = if has_query { quote!(let mut query = Vec::new();) } else { quote!(let query = Vec::new();) };
-    let headers_decl = if has_headers { quote!(let mut headers = Vec::new();) } else { quote!(let headers = Vec::new();) };
+    let has_header_params = op.params.iter().any(|p| p.location == ParamLocation::Header);
+    let headers_decl = match (&accept, has_header_params) {
+        (Some(accept), true) => quote!(let mut headers = vec![#accept];),
+        (Some(accept), false) => quote!(let headers = vec![#accept];),
+        (None, true) => quote!(let mut headers = Vec::new();),
+        (None, false) => quote!(let headers = Vec::new();),
+    };
     let validations = validations(api, op);
     let build = quote! {
         #validations
@@ -431,6 +452,24 @@ fn push_literal(literal: &str) -> TokenStream {
         (None, _) => TokenStream::new(),
         (Some(c), None) => quote!(path.push(#c);),
         _ => quote!(path.push_str(#literal);),
+    }
+}
+
+/// When an operation declares no status of its own (only `default`, or nothing),
+/// the whole dispatch is one expression and no `match` is needed.
+fn only_arm(op: &Operation) -> Option<TokenStream> {
+    if !op.success.is_empty() {
+        return None;
+    }
+    let error = error_name(op);
+    match op.errors.as_slice() {
+        [] => Some(quote!(Err(#error::UnexpectedStatus(raw.unexpected())))),
+        [only] if only.status == StatusMatch::Default => {
+            let variant = format_ident!("{}", only.variant);
+            let decode = if only.ty.is_some() { quote!(raw.error()?) } else { quote!(raw.error_without_body()) };
+            Some(quote!(Err(#error::#variant(#decode))))
+        }
+        _ => None,
     }
 }
 
@@ -734,6 +773,8 @@ fn streaming(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let arms = response_arms(op, Some(quote!(Ok(raw.events(#envelope, #sentinel, #label.to_string())))));
+    // A streaming operation declares a success status, so the dispatch is always a `match`.
+    let dispatch = dispatch(&arms, None);
     quote! {
         /// Sends the request for a stream of server-sent events (`text/event-stream`)
         /// and returns the events as they arrive, decoded. Failed statuses are the same
@@ -743,9 +784,7 @@ fn streaming(api: &Api, op: &Operation) -> TokenStream {
             self.options.headers.push(("accept".to_string(), "text/event-stream".to_string()));
             let request = self.request()?;
             let raw = self.client.transport().execute_streaming(request, self.options).await?;
-            match raw.status.as_u16() {
-                #(#arms)*
-            }
+            #dispatch
         }
     }
 }
