@@ -222,13 +222,13 @@ impl ListByokKeysBuilder {
     /// Checks the parameters and encodes the request.
     fn request(&self) -> Result<Request, crate::runtime::RequestError> {
         if let Some(value) = &self.offset {
-            let path = "offset";
-            crate::runtime::check_range(path, *value as f64, Some((0.0, false)), None)?;
+            let path = || String::from("offset");
+            crate::runtime::check_range(&path, *value as f64, Some((0.0, false)), None)?;
         }
         if let Some(value) = &self.limit {
-            let path = "limit";
+            let path = || String::from("limit");
             crate::runtime::check_range(
-                path,
+                &path,
                 *value as f64,
                 Some((1.0, false)),
                 Some((100.0, false)),
@@ -326,9 +326,9 @@ impl CreateByokKeyBuilder {
     /// Checks the parameters and encodes the request.
     fn request(&self) -> Result<Request, crate::runtime::RequestError> {
         {
-            let path = "body";
+            let path = || String::from("body");
             let value = &self.body;
-            crate::runtime::Validate::validate(value, path)?;
+            crate::runtime::Validate::validate(value, &path)?;
         }
         let path = "/byok".to_string();
         let query = Vec::new();
@@ -574,9 +574,9 @@ impl UpdateByokKeyBuilder {
     /// Checks the parameters and encodes the request.
     fn request(&self) -> Result<Request, crate::runtime::RequestError> {
         {
-            let path = "body";
+            let path = || String::from("body");
             let value = &self.body;
-            crate::runtime::Validate::validate(value, path)?;
+            crate::runtime::Validate::validate(value, &path)?;
         }
         let mut path = String::new();
         path.push_str("/byok/");

@@ -30,15 +30,15 @@ impl std::fmt::Debug for Client {
 impl Client {
     /// A client that authenticates with `api_key` and talks to [`DEFAULT_BASE_URL`].
     pub fn new(api_key: impl Into<SecretString>) -> Self {
-        let transport = Transport {
-            http: reqwest::Client::new(),
-            base_url: DEFAULT_BASE_URL.to_string(),
-            default_headers: ClientBuilder::default_headers(),
-            auth: ClientBuilder::default().api_key(api_key).auth(),
-            timeout: None,
-            retry: RetryPolicy::default(),
-            hooks: Vec::new(),
-        };
+        let transport = Transport::new(
+            reqwest::Client::new(),
+            DEFAULT_BASE_URL.to_string(),
+            ClientBuilder::default_headers(),
+            ClientBuilder::default().api_key(api_key).auth(),
+            None,
+            RetryPolicy::default(),
+            Vec::new(),
+        );
         Client {
             transport: Arc::new(transport),
         }
@@ -209,15 +209,15 @@ impl ClientBuilder {
         let timeout = self.timeout;
         let retry = self.retry.clone().unwrap_or_default();
         let hooks = self.hooks.clone();
-        let transport = Transport {
+        let transport = Transport::new(
             http,
             base_url,
-            default_headers: headers,
-            auth: self.auth(),
+            headers,
+            self.auth(),
             timeout,
             retry,
             hooks,
-        };
+        );
         Ok(Client {
             transport: Arc::new(transport),
         })

@@ -67,18 +67,21 @@ impl ByokKey {
     }
 }
 impl crate::runtime::Validate for ByokKey {
-    fn validate(&self, path: &str) -> Result<(), crate::ValidationError> {
+    fn validate(
+        &self,
+        path: crate::runtime::FieldPath<'_>,
+    ) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.allowed_models {
-            let field_path = &format!("{path}.allowed_models");
-            crate::runtime::check_items(field_path, value.len(), None, Some(100))?;
+            let field_path = || format!("{}.{}", path(), "allowed_models");
+            crate::runtime::check_items(&field_path, value.len(), None, Some(100))?;
         }
         if let Some(value) = &self.allowed_api_key_hashes {
-            let field_path = &format!("{path}.allowed_api_key_hashes");
-            crate::runtime::check_items(field_path, value.len(), None, Some(100))?;
+            let field_path = || format!("{}.{}", path(), "allowed_api_key_hashes");
+            crate::runtime::check_items(&field_path, value.len(), None, Some(100))?;
         }
         if let Some(value) = &self.allowed_user_ids {
-            let field_path = &format!("{path}.allowed_user_ids");
-            crate::runtime::check_items(field_path, value.len(), None, Some(100))?;
+            let field_path = || format!("{}.{}", path(), "allowed_user_ids");
+            crate::runtime::check_items(&field_path, value.len(), None, Some(100))?;
         }
         Ok(())
     }
@@ -710,29 +713,32 @@ impl CreateByokKeyRequest {
     }
 }
 impl crate::runtime::Validate for CreateByokKeyRequest {
-    fn validate(&self, path: &str) -> Result<(), crate::ValidationError> {
+    fn validate(
+        &self,
+        path: crate::runtime::FieldPath<'_>,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.key;
-            let field_path = &format!("{path}.key");
-            crate::runtime::check_length(field_path, value.expose(), Some(1), None)?;
+            let field_path = || format!("{}.{}", path(), "key");
+            crate::runtime::check_length(&field_path, value.expose(), Some(1), None)?;
         }
         if let crate::Nullable::Value(value) = &self.name {
-            let field_path = &format!("{path}.name");
-            crate::runtime::check_length(field_path, value.as_str(), None, Some(255))?;
+            let field_path = || format!("{}.{}", path(), "name");
+            crate::runtime::check_length(&field_path, value.as_str(), None, Some(255))?;
         }
         if let crate::Nullable::Value(value) = &self.allowed_models {
-            let field_path = &format!("{path}.allowed_models");
-            crate::runtime::check_items(field_path, value.len(), None, Some(100))?;
+            let field_path = || format!("{}.{}", path(), "allowed_models");
+            crate::runtime::check_items(&field_path, value.len(), None, Some(100))?;
         }
         if let crate::Nullable::Value(value) = &self.allowed_api_key_hashes {
-            let field_path = &format!("{path}.allowed_api_key_hashes");
-            crate::runtime::check_items(field_path, value.len(), Some(1), Some(100))?;
+            let field_path = || format!("{}.{}", path(), "allowed_api_key_hashes");
+            crate::runtime::check_items(&field_path, value.len(), Some(1), Some(100))?;
             for (i, item) in value.iter().enumerate() {
-                let item_path = &format!("{field_path}[{i}]");
+                let item_path = || format!("{}[{i}]", field_path());
                 {
                     static PATTERN: std::sync::OnceLock<Option<regex_lite::Regex>> = std::sync::OnceLock::new();
                     crate::runtime::check_pattern(
-                        item_path,
+                        &item_path,
                         item.as_str(),
                         "^[a-f0-9]{64}$",
                         &PATTERN,
@@ -741,8 +747,8 @@ impl crate::runtime::Validate for CreateByokKeyRequest {
             }
         }
         if let crate::Nullable::Value(value) = &self.allowed_user_ids {
-            let field_path = &format!("{path}.allowed_user_ids");
-            crate::runtime::check_items(field_path, value.len(), None, Some(100))?;
+            let field_path = || format!("{}.{}", path(), "allowed_user_ids");
+            crate::runtime::check_items(&field_path, value.len(), None, Some(100))?;
         }
         Ok(())
     }
@@ -760,11 +766,14 @@ impl CreateByokKeyResponse {
     }
 }
 impl crate::runtime::Validate for CreateByokKeyResponse {
-    fn validate(&self, path: &str) -> Result<(), crate::ValidationError> {
+    fn validate(
+        &self,
+        path: crate::runtime::FieldPath<'_>,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.data;
-            let field_path = &format!("{path}.data");
-            crate::runtime::Validate::validate(value, field_path)?;
+            let field_path = || format!("{}.{}", path(), "data");
+            crate::runtime::Validate::validate(value, &field_path)?;
         }
         Ok(())
     }
@@ -796,11 +805,14 @@ impl GetByokKeyResponse {
     }
 }
 impl crate::runtime::Validate for GetByokKeyResponse {
-    fn validate(&self, path: &str) -> Result<(), crate::ValidationError> {
+    fn validate(
+        &self,
+        path: crate::runtime::FieldPath<'_>,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.data;
-            let field_path = &format!("{path}.data");
-            crate::runtime::Validate::validate(value, field_path)?;
+            let field_path = || format!("{}.{}", path(), "data");
+            crate::runtime::Validate::validate(value, &field_path)?;
         }
         Ok(())
     }
@@ -820,13 +832,16 @@ impl ListByokKeysResponse {
     }
 }
 impl crate::runtime::Validate for ListByokKeysResponse {
-    fn validate(&self, path: &str) -> Result<(), crate::ValidationError> {
+    fn validate(
+        &self,
+        path: crate::runtime::FieldPath<'_>,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.data;
-            let field_path = &format!("{path}.data");
+            let field_path = || format!("{}.{}", path(), "data");
             for (i, item) in value.iter().enumerate() {
-                let item_path = &format!("{field_path}[{i}]");
-                crate::runtime::Validate::validate(item, item_path)?;
+                let item_path = || format!("{}[{i}]", field_path());
+                crate::runtime::Validate::validate(item, &item_path)?;
             }
         }
         Ok(())
@@ -866,28 +881,31 @@ pub struct UpdateByokKeyRequest {
     pub allowed_user_ids: crate::Nullable<Vec<String>>,
 }
 impl crate::runtime::Validate for UpdateByokKeyRequest {
-    fn validate(&self, path: &str) -> Result<(), crate::ValidationError> {
+    fn validate(
+        &self,
+        path: crate::runtime::FieldPath<'_>,
+    ) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.key {
-            let field_path = &format!("{path}.key");
-            crate::runtime::check_length(field_path, value.expose(), Some(1), None)?;
+            let field_path = || format!("{}.{}", path(), "key");
+            crate::runtime::check_length(&field_path, value.expose(), Some(1), None)?;
         }
         if let crate::Nullable::Value(value) = &self.name {
-            let field_path = &format!("{path}.name");
-            crate::runtime::check_length(field_path, value.as_str(), None, Some(255))?;
+            let field_path = || format!("{}.{}", path(), "name");
+            crate::runtime::check_length(&field_path, value.as_str(), None, Some(255))?;
         }
         if let crate::Nullable::Value(value) = &self.allowed_models {
-            let field_path = &format!("{path}.allowed_models");
-            crate::runtime::check_items(field_path, value.len(), None, Some(100))?;
+            let field_path = || format!("{}.{}", path(), "allowed_models");
+            crate::runtime::check_items(&field_path, value.len(), None, Some(100))?;
         }
         if let crate::Nullable::Value(value) = &self.allowed_api_key_hashes {
-            let field_path = &format!("{path}.allowed_api_key_hashes");
-            crate::runtime::check_items(field_path, value.len(), Some(1), Some(100))?;
+            let field_path = || format!("{}.{}", path(), "allowed_api_key_hashes");
+            crate::runtime::check_items(&field_path, value.len(), Some(1), Some(100))?;
             for (i, item) in value.iter().enumerate() {
-                let item_path = &format!("{field_path}[{i}]");
+                let item_path = || format!("{}[{i}]", field_path());
                 {
                     static PATTERN: std::sync::OnceLock<Option<regex_lite::Regex>> = std::sync::OnceLock::new();
                     crate::runtime::check_pattern(
-                        item_path,
+                        &item_path,
                         item.as_str(),
                         "^[a-f0-9]{64}$",
                         &PATTERN,
@@ -896,8 +914,8 @@ impl crate::runtime::Validate for UpdateByokKeyRequest {
             }
         }
         if let crate::Nullable::Value(value) = &self.allowed_user_ids {
-            let field_path = &format!("{path}.allowed_user_ids");
-            crate::runtime::check_items(field_path, value.len(), None, Some(100))?;
+            let field_path = || format!("{}.{}", path(), "allowed_user_ids");
+            crate::runtime::check_items(&field_path, value.len(), None, Some(100))?;
         }
         Ok(())
     }
@@ -915,11 +933,14 @@ impl UpdateByokKeyResponse {
     }
 }
 impl crate::runtime::Validate for UpdateByokKeyResponse {
-    fn validate(&self, path: &str) -> Result<(), crate::ValidationError> {
+    fn validate(
+        &self,
+        path: crate::runtime::FieldPath<'_>,
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.data;
-            let field_path = &format!("{path}.data");
-            crate::runtime::Validate::validate(value, field_path)?;
+            let field_path = || format!("{}.{}", path(), "data");
+            crate::runtime::Validate::validate(value, &field_path)?;
         }
         Ok(())
     }

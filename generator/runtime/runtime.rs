@@ -835,41 +835,45 @@ impl ErrorDetails for ValidationError {
     }
 }
 
+/// Names a field for an error message. A closure, so that a value that passes
+/// its checks (the usual case) costs no string building.
+pub(crate) type FieldPath<'a> = &'a dyn Fn() -> String;
+
 /// Checks the constraints of the API document on a value before it is sent.
 pub(crate) trait Validate {
-    fn validate(&self, path: &str) -> Result<(), ValidationError>;
+    fn validate(&self, path: FieldPath<'_>) -> Result<(), ValidationError>;
 }
 
 impl<T: Validate> Validate for Vec<T> {
-    fn validate(&self, path: &str) -> Result<(), ValidationError> {
-        self.iter().enumerate().try_for_each(|(i, item)| item.validate(&format!("{path}[{i}]")))
+    fn validate(&self, path: FieldPath<'_>) -> Result<(), ValidationError> {
+        self.iter().enumerate().try_for_each(|(i, item)| item.validate(&|| format!("{}[{i}]", path())))
     }
 }
 
 impl<T: Validate> Validate for Box<T> {
-    fn validate(&self, path: &str) -> Result<(), ValidationError> {
+    fn validate(&self, path: FieldPath<'_>) -> Result<(), ValidationError> {
         T::validate(self, path)
     }
 }
 
 impl<T: Validate> Validate for Option<T> {
-    fn validate(&self, path: &str) -> Result<(), ValidationError> {
+    fn validate(&self, path: FieldPath<'_>) -> Result<(), ValidationError> {
         self.as_ref().map_or(Ok(()), |v| v.validate(path))
     }
 }
 
 impl<T: Validate> Validate for Nullable<T> {
-    fn validate(&self, path: &str) -> Result<(), ValidationError> {
+    fn validate(&self, path: FieldPath<'_>) -> Result<(), ValidationError> {
         self.as_option().map_or(Ok(()), |v| v.validate(path))
     }
 }
 
-fn invalid(path: &str, rule: String) -> Result<(), ValidationError> {
-    Err(ValidationError { field: path.to_string(), rule })
+fn invalid(path: FieldPath<'_>, rule: String) -> Result<(), ValidationError> {
+    Err(ValidationError { field: path(), rule })
 }
 
 /// `minLength`/`maxLength`, counted in characters. The value never appears in the error.
-pub(crate) fn check_length(path: &str, value: &str, min: Option<usize>, max: Option<usize>) -> Result<(), ValidationError> {
+pub(crate) fn check_length(path: FieldPath<'_>, value: &str, min: Option<usize>, max: Option<usize>) -> Result<(), ValidationError> {
     let len = value.chars().count();
     match (min, max) {
         (Some(min), _) if len < min => invalid(path, format!("minLength {min}")),
@@ -879,7 +883,7 @@ pub(crate) fn check_length(path: &str, value: &str, min: Option<usize>, max: Opt
 }
 
 /// `minItems`/`maxItems`.
-pub(crate) fn check_items(path: &str, len: usize, min: Option<usize>, max: Option<usize>) -> Result<(), ValidationError> {
+pub(crate) fn check_items(path: FieldPath<'_>, len: usize, min: Option<usize>, max: Option<usize>) -> Result<(), ValidationError> {
     match (min, max) {
         (Some(min), _) if len < min => invalid(path, format!("minItems {min}")),
         (_, Some(max)) if len > max => invalid(path, format!("maxItems {max}")),
@@ -888,7 +892,7 @@ pub(crate) fn check_items(path: &str, len: usize, min: Option<usize>, max: Optio
 }
 
 /// `minimum`/`maximum` (exclusive when the flags say so).
-pub(crate) fn check_range(path: &str, value: f64, min: Option<(f64, bool)>, max: Option<(f64, bool)>) -> Result<(), ValidationError> {
+pub(crate) fn check_range(path: FieldPath<'_>, value: f64, min: Option<(f64, bool)>, max: Option<(f64, bool)>) -> Result<(), ValidationError> {
     if let Some((min, exclusive)) = min {
         if value < min || (exclusive && value == min) {
             return invalid(path, format!("{} {min}", if exclusive { "exclusiveMinimum" } else { "minimum" }));
@@ -904,7 +908,7 @@ pub(crate) fn check_range(path: &str, value: f64, min: Option<(f64, bool)>, max:
 
 /// `pattern`; the expression is compiled once per pattern.
 pub(crate) fn check_pattern(
-    path: &str,
+    path: FieldPath<'_>,
     value: &str,
     pattern: &'static str,
     compiled: &'static std::sync::OnceLock<Option<regex_lite::Regex>>,
@@ -926,6 +930,34 @@ pub(crate) struct Transport {
     pub timeout: Option<Duration>,
     pub retry: RetryPolicy,
     pub hooks: Vec<std::sync::Arc<dyn Hook>>,
+    /// The credential header, prepared once; an error if the key cannot be a header value.
+    auth_header: Option<Result<(reqwest::header::HeaderName, reqwest::header::HeaderValue), String>>,
+}
+
+impl Transport {
+    /// A transport; the credential header is prepared here, once, and marked sensitive.
+    pub fn new(
+        http: reqwest::Client,
+        base_url: String,
+        default_headers: HeaderMap,
+        auth: Option<Auth>,
+        timeout: Option<Duration>,
+        retry: RetryPolicy,
+        hooks: Vec<std::sync::Arc<dyn Hook>>,
+    ) -> Self {
+        let prepare = |name: &str, value: String| {
+            let name = reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| format!("`{name}` is not a valid header name"))?;
+            let mut value = reqwest::header::HeaderValue::from_str(&value).map_err(|_| format!("the API key is not a valid `{name}` header value"))?;
+            value.set_sensitive(true);
+            Ok((name, value))
+        };
+        let auth_header = match &auth {
+            Some(Auth::Bearer(key)) => Some(prepare("authorization", format!("Bearer {}", key.expose()))),
+            Some(Auth::Header(name, key)) => Some(prepare(name, key.expose().to_string())),
+            Some(Auth::Query(..)) | None => None,
+        };
+        Transport { http, base_url, default_headers, auth, timeout, retry, hooks, auth_header }
+    }
 }
 
 /// Whether repeating the method cannot duplicate an effect (RFC 9110 §9.2.2).
@@ -992,15 +1024,12 @@ impl Transport {
 
     /// One attempt: build, run hooks, send, read the body (unless it is to be streamed).
     async fn attempt(&self, request: &Request, options: &CallOptions, attempt: u32, stream: bool) -> Result<RawResponse, TransportError> {
-        let label = format!("{} {}", request.method, request.path_template);
-        let transport = |e: reqwest::Error| TransportError::from_reqwest(label.clone(), e);
+        // Only failures need the label, so it is built only for them.
+        let label = || format!("{} {}", request.method, request.path_template);
+        let failed = |message: String| TransportError { request: label(), timeout: false, connect: false, source: message.into() };
+        let transport = |e: reqwest::Error| TransportError::from_reqwest(label(), e);
         let base_url = options.base_url.as_deref().map_or(self.base_url.as_str(), |u| u.trim_end_matches('/'));
-        let mut url = reqwest::Url::parse(&format!("{base_url}{}", request.path)).map_err(|e| TransportError {
-            request: label.clone(),
-            timeout: false,
-            connect: false,
-            source: Box::new(e),
-        })?;
+        let mut url = reqwest::Url::parse(&format!("{base_url}{}", request.path)).map_err(|e| failed(format!("invalid URL: {e}")))?;
         let auth_query = match &self.auth {
             Some(Auth::Query(name, key)) => Some((*name, key)),
             _ => None,
@@ -1014,29 +1043,23 @@ impl Transport {
                 pairs.append_pair(name, key.expose());
             }
         }
-        let mut builder = self.http.request(request.method.clone(), url).headers(self.default_headers.clone());
-        match &self.auth {
-            Some(Auth::Bearer(key)) => builder = builder.bearer_auth(key.expose()),
-            Some(Auth::Header(name, key)) => {
-                let mut value = reqwest::header::HeaderValue::from_str(key.expose()).map_err(|_| TransportError {
-                    request: label.clone(),
-                    timeout: false,
-                    connect: false,
-                    source: format!("the API key is not a valid `{name}` header value").into(),
-                })?;
-                value.set_sensitive(true);
-                builder = builder.header(*name, value);
+        // Built directly rather than through RequestBuilder: the default headers
+        // (with the prepared Authorization value) are one map clone.
+        let mut http_request = reqwest::Request::new(request.method.clone(), url);
+        *http_request.headers_mut() = self.default_headers.clone();
+        match &self.auth_header {
+            Some(Ok((name, value))) => {
+                http_request.headers_mut().insert(name.clone(), value.clone());
             }
-            Some(Auth::Query(..)) | None => {}
+            Some(Err(message)) => return Err(failed(message.clone())),
+            None => {}
         }
-        if let Some(timeout) = options.timeout.or(self.timeout) {
-            builder = builder.timeout(timeout);
-        }
-
+        *http_request.timeout_mut() = options.timeout.or(self.timeout);
         if let Some((content_type, body)) = &request.body {
-            builder = builder.header(reqwest::header::CONTENT_TYPE, content_type.as_str()).body(body.clone());
+            let value = reqwest::header::HeaderValue::from_str(content_type).map_err(|_| failed(format!("invalid content type `{content_type}`")))?;
+            http_request.headers_mut().insert(reqwest::header::CONTENT_TYPE, value);
+            *http_request.body_mut() = Some(body.clone().into());
         }
-        let mut http_request = builder.build().map_err(transport)?;
         // The operation's headers, then the call's own, replace defaults of the
         // same name (`Accept` for streams and binary bodies).
         let operation_headers = request.headers.iter().map(|(n, v)| (*n, v.as_str()));
@@ -1044,21 +1067,17 @@ impl Transport {
             let header = reqwest::header::HeaderName::from_bytes(name.as_bytes())
                 .ok()
                 .zip(reqwest::header::HeaderValue::from_str(value).ok())
-                .ok_or_else(|| TransportError {
-                    request: label.clone(),
-                    timeout: false,
-                    connect: false,
-                    source: format!("invalid header `{name}`").into(),
-                })?;
+                .ok_or_else(|| failed(format!("invalid header `{name}`")))?;
             http_request.headers_mut().insert(header.0, header.1);
         }
         let context = RequestContext { operation_id: request.operation_id, method: &request.method, path_template: request.path_template, attempt };
         for hook in &self.hooks {
             hook.before_request(&context, &mut http_request);
         }
-        let response = self.http.execute(http_request).await.map_err(transport)?;
+        let mut response = self.http.execute(http_request).await.map_err(transport)?;
         let status = response.status();
-        let headers = response.headers().clone();
+        // Moved out, not copied: the body is read from the response afterwards.
+        let headers = std::mem::take(response.headers_mut());
         for hook in &self.hooks {
             hook.after_response(&context, status, &headers);
         }

@@ -134,8 +134,9 @@ pub fn generate_filtered(spec: &Path, options: &EmitOptions, filter: &ir::Filter
         }
     }
     let start = Instant::now();
-    let files = emit::emit(&api, options).map_err(|e| e.in_file(spec))?;
-    timings.push(("emit", start.elapsed()));
+    let (files, format) = emit::emit_timed(&api, options).map_err(|e| e.in_file(spec))?;
+    timings.push(("emit", start.elapsed().saturating_sub(format)));
+    timings.push(("format", format));
     Ok(Generated { api, files, warnings, timings })
 }
 

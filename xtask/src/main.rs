@@ -1,5 +1,6 @@
 //! Project tasks: `cargo xtask codegen [--spec PATH] [--out DIR] [--crate-name NAME] [--check]`.
 
+mod bench;
 mod contract;
 mod corpus;
 mod full_e2e;
@@ -30,7 +31,11 @@ const USAGE: &str = "usage: cargo xtask codegen [--spec PATH] [--out DIR] [--cra
 
        cargo xtask contract [--full [--spec PATH]]
 
-  contract tests of every operation against the Prism mock server (installed with npm)";
+  contract tests of every operation against the Prism mock server (installed with npm)
+
+       cargo xtask bench
+
+  codegen speed per stage, SDK overhead against raw reqwest, generated crate cost";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
@@ -43,6 +48,7 @@ fn main() -> ExitCode {
         Some("corpus") => corpus::run(&args[1..]),
         Some("e2e-full") => full_e2e::run(&workspace_root(), &args[1..]),
         Some("contract") => contract::run(&workspace_root(), &args[1..]),
+        Some("bench") => bench::run(&workspace_root(), &args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -61,8 +61,15 @@ pub fn contract_rs(api: &Api, crate_ident: &str) -> TokenStream {
         }
 
         /// Decodes a document example (JSON text) into the type a call needs.
+        /// Documents often quote scalar examples (`"false"`, `"10"`), so a string
+        /// is also tried as the JSON it spells.
         fn example<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> T {
-            serde_json::from_str(json).unwrap_or_else(|e| panic!("the example for {what} does not decode: {e}"))
+            serde_json::from_str(json)
+                .or_else(|e| match serde_json::from_str::<String>(json) {
+                    Ok(inner) => serde_json::from_str(&inner).map_err(|_| e),
+                    Err(_) => Err(e),
+                })
+                .unwrap_or_else(|e| panic!("the example for {what} does not decode: {e}"))
         }
 
         #(#tests)*

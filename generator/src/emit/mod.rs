@@ -56,6 +56,18 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
+thread_local! {
+    /// Time spent formatting (syn parse + prettyplease) in this thread's current `emit`.
+    static FORMAT_TIME: std::cell::Cell<std::time::Duration> = const { std::cell::Cell::new(std::time::Duration::ZERO) };
+}
+
+/// Emits every file and reports how much of the time went to formatting.
+pub fn emit_timed(api: &Api, options: &EmitOptions) -> Result<(Vec<GeneratedFile>, std::time::Duration), GenError> {
+    FORMAT_TIME.with(|t| t.set(std::time::Duration::ZERO));
+    let files = emit(api, options)?;
+    Ok((files, FORMAT_TIME.with(std::cell::Cell::get)))
+}
+
 /// Emits every file of the crate, sorted by path.
 pub fn emit(api: &Api, options: &EmitOptions) -> Result<Vec<GeneratedFile>, GenError> {
     let mut files = vec![
@@ -77,6 +89,7 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Vec<GeneratedFile>, GenE
 
 /// Formats tokens as a Rust file with the `@generated` header.
 fn rust_file(path: &str, tokens: TokenStream, options: &EmitOptions) -> Result<GeneratedFile, GenError> {
+    let started = std::time::Instant::now();
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| GenError::at("", format!("internal error: the generator produced invalid Rust for {path}: {e}")))?;
     let contents = format!(
@@ -84,5 +97,6 @@ fn rust_file(path: &str, tokens: TokenStream, options: &EmitOptions) -> Result<G
         options.spec_name,
         prettyplease::unparse(&file)
     );
+    FORMAT_TIME.with(|t| t.set(t.get() + started.elapsed()));
     Ok(GeneratedFile { path: path.to_string(), contents })
 }

@@ -654,9 +654,9 @@ fn validations(api: &Api, op: &Operation) -> TokenStream {
         let (path, value) = (format_ident!("path"), format_ident!("value"));
         let checks = checks(&p.ty, &p.constraints, &path, &value, &validated);
         out.extend(if p.required {
-            quote! { { let #path = #wire; let #value = &self.#n; #checks } }
+            quote! { { let #path = || String::from(#wire); let #value = &self.#n; #checks } }
         } else {
-            quote! { if let Some(#value) = &self.#n { let #path = #wire; #checks } }
+            quote! { if let Some(#value) = &self.#n { let #path = || String::from(#wire); #checks } }
         });
     }
     if let Some(body) = &op.body
@@ -664,9 +664,9 @@ fn validations(api: &Api, op: &Operation) -> TokenStream {
             let (path, value) = (format_ident!("path"), format_ident!("value"));
             let checks = checks(&body.ty, &Constraints::default(), &path, &value, &validated);
             out.extend(if body.required {
-                quote! { { let #path = "body"; let #value = &self.body; #checks } }
+                quote! { { let #path = || String::from("body"); let #value = &self.body; #checks } }
             } else {
-                quote! { if let Some(#value) = &self.body { let #path = "body"; #checks } }
+                quote! { if let Some(#value) = &self.body { let #path = || String::from("body"); #checks } }
             });
         }
     out

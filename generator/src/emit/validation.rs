@@ -37,7 +37,7 @@ pub fn needs_check(ty: &TypeRef, c: &Constraints, validated: &BTreeSet<String>) 
 }
 
 /// Statements checking the variable `value` (of type `&T`) at the variable
-/// `path` (a `&str`, or a `&String`, naming the field).
+/// `path` (a closure naming the field, called only when a check fails).
 pub fn checks(ty: &TypeRef, c: &Constraints, path: &Ident, value: &Ident, validated: &BTreeSet<String>) -> TokenStream {
     let opt_usize = |v: Option<usize>| match v {
         Some(n) => {
@@ -52,13 +52,13 @@ pub fn checks(ty: &TypeRef, c: &Constraints, path: &Ident, value: &Ident, valida
             let mut out = TokenStream::new();
             if c.min_length.is_some() || c.max_length.is_some() {
                 let (min, max) = (opt_usize(c.min_length), opt_usize(c.max_length));
-                out.extend(quote!(crate::runtime::check_length(#path, #text, #min, #max)?;));
+                out.extend(quote!(crate::runtime::check_length(&#path, #text, #min, #max)?;));
             }
             if let Some(pattern) = &c.pattern {
                 out.extend(quote! {
                     {
                         static PATTERN: std::sync::OnceLock<Option<regex_lite::Regex>> = std::sync::OnceLock::new();
-                        crate::runtime::check_pattern(#path, #text, #pattern, &PATTERN)?;
+                        crate::runtime::check_pattern(&#path, #text, #pattern, &PATTERN)?;
                     }
                 });
             }
@@ -77,29 +77,28 @@ pub fn checks(ty: &TypeRef, c: &Constraints, path: &Ident, value: &Ident, valida
             };
             let (min, max) = (bound(c.minimum, c.exclusive_minimum), bound(c.maximum, c.exclusive_maximum));
             let number = if *ty == TypeRef::Number { quote!(*#value) } else { quote!(*#value as f64) };
-            quote!(crate::runtime::check_range(#path, #number, #min, #max)?;)
+            quote!(crate::runtime::check_range(&#path, #number, #min, #max)?;)
         }
         TypeRef::Array(inner) => {
             let mut out = TokenStream::new();
             if c.min_items.is_some() || c.max_items.is_some() {
                 let (min, max) = (opt_usize(c.min_items), opt_usize(c.max_items));
-                out.extend(quote!(crate::runtime::check_items(#path, #value.len(), #min, #max)?;));
+                out.extend(quote!(crate::runtime::check_items(&#path, #value.len(), #min, #max)?;));
             }
             let item_constraints = c.items.as_deref().cloned().unwrap_or_default();
             if needs_check(inner, &item_constraints, validated) {
                 let (item_path, item) = (format_ident!("item_path"), format_ident!("item"));
                 let item_checks = checks(inner, &item_constraints, &item_path, &item, validated);
-                let template = format!("{{{path}}}[{{i}}]");
                 out.extend(quote! {
                     for (i, #item) in #value.iter().enumerate() {
-                        let #item_path = &format!(#template);
+                        let #item_path = || format!("{}[{i}]", #path());
                         #item_checks
                     }
                 });
             }
             out
         }
-        TypeRef::Named(n) if validated.contains(n) => quote!(crate::runtime::Validate::validate(#value, #path)?;),
+        TypeRef::Named(n) if validated.contains(n) => quote!(crate::runtime::Validate::validate(#value, &#path)?;),
         _ => TokenStream::new(),
     }
 }
@@ -114,9 +113,9 @@ pub fn validate_impl(s: &Struct, validated: &BTreeSet<String>) -> TokenStream {
         let field = ident(&f.rust_name);
         let (field_path, value) = (format_ident!("field_path"), format_ident!("value"));
         let body = checks(&f.ty, &f.constraints, &field_path, &value, validated);
-        let template = format!("{{path}}.{}", f.name.replace('{', "{{").replace('}', "}}"));
+        let wire = &f.name;
         let inner = quote! {
-            let #field_path = &format!(#template);
+            let #field_path = || format!("{}.{}", path(), #wire);
             #body
         };
         match f.presence {
@@ -127,7 +126,7 @@ pub fn validate_impl(s: &Struct, validated: &BTreeSet<String>) -> TokenStream {
     });
     quote! {
         impl crate::runtime::Validate for #name {
-            fn validate(&self, path: &str) -> Result<(), crate::ValidationError> {
+            fn validate(&self, path: crate::runtime::FieldPath<'_>) -> Result<(), crate::ValidationError> {
                 #(#fields)*
                 Ok(())
             }
