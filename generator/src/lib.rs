@@ -126,15 +126,21 @@ pub fn generate(spec: &Path, options: &EmitOptions) -> Result<Generated, GenErro
 
 /// Runs the whole pipeline, keeping only the operations `filter` selects (and the types they use).
 pub fn generate_filtered(spec: &Path, options: &EmitOptions, filter: &ir::Filter) -> Result<Generated, GenError> {
-    let (mut api, warnings, mut timings) = lower_spec(spec)?;
+    let (api, warnings, timings) = lower_spec(spec)?;
+    emit_lowered(api, warnings, timings, options, filter).map_err(|e| e.in_file(spec))
+}
+
+/// The emit stage on an already lowered API (for callers that needed the IR
+/// first, e.g. to derive options from it), after applying `filter`.
+pub fn emit_lowered(mut api: ir::Api, warnings: Vec<Warning>, mut timings: Timings, options: &EmitOptions, filter: &ir::Filter) -> Result<Generated, GenError> {
     if !filter.is_empty() {
         api.filter(filter);
         if api.groups.is_empty() {
-            return Err(GenError::at("#/paths", format!("no operation matches the filter {filter:?}")).in_file(spec));
+            return Err(GenError::at("#/paths", format!("no operation matches the filter {filter:?}")));
         }
     }
     let start = Instant::now();
-    let (files, format) = emit::emit_timed(&api, options).map_err(|e| e.in_file(spec))?;
+    let (files, format) = emit::emit_timed(&api, options)?;
     timings.push(("emit", start.elapsed().saturating_sub(format)));
     timings.push(("format", format));
     Ok(Generated { api, files, warnings, timings })

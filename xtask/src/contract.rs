@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use generator::{generate, write_files, EmitOptions};
 
 const USAGE: &str = "usage: cargo xtask contract [--full [--spec PATH]]
 
@@ -52,15 +51,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     }
     if full {
         let out = root.join("target/contract-full");
-        if out.exists() {
-            std::fs::remove_dir_all(&out).map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
-        }
-        let name = full_spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let (api, _, _) = generator::lower_spec(&full_spec).map_err(|e| e.to_string())?;
-        let mut options = EmitOptions::for_api(&api, &name);
-        options.crate_name = "contract-full".into();
-        let generated = generate(&full_spec, &options).map_err(|e| e.to_string())?;
-        write_files(&out, &generated.files).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        crate::generate_into(&full_spec, &out, "contract-full")?;
         let prism = start_prism(&prism_bin, &full_spec)?;
         println!("== contract tests of the full document against Prism at {}", prism.url);
         cargo(&out, &["test", "--features", "contract", "--test", "contract"], &prism.url, Some(&root.join("target")))?;

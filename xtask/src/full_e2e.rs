@@ -6,7 +6,6 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use generator::{generate, write_files, EmitOptions};
 
 const USAGE: &str = "usage: cargo xtask e2e-full [--spec PATH]
 
@@ -23,15 +22,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     }
     // Under target/, which the workspace excludes, so the crate is its own package.
     let out = root.join("target/openrouter-full");
-    if out.exists() {
-        std::fs::remove_dir_all(&out).map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
-    }
-    let spec_name = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let (api, _, _) = generator::lower_spec(&spec).map_err(|e| e.to_string())?;
-    let mut options = EmitOptions::for_api(&api, &spec_name);
-    options.crate_name = "openrouter-full".into();
-    let generated = generate(&spec, &options).map_err(|e| e.to_string())?;
-    write_files(&out, &generated.files).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    let generated = crate::generate_into(&spec, &out, "openrouter-full")?;
     let operations: usize = generated.api.groups.iter().map(|g| g.operations.len()).sum();
     println!("generated {} operations into {} ({} warnings)", operations, out.display(), generated.warnings.len());
 

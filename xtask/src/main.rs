@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use generator::{generate_filtered, EmitOptions, GeneratedFile};
+use generator::{EmitOptions, GeneratedFile};
 
 const USAGE: &str = "usage: cargo xtask codegen [--spec PATH] [--out DIR] [--crate-name NAME] [--tag TAG]... [--operation ID]... [--check]
 
@@ -36,6 +36,20 @@ const USAGE: &str = "usage: cargo xtask codegen [--spec PATH] [--out DIR] [--cra
        cargo xtask bench
 
   codegen speed per stage, SDK overhead against raw reqwest, generated crate cost";
+
+/// Generates `spec` into `out` (emptied first) as the crate `crate_name`; lowers once.
+fn generate_into(spec: &Path, out: &Path, crate_name: &str) -> Result<generator::Generated, String> {
+    if out.exists() {
+        std::fs::remove_dir_all(out).map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
+    }
+    let spec_name = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let (api, warnings, timings) = generator::lower_spec(spec).map_err(|e| e.to_string())?;
+    let mut options = EmitOptions::for_api(&api, &spec_name);
+    options.crate_name = crate_name.to_string();
+    let generated = generator::emit_lowered(api, warnings, timings, &options, &Default::default()).map_err(|e| e.to_string())?;
+    generator::write_files(out, &generated.files).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    Ok(generated)
+}
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
@@ -101,12 +115,12 @@ fn codegen(args: &[String]) -> Result<(), String> {
     let args = parse_codegen_args(args)?;
     let start = Instant::now();
     let spec_name = args.spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let (api, _, _) = generator::lower_spec(&args.spec).map_err(|e| e.to_string())?;
+    let (api, warnings, timings) = generator::lower_spec(&args.spec).map_err(|e| e.to_string())?;
     let mut options = EmitOptions::for_api(&api, &spec_name);
     if let Some(name) = args.crate_name {
         options.crate_name = name;
     }
-    let generated = generate_filtered(&args.spec, &options, &args.filter).map_err(|e| e.to_string())?;
+    let generated = generator::emit_lowered(api, warnings, timings, &options, &args.filter).map_err(|e| format!("{}: {e}", args.spec.display()))?;
     for warning in &generated.warnings {
         eprintln!("{warning}");
     }

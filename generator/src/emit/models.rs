@@ -125,14 +125,20 @@ fn constructor(s: &Struct, boxed: &BTreeSet<(String, String)>) -> TokenStream {
     }
 }
 
+/// The name of the variant that keeps values this SDK does not know: `Unknown`,
+/// unless the document already uses that name for a value.
+fn catch_all_variant<'a>(taken: impl Iterator<Item = &'a str> + Clone) -> proc_macro2::Ident {
+    let name = ["Unknown", "UnknownValue", "Other", "OtherValue"]
+        .into_iter()
+        .find(|c| !taken.clone().any(|v| v == *c))
+        .unwrap_or("UnrecognisedValue");
+    format_ident!("{name}")
+}
+
 fn enum_def(e: &Enum) -> TokenStream {
     let name = ident(&e.rust_name);
     let docs = doc_or(&[e.docs.as_deref()], &format!("The `{}` values.", e.name));
-    let catch_all = ["Unknown", "UnknownValue", "Other"]
-        .into_iter()
-        .find(|c| !e.variants.iter().any(|v| v.rust_name == *c))
-        .map(|c| format_ident!("{c}"))
-        .expect("at most one variant per name");
+    let catch_all = catch_all_variant(e.variants.iter().map(|v| v.rust_name.as_str()));
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.rust_name)).collect();
     let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
     let variant_docs = values.iter().map(|v| format!(" `{v}`"));
@@ -210,11 +216,7 @@ fn enum_def(e: &Enum) -> TokenStream {
 fn union_def(u: &Union, boxed: &BTreeSet<(String, String)>) -> TokenStream {
     let name = ident(&u.rust_name);
     let docs = doc_or(&[u.docs.as_deref()], &format!("One of several shapes (`{}`).", u.name));
-    let catch_all = ["Unknown", "UnknownValue", "Other"]
-        .into_iter()
-        .find(|c| !u.variants.iter().any(|v| v.rust_name == *c))
-        .map(|c| format_ident!("{c}"))
-        .expect("at most one variant per name");
+    let catch_all = catch_all_variant(u.variants.iter().map(|v| v.rust_name.as_str()));
     let variants: Vec<_> = u.variants.iter().map(|v| ident(&v.rust_name)).collect();
     let types: Vec<TokenStream> = u
         .variants
