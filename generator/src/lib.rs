@@ -6,6 +6,7 @@
 //! [`generate`] runs them all.
 
 pub mod emit;
+pub mod diff;
 pub mod error;
 pub mod ir;
 pub mod load;

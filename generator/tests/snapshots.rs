@@ -14,6 +14,16 @@ fn byok_spec() -> PathBuf {
     workspace_root().join("spec/byok.openapi.yaml")
 }
 
+/// Options as `cargo xtask codegen` uses them: the version is the committed
+/// crate's (the xtask bumps it when the API changes).
+fn byok_options(api: &generator::ir::Api) -> EmitOptions {
+    let mut options = EmitOptions::for_api(api, "byok.openapi.yaml");
+    let manifest = std::fs::read_to_string(workspace_root().join("generated-sdk/Cargo.toml")).unwrap();
+    let version = manifest.lines().find_map(|l| l.strip_prefix("version = \"").and_then(|v| v.strip_suffix('"'))).unwrap();
+    options.crate_version = version.to_string();
+    options
+}
+
 #[test]
 fn byok_ir() {
     let (api, warnings, _) = lower_spec(&byok_spec()).unwrap();
@@ -24,7 +34,7 @@ fn byok_ir() {
 #[test]
 fn byok_generated_files() {
     let (api, _, _) = lower_spec(&byok_spec()).unwrap();
-    let options = EmitOptions::for_api(&api, "byok.openapi.yaml");
+    let options = byok_options(&api);
     let generated = generate(&byok_spec(), &options).unwrap();
     let paths: Vec<&str> = generated.files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(paths, ["Cargo.toml", "README.md", "src/byok.rs", "src/client.rs", "src/lib.rs", "src/models.rs", "src/runtime.rs", "tests/contract.rs"]);
@@ -37,7 +47,7 @@ fn byok_generated_files() {
 fn committed_sdk_matches_the_generator() {
     // The same check as `cargo xtask codegen --check`, so a plain `cargo test` catches drift too.
     let (api, _, _) = lower_spec(&byok_spec()).unwrap();
-    let options = EmitOptions::for_api(&api, "byok.openapi.yaml");
+    let options = byok_options(&api);
     let generated = generate(&byok_spec(), &options).unwrap();
     let out = workspace_root().join("generated-sdk");
     for file in &generated.files {

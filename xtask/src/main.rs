@@ -1,5 +1,6 @@
 //! Project tasks: `cargo xtask codegen [--spec PATH] [--out DIR] [--crate-name NAME] [--check]`.
 
+mod api_changes;
 mod bench;
 mod contract;
 mod corpus;
@@ -35,7 +36,11 @@ const USAGE: &str = "usage: cargo xtask codegen [--spec PATH] [--out DIR] [--cra
 
        cargo xtask bench
 
-  codegen speed per stage, SDK overhead against raw reqwest, generated crate cost";
+  codegen speed per stage, SDK overhead against raw reqwest, generated crate cost
+
+       cargo xtask diff [--base REV] [--format markdown|json] [--spec PATH]
+
+  what changed in the API since REV (default HEAD): breaking, additive, cosmetic";
 
 /// Generates `spec` into `out` (emptied first) as the crate `crate_name`; lowers once.
 fn generate_into(spec: &Path, out: &Path, crate_name: &str) -> Result<generator::Generated, String> {
@@ -63,6 +68,7 @@ fn main() -> ExitCode {
         Some("e2e-full") => full_e2e::run(&workspace_root(), &args[1..]),
         Some("contract") => contract::run(&workspace_root(), &args[1..]),
         Some("bench") => bench::run(&workspace_root(), &args[1..]),
+        Some("diff") => api_changes::run(&workspace_root(), &args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -120,7 +126,24 @@ fn codegen(args: &[String]) -> Result<(), String> {
     if let Some(name) = args.crate_name {
         options.crate_name = name;
     }
-    let generated = generator::emit_lowered(api, warnings, timings, &options, &args.filter).map_err(|e| format!("{}: {e}", args.spec.display()))?;
+    // What changed since the committed spec: the summary, the version step and the changelog.
+    let root = workspace_root();
+    let report = match api_changes::base_api(&root, "HEAD", &args.spec)? {
+        Some(old) if args.filter.is_empty() => Some(generator::diff::diff(&old, &api)),
+        _ => None,
+    };
+    let release = report.as_ref().and_then(|r| api_changes::version_and_changelog(&root, &args.out, r));
+    if let Some((version, _)) = &release {
+        options.crate_version = version.clone();
+    }
+    let mut generated = generator::emit_lowered(api, warnings, timings, &options, &args.filter).map_err(|e| format!("{}: {e}", args.spec.display()))?;
+    if let Some((_, changelog)) = release {
+        generated.files.push(GeneratedFile { path: "CHANGELOG.md".into(), contents: changelog });
+        generated.files.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+    if let Some(report) = &report {
+        println!("API changes since HEAD: {}", report.summary());
+    }
     for warning in &generated.warnings {
         eprintln!("{warning}");
     }

@@ -1,0 +1,100 @@
+//! What a spec change does to the generated crate's API, against git history:
+//! `cargo xtask diff` prints the report; `cargo xtask codegen` prints its
+//! summary, bumps the crate version and adds a CHANGELOG entry.
+//!
+//! Both compare with the committed state (`--base REV`, default `HEAD`): the
+//! spec and the crate's version and changelog as committed there. So running
+//! codegen twice gives the same version and changelog, and `--check` agrees.
+
+use std::path::Path;
+use std::process::Command;
+
+use generator::diff::{bump_version, diff, Report};
+use generator::ir::Api;
+
+const CHANGELOG_HEADER: &str = "# Changelog\n\nEntries are added by `cargo xtask codegen` when the API changes (see `cargo xtask diff`).\n";
+
+/// A file as committed at `rev`, if it exists there.
+fn git_show(root: &Path, rev: &str, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let output = Command::new("git").arg("-C").arg(root).arg("show").arg(format!("{rev}:{}", rel.to_string_lossy())).output().ok()?;
+    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// The IR of `spec` as committed at `rev`; `None` when it is not in git there.
+pub fn base_api(root: &Path, rev: &str, spec: &Path) -> Result<Option<Api>, String> {
+    let spec = std::path::absolute(spec).map_err(|e| e.to_string())?;
+    let Some(text) = git_show(root, rev, &spec) else { return Ok(None) };
+    let name = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let doc = generator::load::parse(&text, Path::new(&format!("{rev}:{name}"))).map_err(|e| e.to_string())?;
+    let (api, _, _) = generator::lower_document(doc).map_err(|e| format!("{rev}:{name}: {e}"))?;
+    Ok(Some(api))
+}
+
+/// Version and changelog for a crate written to `out`, from the committed ones and the report.
+pub fn version_and_changelog(root: &Path, out: &Path, report: &Report) -> Option<(String, String)> {
+    let out = std::path::absolute(out).ok()?;
+    out.strip_prefix(root).ok()?;
+    let manifest = git_show(root, "HEAD", &out.join("Cargo.toml"));
+    let base_version = manifest
+        .as_deref()
+        .and_then(|m| m.lines().find_map(|l| l.strip_prefix("version = \"").and_then(|v| v.strip_suffix('"'))).map(str::to_string))
+        .unwrap_or_else(|| "0.1.0".to_string());
+    let version = bump_version(&base_version, report.bump());
+    let mut changelog = git_show(root, "HEAD", &out.join("CHANGELOG.md")).unwrap_or_else(|| CHANGELOG_HEADER.to_string());
+    if !report.changes.is_empty() && version != base_version {
+        let mut entry = format!("\n## {version}\n\n{}\n\n", report.summary());
+        for change in &report.changes {
+            entry.push_str(&format!("- {:?}: {}\n", change.impact, change.what).to_lowercase_first());
+        }
+        // Newest first, right after the header.
+        let at = changelog.find("\n## ").unwrap_or(changelog.len());
+        changelog.insert_str(at, entry.trim_end_matches('\n'));
+        if !changelog.ends_with('\n') {
+            changelog.push('\n');
+        }
+    }
+    Some((version, changelog))
+}
+
+trait LowercaseFirst {
+    fn to_lowercase_first(&self) -> String;
+}
+
+impl LowercaseFirst for String {
+    /// `- Breaking: …` → `- breaking: …`.
+    fn to_lowercase_first(&self) -> String {
+        match self.strip_prefix("- ") {
+            Some(rest) => {
+                let mut chars = rest.chars();
+                chars.next().map_or_else(String::new, |c| format!("- {}{}", c.to_lowercase(), chars.as_str()))
+            }
+            None => self.clone(),
+        }
+    }
+}
+
+/// `cargo xtask diff [--base REV] [--format markdown|json] [--spec PATH]`.
+pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
+    const USAGE: &str = "usage: cargo xtask diff [--base REV] [--format markdown|json] [--spec PATH]";
+    let (mut base, mut format, mut spec) = ("HEAD".to_string(), "markdown".to_string(), root.join("spec/byok.openapi.yaml"));
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value\n\n{USAGE}"));
+        match arg.as_str() {
+            "--base" => base = value("--base")?,
+            "--format" => format = value("--format")?,
+            "--spec" => spec = value("--spec")?.into(),
+            other => return Err(format!("unknown option `{other}`\n\n{USAGE}")),
+        }
+    }
+    let old = base_api(root, &base, &spec)?.ok_or_else(|| format!("{} is not in git at {base}", spec.display()))?;
+    let (new, _, _) = generator::lower_spec(&spec).map_err(|e| e.to_string())?;
+    let report = diff(&old, &new);
+    match format.as_str() {
+        "markdown" => print!("{}", report.markdown()),
+        "json" => println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?),
+        other => return Err(format!("unknown format `{other}`\n\n{USAGE}")),
+    }
+    Ok(())
+}
