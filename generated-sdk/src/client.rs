@@ -29,6 +29,9 @@ impl std::fmt::Debug for Client {
 }
 impl Client {
     /// A client that authenticates with `api_key` and talks to [`DEFAULT_BASE_URL`].
+    ///
+    /// Like `reqwest::Client::new`, it panics if the TLS backend cannot be initialised;
+    /// [`Client::builder`] reports that as an error instead.
     pub fn new(api_key: impl Into<SecretString>) -> Self {
         let transport = Transport::new(
             reqwest::Client::new(),

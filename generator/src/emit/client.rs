@@ -79,7 +79,13 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
             }
         }
     });
-    let new_doc = " A client that authenticates with `api_key` and talks to [`DEFAULT_BASE_URL`].";
+    // Our own text with intra-doc links, so not passed through the spec-prose sanitiser.
+    let new_doc = quote! {
+        /// A client that authenticates with `api_key` and talks to [`DEFAULT_BASE_URL`].
+        ///
+        /// Like `reqwest::Client::new`, it panics if the TLS backend cannot be initialised;
+        /// [`Client::builder`] reports that as an error instead.
+    };
     let retry_default = retry_default(api);
     // Only operations send requests; an API without any has no use for it.
     let transport_accessor = (!api.groups.is_empty()).then(|| {
@@ -125,7 +131,7 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         }
 
         impl Client {
-            #[doc = #new_doc]
+            #new_doc
             pub fn new(api_key: impl Into<SecretString>) -> Self {
                 let transport = Transport::new(
                     reqwest::Client::new(),
