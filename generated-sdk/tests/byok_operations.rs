@@ -30,8 +30,7 @@ const KEY_PATH: &str = "/byok/11111111-2222-3333-4444-555555555555";
 const WORKSPACE_ID: &str = "550e8400-e29b-41d4-a716-446655440000";
 const API_KEY_HASH: &str = "f01d52606dc8f0a8303a7b5cc3fa07109c2e346cec7c0a16b40de462992ce943";
 
-/// A client talking to the mock server with [`API_KEY`].
-/// A client for the mock server. Retries are off: these tests map one response to one
+/// A client for the mock server with [`API_KEY`]. Retries are off: these tests map one response to one
 /// result (retry behaviour has its own tests in `client_behaviour.rs`).
 fn client(server: &MockServer) -> Client {
     Client::builder()
