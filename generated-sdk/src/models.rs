@@ -514,11 +514,6 @@ impl ByokProviderSlug {
         }
     }
 }
-impl std::fmt::Display for ByokProviderSlug {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 impl From<&str> for ByokProviderSlug {
     fn from(value: &str) -> Self {
         match value {
@@ -628,34 +623,7 @@ impl From<&str> for ByokProviderSlug {
         }
     }
 }
-impl std::str::FromStr for ByokProviderSlug {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(ByokProviderSlug::from(value))
-    }
-}
-impl serde::Serialize for ByokProviderSlug {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for ByokProviderSlug {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ByokProviderSlug::from(value.as_ref()))
-    }
-}
-impl crate::runtime::ToQuery for ByokProviderSlug {
-    fn push_query(
-        &self,
-        name: &'static str,
-        out: &mut Vec<(std::borrow::Cow<'static, str>, String)>,
-    ) {
-        out.push((std::borrow::Cow::Borrowed(name), self.as_str().to_string()));
-    }
-}
+crate::runtime::open_enum_traits!(ByokProviderSlug);
 /// Body for storing a new BYOK credential.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateByokKeyRequest {

@@ -162,7 +162,11 @@ const BODY_SNIPPET: usize = 512;
 
 fn snippet(raw: &[u8]) -> String {
     let text = String::from_utf8_lossy(&raw[..raw.len().min(BODY_SNIPPET)]);
-    if raw.len() > BODY_SNIPPET { format!("{text}…") } else { text.into_owned() }
+    if raw.len() > BODY_SNIPPET {
+        format!("{text}…")
+    } else {
+        text.into_owned()
+    }
 }
 
 /// An error response the API declares for the operation, decoded into its type.
@@ -214,7 +218,13 @@ pub struct DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot decode the HTTP {} response body ({}): {}", self.status, self.source, snippet(&self.raw))
+        write!(
+            f,
+            "cannot decode the HTTP {} response body ({}): {}",
+            self.status,
+            self.source,
+            snippet(&self.raw)
+        )
     }
 }
 
@@ -237,12 +247,22 @@ pub struct TransportError {
 impl TransportError {
     /// A request body that could not be encoded.
     pub(crate) fn encode(request: String, reason: String) -> Self {
-        TransportError { request, timeout: false, connect: false, source: format!("cannot encode the request body: {reason}").into() }
+        TransportError {
+            request,
+            timeout: false,
+            connect: false,
+            source: format!("cannot encode the request body: {reason}").into(),
+        }
     }
 
     fn from_reqwest(request: String, e: reqwest::Error) -> Self {
         // The URL is dropped so that no secret sent in the query string can leak.
-        TransportError { request, timeout: e.is_timeout(), connect: e.is_connect(), source: Box::new(e.without_url()) }
+        TransportError {
+            request,
+            timeout: e.is_timeout(),
+            connect: e.is_connect(),
+            source: Box::new(e.without_url()),
+        }
     }
 
     /// Whether the call ran out of time.
@@ -318,6 +338,51 @@ impl ErrorDetails for TransportError {
     }
 }
 
+/// The traits every open enum gets from its `as_str` and `From<&str>`:
+/// `Display`, `FromStr`, serde, and query encoding. A macro so that each of the
+/// (sometimes hundreds of) generated enums does not repeat them.
+macro_rules! open_enum_traits {
+    ($name:ident) => {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok($name::from(value))
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                Ok($name::from(value.as_ref()))
+            }
+        }
+
+        impl $crate::runtime::ToQuery for $name {
+            fn push_query(
+                &self,
+                name: &'static str,
+                out: &mut Vec<(std::borrow::Cow<'static, str>, String)>,
+            ) {
+                out.push((std::borrow::Cow::Borrowed(name), self.as_str().to_string()));
+            }
+        }
+    };
+}
+pub(crate) use open_enum_traits;
+
 /// Why a request could not be built; nothing was sent.
 pub(crate) enum RequestError {
     Validation(ValidationError),
@@ -387,7 +452,8 @@ pub(crate) fn push_query_json<T: Serialize>(
     out: &mut Vec<(Cow<'static, str>, String)>,
     label: &str,
 ) -> Result<(), TransportError> {
-    let value = serde_json::to_value(value).map_err(|e| TransportError::encode(label.to_string(), e.to_string()))?;
+    let value = serde_json::to_value(value)
+        .map_err(|e| TransportError::encode(label.to_string(), e.to_string()))?;
     let separator = match style {
         QueryStyle::SpaceDelimited => " ",
         QueryStyle::PipeDelimited => "|",
@@ -406,7 +472,10 @@ pub(crate) fn push_query_json<T: Serialize>(
             }
         }
         (serde_json::Value::Object(map), _) => {
-            let joined: Vec<String> = map.iter().flat_map(|(k, v)| [k.clone(), scalar_text(v)]).collect();
+            let joined: Vec<String> = map
+                .iter()
+                .flat_map(|(k, v)| [k.clone(), scalar_text(v)])
+                .collect();
             out.push((Cow::Borrowed(name), joined.join(separator)));
         }
         (serde_json::Value::Array(items), _) if explode && style == QueryStyle::Form => {
@@ -439,7 +508,9 @@ fn push_deep(key: &str, value: &serde_json::Value, out: &mut Vec<(Cow<'static, s
 /// A path or header value for a type without a string form of its own (a
 /// union, an object): a string as itself, anything else as JSON text.
 pub(crate) fn wire_text<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value).map(|v| scalar_text(&v)).unwrap_or_default()
+    serde_json::to_value(value)
+        .map(|v| scalar_text(&v))
+        .unwrap_or_default()
 }
 
 /// Percent-encodes a path parameter so that it stays one path segment.
@@ -456,15 +527,23 @@ pub(crate) fn encode_path(value: &str) -> String {
 }
 
 /// Encodes a JSON request body; `label` names the call in the error.
-pub(crate) fn encode_json<T: Serialize>(body: &T, label: &str) -> Result<(String, Bytes), TransportError> {
-    let bytes = serde_json::to_vec(body).map_err(|e| TransportError::encode(label.to_string(), e.to_string()))?;
+pub(crate) fn encode_json<T: Serialize>(
+    body: &T,
+    label: &str,
+) -> Result<(String, Bytes), TransportError> {
+    let bytes = serde_json::to_vec(body)
+        .map_err(|e| TransportError::encode(label.to_string(), e.to_string()))?;
     Ok(("application/json".to_string(), Bytes::from(bytes)))
 }
 
 /// Encodes an `application/x-www-form-urlencoded` body: one pair per top-level
 /// field; nested values are sent as JSON text.
-pub(crate) fn encode_form<T: Serialize>(body: &T, label: &str) -> Result<(String, Bytes), TransportError> {
-    let value = serde_json::to_value(body).map_err(|e| TransportError::encode(label.to_string(), e.to_string()))?;
+pub(crate) fn encode_form<T: Serialize>(
+    body: &T,
+    label: &str,
+) -> Result<(String, Bytes), TransportError> {
+    let value = serde_json::to_value(body)
+        .map_err(|e| TransportError::encode(label.to_string(), e.to_string()))?;
     let mut form = reqwest::Url::parse("http://form.invalid/").expect("a constant URL");
     {
         let mut pairs = form.query_pairs_mut();
@@ -474,7 +553,10 @@ pub(crate) fn encode_form<T: Serialize>(body: &T, label: &str) -> Result<(String
             }
         }
     }
-    Ok(("application/x-www-form-urlencoded".to_string(), Bytes::from(form.query().unwrap_or_default().to_string())))
+    Ok((
+        "application/x-www-form-urlencoded".to_string(),
+        Bytes::from(form.query().unwrap_or_default().to_string()),
+    ))
 }
 
 /// A JSON value as form or query text: strings bare, everything else as JSON.
@@ -499,7 +581,11 @@ pub struct FileUpload {
 impl FileUpload {
     /// A file from its name and bytes.
     pub fn new(file_name: impl Into<String>, bytes: impl Into<Bytes>) -> Self {
-        FileUpload { file_name: file_name.into(), content_type: None, bytes: bytes.into() }
+        FileUpload {
+            file_name: file_name.into(),
+            content_type: None,
+            bytes: bytes.into(),
+        }
     }
 
     /// Sets the part's content type.
@@ -512,7 +598,11 @@ impl FileUpload {
 impl fmt::Debug for FileUpload {
     /// The name and size, not the contents.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("FileUpload").field("file_name", &self.file_name).field("content_type", &self.content_type).field("len", &self.bytes.len()).finish()
+        f.debug_struct("FileUpload")
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .field("len", &self.bytes.len())
+            .finish()
     }
 }
 
@@ -526,7 +616,10 @@ impl Serialize for FileUpload {
 impl<'de> Deserialize<'de> for FileUpload {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let bytes = Vec::<u8>::deserialize(deserializer)?;
-        Ok(FileUpload { bytes: Bytes::from(bytes), ..FileUpload::default() })
+        Ok(FileUpload {
+            bytes: Bytes::from(bytes),
+            ..FileUpload::default()
+        })
     }
 }
 
@@ -538,23 +631,43 @@ pub(crate) struct Multipart {
 
 impl Multipart {
     pub fn new() -> Self {
-        let boundary = format!("sdk-boundary-{:016x}", (jitter_unit() * u64::MAX as f64) as u64);
-        Multipart { boundary, body: Vec::new() }
+        let boundary = format!(
+            "sdk-boundary-{:016x}",
+            (jitter_unit() * u64::MAX as f64) as u64
+        );
+        Multipart {
+            boundary,
+            body: Vec::new(),
+        }
     }
 
     fn header(&mut self, name: &str, file: Option<(&str, &str)>) {
         let name = name.replace('"', "%22");
-        self.body.extend_from_slice(format!("--{}\r\nContent-Disposition: form-data; name=\"{name}\"", self.boundary).as_bytes());
+        self.body.extend_from_slice(
+            format!(
+                "--{}\r\nContent-Disposition: form-data; name=\"{name}\"",
+                self.boundary
+            )
+            .as_bytes(),
+        );
         if let Some((file_name, content_type)) = file {
             let file_name = file_name.replace('"', "%22");
-            self.body.extend_from_slice(format!("; filename=\"{file_name}\"\r\nContent-Type: {content_type}").as_bytes());
+            self.body.extend_from_slice(
+                format!("; filename=\"{file_name}\"\r\nContent-Type: {content_type}").as_bytes(),
+            );
         }
         self.body.extend_from_slice(b"\r\n\r\n");
     }
 
     /// A text part; JSON values other than strings are sent as JSON text.
-    pub fn value<T: Serialize>(&mut self, name: &str, value: &T, label: &str) -> Result<(), TransportError> {
-        let value = serde_json::to_value(value).map_err(|e| TransportError::encode(label.to_string(), e.to_string()))?;
+    pub fn value<T: Serialize>(
+        &mut self,
+        name: &str,
+        value: &T,
+        label: &str,
+    ) -> Result<(), TransportError> {
+        let value = serde_json::to_value(value)
+            .map_err(|e| TransportError::encode(label.to_string(), e.to_string()))?;
         if value.is_null() {
             return Ok(());
         }
@@ -566,14 +679,26 @@ impl Multipart {
 
     /// A file part.
     pub fn file(&mut self, name: &str, file: &FileUpload) {
-        self.header(name, Some((&file.file_name, file.content_type.as_deref().unwrap_or("application/octet-stream"))));
+        self.header(
+            name,
+            Some((
+                &file.file_name,
+                file.content_type
+                    .as_deref()
+                    .unwrap_or("application/octet-stream"),
+            )),
+        );
         self.body.extend_from_slice(&file.bytes);
         self.body.extend_from_slice(b"\r\n");
     }
 
     pub fn finish(mut self) -> (String, Bytes) {
-        self.body.extend_from_slice(format!("--{}--\r\n", self.boundary).as_bytes());
-        (format!("multipart/form-data; boundary={}", self.boundary), Bytes::from(self.body))
+        self.body
+            .extend_from_slice(format!("--{}--\r\n", self.boundary).as_bytes());
+        (
+            format!("multipart/form-data; boundary={}", self.boundary),
+            Bytes::from(self.body),
+        )
     }
 }
 
@@ -600,24 +725,40 @@ pub(crate) struct RawResponse {
 
 impl RawResponse {
     fn decode<T: DeserializeOwned>(&self) -> Result<T, DecodeError> {
-        serde_json::from_slice(&self.body).map_err(|source| DecodeError { status: self.status, raw: self.body.clone(), source })
+        serde_json::from_slice(&self.body).map_err(|source| DecodeError {
+            status: self.status,
+            raw: self.body.clone(),
+            source,
+        })
     }
 
     /// Decodes a success body.
     pub fn success<T: DeserializeOwned>(self) -> Result<ApiResponse<T>, DecodeError> {
         let body = self.decode()?;
-        Ok(ApiResponse { status: self.status, headers: self.headers, body })
+        Ok(ApiResponse {
+            status: self.status,
+            headers: self.headers,
+            body,
+        })
     }
 
     /// A success body kept as bytes (binary content).
     pub fn bytes(self) -> ApiResponse<Bytes> {
-        ApiResponse { status: self.status, headers: self.headers, body: self.body }
+        ApiResponse {
+            status: self.status,
+            headers: self.headers,
+            body: self.body,
+        }
     }
 
     /// A success body decoded as UTF-8 text (`text/*` content).
     pub fn text(self) -> Result<ApiResponse<String>, DecodeError> {
         match String::from_utf8(self.body.to_vec()) {
-            Ok(text) => Ok(ApiResponse { status: self.status, headers: self.headers, body: text }),
+            Ok(text) => Ok(ApiResponse {
+                status: self.status,
+                headers: self.headers,
+                body: text,
+            }),
             Err(e) => Err(DecodeError {
                 status: self.status,
                 raw: self.body.clone(),
@@ -629,29 +770,52 @@ impl RawResponse {
     /// A success response read as server-sent events, each decoded into `T`.
     /// `envelope`: `T` describes the whole event (`data`, `event`, `id`);
     /// otherwise `T` is the JSON in `data`. `sentinel` (`[DONE]`) ends the stream.
-    pub fn events<T: DeserializeOwned + Send + 'static>(self, envelope: bool, sentinel: Option<&'static str>, label: String) -> EventStream<T> {
+    pub fn events<T: DeserializeOwned + Send + 'static>(
+        self,
+        envelope: bool,
+        sentinel: Option<&'static str>,
+        label: String,
+    ) -> EventStream<T> {
         EventStream::new(self.status, self.unread, envelope, sentinel, label)
     }
 
     /// A success response without a body.
     pub fn empty(self) -> ApiResponse<()> {
-        ApiResponse { status: self.status, headers: self.headers, body: () }
+        ApiResponse {
+            status: self.status,
+            headers: self.headers,
+            body: (),
+        }
     }
 
     /// Decodes a declared error body.
     pub fn error<T: DeserializeOwned>(self) -> Result<ErrorResponse<T>, DecodeError> {
         let body = self.decode()?;
-        Ok(ErrorResponse { status: self.status, headers: self.headers, body, raw: self.body })
+        Ok(ErrorResponse {
+            status: self.status,
+            headers: self.headers,
+            body,
+            raw: self.body,
+        })
     }
 
     /// A declared error without a body.
     pub fn error_without_body(self) -> ErrorResponse<()> {
-        ErrorResponse { status: self.status, headers: self.headers, body: (), raw: self.body }
+        ErrorResponse {
+            status: self.status,
+            headers: self.headers,
+            body: (),
+            raw: self.body,
+        }
     }
 
     /// A status the operation does not declare.
     pub fn unexpected(self) -> UnexpectedResponse {
-        UnexpectedResponse { status: self.status, headers: self.headers, raw: self.body }
+        UnexpectedResponse {
+            status: self.status,
+            headers: self.headers,
+            raw: self.body,
+        }
     }
 }
 
@@ -744,12 +908,15 @@ impl RetryPolicy {
 
     fn retries_status(&self, status: StatusCode) -> bool {
         let code = status.as_u16();
-        self.statuses.iter().any(|(lo, hi)| (*lo..=*hi).contains(&code))
+        self.statuses
+            .iter()
+            .any(|(lo, hi)| (*lo..=*hi).contains(&code))
     }
 
     /// The delay before attempt `attempt + 1` (attempts count from 1), with jitter.
     fn backoff(&self, attempt: u32) -> Duration {
-        let base = self.initial_interval.as_secs_f64() * self.exponent.powi(attempt.saturating_sub(1) as i32);
+        let base = self.initial_interval.as_secs_f64()
+            * self.exponent.powi(attempt.saturating_sub(1) as i32);
         let capped = base.min(self.max_interval.as_secs_f64());
         let jittered = capped * (0.75 + 0.5 * jitter_unit());
         Duration::from_secs_f64(jittered.min(self.max_interval.as_secs_f64()).max(0.0))
@@ -760,18 +927,29 @@ impl RetryPolicy {
 fn jitter_unit() -> f64 {
     use std::hash::{BuildHasher, Hasher};
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
     (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// The delay a `Retry-After` header asks for: delta-seconds or an HTTP date.
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
     let when = httpdate::parse_http_date(value).ok()?;
-    Some(when.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// What a hook sees about the call in progress.
@@ -795,7 +973,12 @@ pub trait Hook: Send + Sync + 'static {
     }
 
     /// Called when a response arrives (any status), before its body is read.
-    fn after_response(&self, context: &RequestContext<'_>, status: StatusCode, headers: &HeaderMap) {
+    fn after_response(
+        &self,
+        context: &RequestContext<'_>,
+        status: StatusCode,
+        headers: &HeaderMap,
+    ) {
         let _ = (context, status, headers);
     }
 }
@@ -846,7 +1029,9 @@ pub(crate) trait Validate {
 
 impl<T: Validate> Validate for Vec<T> {
     fn validate(&self, path: FieldPath<'_>) -> Result<(), ValidationError> {
-        self.iter().enumerate().try_for_each(|(i, item)| item.validate(&|| format!("{}[{i}]", path())))
+        self.iter()
+            .enumerate()
+            .try_for_each(|(i, item)| item.validate(&|| format!("{}[{i}]", path())))
     }
 }
 
@@ -869,11 +1054,19 @@ impl<T: Validate> Validate for Nullable<T> {
 }
 
 fn invalid(path: FieldPath<'_>, rule: String) -> Result<(), ValidationError> {
-    Err(ValidationError { field: path(), rule })
+    Err(ValidationError {
+        field: path(),
+        rule,
+    })
 }
 
 /// `minLength`/`maxLength`, counted in characters. The value never appears in the error.
-pub(crate) fn check_length(path: FieldPath<'_>, value: &str, min: Option<usize>, max: Option<usize>) -> Result<(), ValidationError> {
+pub(crate) fn check_length(
+    path: FieldPath<'_>,
+    value: &str,
+    min: Option<usize>,
+    max: Option<usize>,
+) -> Result<(), ValidationError> {
     let len = value.chars().count();
     match (min, max) {
         (Some(min), _) if len < min => invalid(path, format!("minLength {min}")),
@@ -883,7 +1076,12 @@ pub(crate) fn check_length(path: FieldPath<'_>, value: &str, min: Option<usize>,
 }
 
 /// `minItems`/`maxItems`.
-pub(crate) fn check_items(path: FieldPath<'_>, len: usize, min: Option<usize>, max: Option<usize>) -> Result<(), ValidationError> {
+pub(crate) fn check_items(
+    path: FieldPath<'_>,
+    len: usize,
+    min: Option<usize>,
+    max: Option<usize>,
+) -> Result<(), ValidationError> {
     match (min, max) {
         (Some(min), _) if len < min => invalid(path, format!("minItems {min}")),
         (_, Some(max)) if len > max => invalid(path, format!("maxItems {max}")),
@@ -892,15 +1090,40 @@ pub(crate) fn check_items(path: FieldPath<'_>, len: usize, min: Option<usize>, m
 }
 
 /// `minimum`/`maximum` (exclusive when the flags say so).
-pub(crate) fn check_range(path: FieldPath<'_>, value: f64, min: Option<(f64, bool)>, max: Option<(f64, bool)>) -> Result<(), ValidationError> {
+pub(crate) fn check_range(
+    path: FieldPath<'_>,
+    value: f64,
+    min: Option<(f64, bool)>,
+    max: Option<(f64, bool)>,
+) -> Result<(), ValidationError> {
     if let Some((min, exclusive)) = min {
         if value < min || (exclusive && value == min) {
-            return invalid(path, format!("{} {min}", if exclusive { "exclusiveMinimum" } else { "minimum" }));
+            return invalid(
+                path,
+                format!(
+                    "{} {min}",
+                    if exclusive {
+                        "exclusiveMinimum"
+                    } else {
+                        "minimum"
+                    }
+                ),
+            );
         }
     }
     if let Some((max, exclusive)) = max {
         if value > max || (exclusive && value == max) {
-            return invalid(path, format!("{} {max}", if exclusive { "exclusiveMaximum" } else { "maximum" }));
+            return invalid(
+                path,
+                format!(
+                    "{} {max}",
+                    if exclusive {
+                        "exclusiveMaximum"
+                    } else {
+                        "maximum"
+                    }
+                ),
+            );
         }
     }
     Ok(())
@@ -931,7 +1154,8 @@ pub(crate) struct Transport {
     pub retry: RetryPolicy,
     pub hooks: Vec<std::sync::Arc<dyn Hook>>,
     /// The credential header, prepared once; an error if the key cannot be a header value.
-    auth_header: Option<Result<(reqwest::header::HeaderName, reqwest::header::HeaderValue), String>>,
+    auth_header:
+        Option<Result<(reqwest::header::HeaderName, reqwest::header::HeaderValue), String>>,
 }
 
 impl Transport {
@@ -946,17 +1170,30 @@ impl Transport {
         hooks: Vec<std::sync::Arc<dyn Hook>>,
     ) -> Self {
         let prepare = |name: &str, value: String| {
-            let name = reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| format!("`{name}` is not a valid header name"))?;
-            let mut value = reqwest::header::HeaderValue::from_str(&value).map_err(|_| format!("the API key is not a valid `{name}` header value"))?;
+            let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| format!("`{name}` is not a valid header name"))?;
+            let mut value = reqwest::header::HeaderValue::from_str(&value)
+                .map_err(|_| format!("the API key is not a valid `{name}` header value"))?;
             value.set_sensitive(true);
             Ok((name, value))
         };
         let auth_header = match &auth {
-            Some(Auth::Bearer(key)) => Some(prepare("authorization", format!("Bearer {}", key.expose()))),
+            Some(Auth::Bearer(key)) => {
+                Some(prepare("authorization", format!("Bearer {}", key.expose())))
+            }
             Some(Auth::Header(name, key)) => Some(prepare(name, key.expose().to_string())),
             Some(Auth::Query(..)) | None => None,
         };
-        Transport { http, base_url, default_headers, auth, timeout, retry, hooks, auth_header }
+        Transport {
+            http,
+            base_url,
+            default_headers,
+            auth,
+            timeout,
+            retry,
+            hooks,
+            auth_header,
+        }
     }
 }
 
@@ -967,17 +1204,30 @@ fn is_idempotent(method: &reqwest::Method) -> bool {
 
 impl Transport {
     /// Sends one call: every attempt, with retries, and reads the whole response body.
-    pub async fn execute(&self, request: Request, options: CallOptions) -> Result<RawResponse, TransportError> {
+    pub async fn execute(
+        &self,
+        request: Request,
+        options: CallOptions,
+    ) -> Result<RawResponse, TransportError> {
         self.execute_traced(request, options, false).await
     }
 
     /// Like [`Transport::execute`], but a success response is handed over
     /// unread (in `RawResponse::unread`) so that its body can be streamed.
-    pub async fn execute_streaming(&self, request: Request, options: CallOptions) -> Result<RawResponse, TransportError> {
+    pub async fn execute_streaming(
+        &self,
+        request: Request,
+        options: CallOptions,
+    ) -> Result<RawResponse, TransportError> {
         self.execute_traced(request, options, true).await
     }
 
-    async fn execute_traced(&self, request: Request, options: CallOptions, stream: bool) -> Result<RawResponse, TransportError> {
+    async fn execute_traced(
+        &self,
+        request: Request,
+        options: CallOptions,
+        stream: bool,
+    ) -> Result<RawResponse, TransportError> {
         let span = tracing::info_span!(
             "http.call",
             operation_id = request.operation_id,
@@ -986,10 +1236,17 @@ impl Transport {
             attempt = tracing::field::Empty,
             status = tracing::field::Empty,
         );
-        self.execute_attempts(request, options, stream).instrument(span).await
+        self.execute_attempts(request, options, stream)
+            .instrument(span)
+            .await
     }
 
-    async fn execute_attempts(&self, request: Request, options: CallOptions, stream: bool) -> Result<RawResponse, TransportError> {
+    async fn execute_attempts(
+        &self,
+        request: Request,
+        options: CallOptions,
+        stream: bool,
+    ) -> Result<RawResponse, TransportError> {
         let policy = options.retry.as_ref().unwrap_or(&self.retry);
         let idempotent = is_idempotent(&request.method);
         let started = std::time::Instant::now();
@@ -1000,9 +1257,12 @@ impl Transport {
             let delay = match &outcome {
                 Ok(response) => {
                     tracing::Span::current().record("status", response.status.as_u16());
-                    let safe = idempotent || policy.retry_non_idempotent || matches!(response.status.as_u16(), 429 | 503);
-                    (policy.retries_status(response.status) && safe)
-                        .then(|| retry_after(&response.headers).unwrap_or_else(|| policy.backoff(attempt)))
+                    let safe = idempotent
+                        || policy.retry_non_idempotent
+                        || matches!(response.status.as_u16(), 429 | 503);
+                    (policy.retries_status(response.status) && safe).then(|| {
+                        retry_after(&response.headers).unwrap_or_else(|| policy.backoff(attempt))
+                    })
                 }
                 Err(e) => {
                     // A failed connect never reached the server, so any method may retry it.
@@ -1012,7 +1272,9 @@ impl Transport {
             };
             let out_of_attempts = policy.max_attempts.is_some_and(|max| attempt >= max);
             match delay {
-                Some(delay) if !out_of_attempts && started.elapsed() + delay <= policy.max_elapsed => {
+                Some(delay)
+                    if !out_of_attempts && started.elapsed() + delay <= policy.max_elapsed =>
+                {
                     tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
                     tokio::time::sleep(delay).await;
                     attempt += 1;
@@ -1023,13 +1285,28 @@ impl Transport {
     }
 
     /// One attempt: build, run hooks, send, read the body (unless it is to be streamed).
-    async fn attempt(&self, request: &Request, options: &CallOptions, attempt: u32, stream: bool) -> Result<RawResponse, TransportError> {
+    async fn attempt(
+        &self,
+        request: &Request,
+        options: &CallOptions,
+        attempt: u32,
+        stream: bool,
+    ) -> Result<RawResponse, TransportError> {
         // Only failures need the label, so it is built only for them.
         let label = || format!("{} {}", request.method, request.path_template);
-        let failed = |message: String| TransportError { request: label(), timeout: false, connect: false, source: message.into() };
+        let failed = |message: String| TransportError {
+            request: label(),
+            timeout: false,
+            connect: false,
+            source: message.into(),
+        };
         let transport = |e: reqwest::Error| TransportError::from_reqwest(label(), e);
-        let base_url = options.base_url.as_deref().map_or(self.base_url.as_str(), |u| u.trim_end_matches('/'));
-        let mut url = reqwest::Url::parse(&format!("{base_url}{}", request.path)).map_err(|e| failed(format!("invalid URL: {e}")))?;
+        let base_url = options
+            .base_url
+            .as_deref()
+            .map_or(self.base_url.as_str(), |u| u.trim_end_matches('/'));
+        let mut url = reqwest::Url::parse(&format!("{base_url}{}", request.path))
+            .map_err(|e| failed(format!("invalid URL: {e}")))?;
         let auth_query = match &self.auth {
             Some(Auth::Query(name, key)) => Some((*name, key)),
             _ => None,
@@ -1049,28 +1326,43 @@ impl Transport {
         *http_request.headers_mut() = self.default_headers.clone();
         match &self.auth_header {
             Some(Ok((name, value))) => {
-                http_request.headers_mut().insert(name.clone(), value.clone());
+                http_request
+                    .headers_mut()
+                    .insert(name.clone(), value.clone());
             }
             Some(Err(message)) => return Err(failed(message.clone())),
             None => {}
         }
         *http_request.timeout_mut() = options.timeout.or(self.timeout);
         if let Some((content_type, body)) = &request.body {
-            let value = reqwest::header::HeaderValue::from_str(content_type).map_err(|_| failed(format!("invalid content type `{content_type}`")))?;
-            http_request.headers_mut().insert(reqwest::header::CONTENT_TYPE, value);
+            let value = reqwest::header::HeaderValue::from_str(content_type)
+                .map_err(|_| failed(format!("invalid content type `{content_type}`")))?;
+            http_request
+                .headers_mut()
+                .insert(reqwest::header::CONTENT_TYPE, value);
             *http_request.body_mut() = Some(body.clone().into());
         }
         // The operation's headers, then the call's own, replace defaults of the
         // same name (`Accept` for streams and binary bodies).
         let operation_headers = request.headers.iter().map(|(n, v)| (*n, v.as_str()));
-        for (name, value) in operation_headers.chain(options.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()))) {
+        for (name, value) in operation_headers.chain(
+            options
+                .headers
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str())),
+        ) {
             let header = reqwest::header::HeaderName::from_bytes(name.as_bytes())
                 .ok()
                 .zip(reqwest::header::HeaderValue::from_str(value).ok())
                 .ok_or_else(|| failed(format!("invalid header `{name}`")))?;
             http_request.headers_mut().insert(header.0, header.1);
         }
-        let context = RequestContext { operation_id: request.operation_id, method: &request.method, path_template: request.path_template, attempt };
+        let context = RequestContext {
+            operation_id: request.operation_id,
+            method: &request.method,
+            path_template: request.path_template,
+            attempt,
+        };
         for hook in &self.hooks {
             hook.before_request(&context, &mut http_request);
         }
@@ -1082,10 +1374,20 @@ impl Transport {
             hook.after_response(&context, status, &headers);
         }
         if stream && status.is_success() {
-            return Ok(RawResponse { status, headers, body: Bytes::new(), unread: Some(response) });
+            return Ok(RawResponse {
+                status,
+                headers,
+                body: Bytes::new(),
+                unread: Some(response),
+            });
         }
         let body = response.bytes().await.map_err(transport)?;
-        Ok(RawResponse { status, headers, body, unread: None })
+        Ok(RawResponse {
+            status,
+            headers,
+            body,
+            unread: None,
+        })
     }
 }
 
@@ -1104,7 +1406,10 @@ impl<T> fmt::Debug for EventStream<T> {
 impl<T> futures_core::Stream for EventStream<T> {
     type Item = Result<T, EventStreamError>;
 
-    fn poll_next(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
         self.inner.as_mut().poll_next(cx)
     }
 }
@@ -1144,16 +1449,27 @@ struct EventReader {
 }
 
 impl<T: DeserializeOwned + Send + 'static> EventStream<T> {
-    fn new(status: StatusCode, response: Option<reqwest::Response>, envelope: bool, sentinel: Option<&'static str>, label: String) -> Self {
+    fn new(
+        status: StatusCode,
+        response: Option<reqwest::Response>,
+        envelope: bool,
+        sentinel: Option<&'static str>,
+        label: String,
+    ) -> Self {
         use futures_util::StreamExt;
-        let reader = EventReader { response, buffer: Vec::new() };
+        let reader = EventReader {
+            response,
+            buffer: Vec::new(),
+        };
         let inner = futures_util::stream::unfold(Some(reader), move |state| {
             let label = label.clone();
             async move {
                 let mut reader = state?;
                 loop {
                     if let Some(event) = next_event(&mut reader.buffer) {
-                        let Some(fields) = parse_event(&event) else { continue };
+                        let Some(fields) = parse_event(&event) else {
+                            continue;
+                        };
                         if sentinel.is_some_and(|s| fields.data.as_deref() == Some(s)) {
                             return None;
                         }
@@ -1161,7 +1477,11 @@ impl<T: DeserializeOwned + Send + 'static> EventStream<T> {
                             continue;
                         }
                         let decoded = decode_event::<T>(&fields, envelope).map_err(|source| {
-                            EventStreamError::Decode(DecodeError { status, raw: Bytes::from(event), source })
+                            EventStreamError::Decode(DecodeError {
+                                status,
+                                raw: Bytes::from(event),
+                                source,
+                            })
                         });
                         return Some((decoded, Some(reader)));
                     }
@@ -1177,7 +1497,8 @@ impl<T: DeserializeOwned + Send + 'static> EventStream<T> {
                             reader.buffer.extend_from_slice(b"\n\n");
                         }
                         Err(e) => {
-                            let error = EventStreamError::Transport(TransportError::from_reqwest(label, e));
+                            let error =
+                                EventStreamError::Transport(TransportError::from_reqwest(label, e));
                             return Some((Err(error), None));
                         }
                     }
@@ -1185,7 +1506,9 @@ impl<T: DeserializeOwned + Send + 'static> EventStream<T> {
             }
         });
         // Fused: asking again after the end keeps answering `None`.
-        EventStream { inner: inner.fuse().boxed() }
+        EventStream {
+            inner: inner.fuse().boxed(),
+        }
     }
 }
 
@@ -1222,7 +1545,9 @@ fn parse_event(event: &[u8]) -> Option<EventFields> {
         if line.is_empty() || line.starts_with(':') {
             continue;
         }
-        let (name, value) = line.split_once(':').map_or((line, ""), |(n, v)| (n, v.strip_prefix(' ').unwrap_or(v)));
+        let (name, value) = line
+            .split_once(':')
+            .map_or((line, ""), |(n, v)| (n, v.strip_prefix(' ').unwrap_or(v)));
         match name {
             "data" => match &mut fields.data {
                 Some(data) => {
@@ -1240,15 +1565,21 @@ fn parse_event(event: &[u8]) -> Option<EventFields> {
     Some(fields)
 }
 
-fn decode_event<T: DeserializeOwned>(fields: &EventFields, envelope: bool) -> Result<T, serde_json::Error> {
+fn decode_event<T: DeserializeOwned>(
+    fields: &EventFields,
+    envelope: bool,
+) -> Result<T, serde_json::Error> {
     let data = fields.data.as_deref().unwrap_or_default();
     if !envelope {
         // Data that is not JSON (plain text events) can still decode into a string type.
-        return serde_json::from_str(data).or_else(|e| serde_json::from_value(serde_json::Value::String(data.to_string())).map_err(|_| e));
+        return serde_json::from_str(data).or_else(|e| {
+            serde_json::from_value(serde_json::Value::String(data.to_string())).map_err(|_| e)
+        });
     }
     // The event schema describes the whole event; `data` holds JSON when it parses as JSON.
     let mut object = serde_json::Map::new();
-    let data = serde_json::from_str(data).unwrap_or_else(|_| serde_json::Value::String(data.to_string()));
+    let data =
+        serde_json::from_str(data).unwrap_or_else(|_| serde_json::Value::String(data.to_string()));
     object.insert("data".into(), data);
     if let Some(event) = &fields.event {
         object.insert("event".into(), event.clone().into());

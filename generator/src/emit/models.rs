@@ -167,12 +167,6 @@ fn enum_def(e: &Enum) -> TokenStream {
             }
         }
 
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
@@ -182,32 +176,8 @@ fn enum_def(e: &Enum) -> TokenStream {
             }
         }
 
-        impl std::str::FromStr for #name {
-            type Err = std::convert::Infallible;
-
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(#name::from(value))
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-                Ok(#name::from(value.as_ref()))
-            }
-        }
-
-        impl crate::runtime::ToQuery for #name {
-            fn push_query(&self, name: &'static str, out: &mut Vec<(std::borrow::Cow<'static, str>, String)>) {
-                out.push((std::borrow::Cow::Borrowed(name), self.as_str().to_string()));
-            }
-        }
+        // Display, FromStr, serde and query encoding, all through `as_str`/`From<&str>`.
+        crate::runtime::open_enum_traits!(#name);
     }
 }
 
