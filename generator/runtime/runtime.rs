@@ -341,6 +341,8 @@ impl ErrorDetails for TransportError {
 /// The traits every open enum gets from its `as_str` and `From<&str>`:
 /// `Display`, `FromStr`, serde, and query encoding. A macro so that each of the
 /// (sometimes hundreds of) generated enums does not repeat them.
+// An API without string enums never invokes it.
+#[allow(unused_macros)]
 macro_rules! open_enum_traits {
     ($name:ident) => {
         impl std::fmt::Display for $name {
@@ -381,6 +383,7 @@ macro_rules! open_enum_traits {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use open_enum_traits;
 
 /// Why a request could not be built; nothing was sent.
