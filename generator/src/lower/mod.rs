@@ -238,19 +238,7 @@ impl<'a> Lowerer<'a> {
     where
         'a: 'p,
     {
-        let (p, pointer) = match p {
-            ReferenceOr::Item(p) => (p, pointer.to_string()),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/parameters/").ok_or_else(|| {
-                    GenError::at(pointer, format!("unsupported parameter $ref `{reference}`"))
-                })?;
-                let found = self.spec.components.as_ref().and_then(|c| c.parameters.get(name));
-                match found {
-                    Some(ReferenceOr::Item(p)) => (p, pointer_join("#/components/parameters", name)),
-                    _ => return Err(GenError::at(pointer, format!("dangling $ref: `{reference}` does not exist in the document"))),
-                }
-            }
-        };
+        let (p, pointer) = resolve_component(p, "parameters", self.spec.components.as_ref().map(|c| &c.parameters), pointer)?;
         let (data, location, style) = match p {
             Parameter::Query { parameter_data, style, .. } => {
                 let style = match style {
@@ -326,16 +314,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn request_body(&mut self, b: &'a ReferenceOr<OaRequestBody>, pointer: &str, stem: &str) -> Result<Option<RequestBody>, GenError> {
-        let body = match b {
-            ReferenceOr::Item(b) => b,
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/requestBodies/").unwrap_or(reference);
-                match self.spec.components.as_ref().and_then(|c| c.request_bodies.get(name)) {
-                    Some(ReferenceOr::Item(b)) => b,
-                    _ => return Err(GenError::at(pointer, format!("dangling $ref: `{reference}` does not exist in the document"))),
-                }
-            }
-        };
+        let (body, _) = resolve_component(b, "requestBodies", self.spec.components.as_ref().map(|c| &c.request_bodies), pointer)?;
         // JSON first, then forms; one encoding is generated per operation.
         let chosen = [BodyEncoding::Json, BodyEncoding::Form, BodyEncoding::Multipart].into_iter().find_map(|encoding| {
             body.content.iter().find(|(m, _)| media_encoding(m) == Some(encoding)).map(|(m, media)| (encoding, m, media))
@@ -363,16 +342,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn resolve_response(&self, r: &'a ReferenceOr<Response>, pointer: &str) -> Result<&'a Response, GenError> {
-        match r {
-            ReferenceOr::Item(r) => Ok(r),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/responses/").unwrap_or(reference);
-                match self.spec.components.as_ref().and_then(|c| c.responses.get(name)) {
-                    Some(ReferenceOr::Item(r)) => Ok(r),
-                    _ => Err(GenError::at(pointer, format!("dangling $ref: `{reference}` does not exist in the document"))),
-                }
-            }
-        }
+        resolve_component(r, "responses", self.spec.components.as_ref().map(|c| &c.responses), pointer).map(|(r, _)| r)
     }
 
     /// What a response body is: JSON (typed), an event stream, text or bytes.
@@ -471,6 +441,28 @@ const BUILDER_METHODS: &[&str] = &[
     "timeout", "retries", "header", "base_url", "send", "send_with_response", "into_pages", "into_stream",
     "into_future", "body", "client", "options",
 ];
+
+/// Follows a local `$ref` into one section of `components` (`parameters`,
+/// `requestBodies`, `responses`); returns the object and its JSON pointer.
+fn resolve_component<'s, T>(
+    item: &'s ReferenceOr<T>,
+    section: &str,
+    components: Option<&'s indexmap::IndexMap<String, ReferenceOr<T>>>,
+    pointer: &str,
+) -> Result<(&'s T, String), GenError> {
+    let reference = match item {
+        ReferenceOr::Item(item) => return Ok((item, pointer.to_string())),
+        ReferenceOr::Reference { reference } => reference,
+    };
+    let prefix = format!("#/components/{section}/");
+    let name = reference
+        .strip_prefix(&prefix)
+        .ok_or_else(|| GenError::at(pointer, format!("unsupported $ref `{reference}`: only local references to `{prefix}…` are supported here")))?;
+    match components.and_then(|map| map.get(name)) {
+        Some(ReferenceOr::Item(item)) => Ok((item, pointer_join(&format!("#/components/{section}"), name))),
+        _ => Err(GenError::at(pointer, format!("dangling $ref: `{reference}` does not exist in the document"))),
+    }
+}
 
 /// The body kinds a response offers.
 #[derive(Default)]
