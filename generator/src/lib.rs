@@ -147,6 +147,11 @@ pub fn emit_lowered(mut api: ir::Api, warnings: Vec<Warning>, mut timings: Timin
     Ok(Generated { api, files, warnings, timings })
 }
 
+/// The files whose contents differ from what is on disk under `out` (missing ones included).
+pub fn changed_files<'f>(out: &Path, files: &'f [GeneratedFile]) -> Vec<&'f GeneratedFile> {
+    files.iter().filter(|f| std::fs::read_to_string(out.join(&f.path)).ok().as_deref() != Some(f.contents.as_str())).collect()
+}
+
 /// Writes generated files under `out`, creating directories. Returns the paths written.
 pub fn write_files(out: &Path, files: &[GeneratedFile]) -> std::io::Result<Vec<PathBuf>> {
     let mut written = Vec::with_capacity(files.len());

@@ -219,28 +219,14 @@ fn generate_one(spec: &Path, work: &Path, taken: &mut BTreeSet<String>) -> Row {
 fn sync_files(out: &Path, files: &[generator::GeneratedFile]) -> std::io::Result<()> {
     let wanted: BTreeSet<PathBuf> = files.iter().map(|f| out.join(&f.path)).collect();
     let mut existing = Vec::new();
-    list_files(out, &mut existing);
+    crate::list_files(out, &mut existing);
     for path in existing.iter().filter(|p| !wanted.contains(*p)) {
         std::fs::remove_file(path)?;
     }
-    let changed: Vec<generator::GeneratedFile> = files
-        .iter()
-        .filter(|f| std::fs::read_to_string(out.join(&f.path)).ok().as_deref() != Some(f.contents.as_str()))
-        .cloned()
-        .collect();
+    let changed: Vec<generator::GeneratedFile> = generator::changed_files(out, files).into_iter().cloned().collect();
     generator::write_files(out, &changed).map(drop)
 }
 
-fn list_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for path in entries.flatten().map(|e| e.path()) {
-        if path.is_dir() {
-            list_files(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
-}
 
 /// `openrouter.openapi` → `openrouter-openapi`, `propolisServer` → `propolis-server`.
 fn kebab(stem: &str) -> String {

@@ -192,14 +192,10 @@ fn codegen(args: &[String]) -> Result<(), String> {
 /// Files under `out` that differ from `files`, plus generated-looking files the
 /// generator no longer writes (any `.rs` under `src/`: the generator owns `src/`).
 fn stale_files(out: &Path, files: &[GeneratedFile]) -> Vec<PathBuf> {
-    let mut stale: Vec<PathBuf> = files
-        .iter()
-        .filter(|f| std::fs::read_to_string(out.join(&f.path)).ok().as_deref() != Some(f.contents.as_str()))
-        .map(|f| out.join(&f.path))
-        .collect();
+    let mut stale: Vec<PathBuf> = generator::changed_files(out, files).iter().map(|f| out.join(&f.path)).collect();
     let mut extra = Vec::new();
-    collect_rs(&out.join("src"), &mut extra);
-    for path in extra {
+    list_files(&out.join("src"), &mut extra);
+    for path in extra.into_iter().filter(|p| p.extension().is_some_and(|e| e == "rs")) {
         if !files.iter().any(|f| out.join(&f.path) == path) {
             stale.push(path);
         }
@@ -208,13 +204,13 @@ fn stale_files(out: &Path, files: &[GeneratedFile]) -> Vec<PathBuf> {
     stale
 }
 
-fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>) {
+/// Every file under `dir`, recursively.
+fn list_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let path = entry.path();
+    for path in entries.flatten().map(|e| e.path()) {
         if path.is_dir() {
-            collect_rs(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
+            list_files(&path, out);
+        } else {
             out.push(path);
         }
     }
