@@ -1,0 +1,164 @@
+//! Query parameters: scalars by their text, arrays and objects by their style.
+
+use std::borrow::Cow;
+
+#[cfg(feature = "query-json")]
+use serde::Serialize;
+
+#[cfg(feature = "query-json")]
+use super::errors::RequestError;
+use super::secret::SecretString;
+#[cfg(feature = "query-json")]
+use super::text::scalar_text;
+
+/// Query pairs, not yet encoded.
+pub type QueryPairs = Vec<(Cow<'static, str>, String)>;
+
+/// Values that can be sent as query parameters.
+pub trait ToQuery {
+    /// Appends this value's pairs for the parameter `name`.
+    fn push_query(&self, name: &'static str, out: &mut QueryPairs);
+}
+
+macro_rules! to_query_via_display {
+    ($($t:ty),*) => {$(
+        impl ToQuery for $t {
+            fn push_query(&self, name: &'static str, out: &mut QueryPairs) {
+                out.push((Cow::Borrowed(name), self.to_string()));
+            }
+        }
+    )*};
+}
+to_query_via_display!(String, i32, i64, f64, bool);
+
+impl ToQuery for SecretString {
+    fn push_query(&self, name: &'static str, out: &mut QueryPairs) {
+        out.push((Cow::Borrowed(name), self.expose().to_string()));
+    }
+}
+
+impl<T: ToQuery> ToQuery for Vec<T> {
+    /// Arrays are exploded: `?tag=a&tag=b` (the OpenAPI default for query parameters).
+    fn push_query(&self, name: &'static str, out: &mut QueryPairs) {
+        for item in self {
+            item.push_query(name, out);
+        }
+    }
+}
+
+/// How an array or object query parameter is spelled (OpenAPI `style`).
+#[cfg(feature = "query-json")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `form` (comma-separated, or repeated when exploded).
+    Form,
+    /// `spaceDelimited`.
+    SpaceDelimited,
+    /// `pipeDelimited`.
+    PipeDelimited,
+    /// `deepObject`: `name[key]=value`.
+    DeepObject,
+}
+
+/// Appends an array or object parameter by its JSON form: exploded `form`
+/// repeats the name (arrays) or uses each key (objects); unexploded styles join
+/// with `,`, ` ` or `|`; `deepObject` spells `name[key]=value`.
+#[cfg(feature = "query-json")]
+pub fn push_query_json<T: Serialize>(
+    name: &'static str,
+    value: &T,
+    style: QueryStyle,
+    explode: bool,
+    out: &mut QueryPairs,
+    label: &str,
+) -> Result<(), RequestError> {
+    let value = serde_json::to_value(value).map_err(|e| RequestError::new(label, format!("cannot encode the `{name}` parameter: {e}")))?;
+    let separator = match style {
+        QueryStyle::SpaceDelimited => " ",
+        QueryStyle::PipeDelimited => "|",
+        QueryStyle::Form | QueryStyle::DeepObject => ",",
+    };
+    match (&value, style) {
+        (serde_json::Value::Object(map), QueryStyle::DeepObject) => {
+            for (key, v) in map {
+                push_deep(&format!("{name}[{key}]"), v, out);
+            }
+        }
+        (serde_json::Value::Object(map), _) if explode => {
+            // Exploded form objects use their keys as parameter names.
+            for (key, v) in map {
+                out.push((Cow::Owned(key.clone()), scalar_text(v)));
+            }
+        }
+        (serde_json::Value::Object(map), _) => {
+            let joined: Vec<String> = map.iter().flat_map(|(k, v)| [k.clone(), scalar_text(v)]).collect();
+            out.push((Cow::Borrowed(name), joined.join(separator)));
+        }
+        (serde_json::Value::Array(items), _) if explode && style == QueryStyle::Form => {
+            for item in items {
+                out.push((Cow::Borrowed(name), scalar_text(item)));
+            }
+        }
+        (serde_json::Value::Array(items), _) => {
+            let joined: Vec<String> = items.iter().map(scalar_text).collect();
+            out.push((Cow::Borrowed(name), joined.join(separator)));
+        }
+        (serde_json::Value::Null, _) => {}
+        (other, _) => out.push((Cow::Borrowed(name), scalar_text(other))),
+    }
+    Ok(())
+}
+
+#[cfg(feature = "query-json")]
+fn push_deep(key: &str, value: &serde_json::Value, out: &mut QueryPairs) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                push_deep(&format!("{key}[{k}]"), v, out);
+            }
+        }
+        serde_json::Value::Null => {}
+        other => out.push((Cow::Owned(key.to_string()), scalar_text(other))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(out: &QueryPairs) -> Vec<(String, String)> {
+        out.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    }
+
+    fn p(k: &str, v: &str) -> (String, String) {
+        (k.to_string(), v.to_string())
+    }
+
+    #[test]
+    fn scalars_and_exploded_arrays() {
+        let mut out = Vec::new();
+        5i64.push_query("limit", &mut out);
+        vec!["a".to_string(), "b".to_string()].push_query("tag", &mut out);
+        SecretString::new("k").push_query("key", &mut out);
+        assert_eq!(pairs(&out), vec![p("limit", "5"), p("tag", "a"), p("tag", "b"), p("key", "k")]);
+    }
+
+    #[test]
+    fn styles_follow_the_openapi_rules() {
+        let run = |value: serde_json::Value, style, explode| {
+            let mut out = Vec::new();
+            push_query_json("f", &value, style, explode, &mut out, "GET /x").unwrap();
+            pairs(&out)
+        };
+        let arr = serde_json::json!([1, 2]);
+        assert_eq!(run(arr.clone(), QueryStyle::Form, true), vec![p("f", "1"), p("f", "2")]);
+        assert_eq!(run(arr.clone(), QueryStyle::Form, false), vec![p("f", "1,2")]);
+        assert_eq!(run(arr.clone(), QueryStyle::SpaceDelimited, false), vec![p("f", "1 2")]);
+        assert_eq!(run(arr, QueryStyle::PipeDelimited, false), vec![p("f", "1|2")]);
+        let obj = serde_json::json!({"a": 1, "b": {"c": "x"}});
+        assert_eq!(run(obj.clone(), QueryStyle::DeepObject, true), vec![p("f[a]", "1"), p("f[b][c]", "x")]);
+        assert_eq!(run(serde_json::json!({"a": 1}), QueryStyle::Form, true), vec![p("a", "1")]);
+        assert_eq!(run(serde_json::json!({"a": 1}), QueryStyle::Form, false), vec![p("f", "a,1")]);
+        assert_eq!(run(serde_json::Value::Null, QueryStyle::Form, true), vec![]);
+    }
+}
