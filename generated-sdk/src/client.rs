@@ -4,7 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderValue};
-use crate::runtime::{Auth, Transport};
+use crate::runtime::request::Limits;
+use crate::runtime::transport::{Auth, Transport};
 use crate::{Hook, RetryPolicy, SecretString};
 /// The API's default base URL (its first server).
 pub const DEFAULT_BASE_URL: &str = "https://openrouter.ai/api/v1";
@@ -22,7 +23,7 @@ impl std::fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &self.transport.base_url)
             .field("api_key", &self.transport.auth.as_ref().map(|_| "[REDACTED]"))
-            .field("timeout", &self.transport.timeout)
+            .field("limits", &self.transport.limits)
             .field("retry", &self.transport.retry)
             .finish_non_exhaustive()
     }
@@ -33,12 +34,15 @@ impl Client {
     /// Like `reqwest::Client::new`, it panics if the TLS backend cannot be initialised;
     /// [`Client::builder`] reports that as an error instead.
     pub fn new(api_key: impl Into<SecretString>) -> Self {
+        let http = ClientBuilder::http_defaults()
+            .build()
+            .expect("the TLS backend initialises");
         let transport = Transport::new(
-            reqwest::Client::new(),
+            http,
             DEFAULT_BASE_URL.to_string(),
             ClientBuilder::default_headers(),
             ClientBuilder::default().api_key(api_key).auth(),
-            None,
+            Limits::default(),
             RetryPolicy::default(),
             Vec::new(),
         );
@@ -83,6 +87,9 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     http: Option<reqwest::Client>,
     timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
+    max_response_body: Option<u64>,
+    max_redirects: Option<u32>,
     retry: Option<RetryPolicy>,
     hooks: Vec<Arc<dyn Hook>>,
     user_agent: Option<String>,
@@ -95,6 +102,9 @@ impl std::fmt::Debug for ClientBuilder {
             .field("api_key", &self.api_key)
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("max_response_body", &self.max_response_body)
+            .field("max_redirects", &self.max_redirects)
             .field("retry", &self.retry)
             .field("hooks", &self.hooks.len())
             .finish_non_exhaustive()
@@ -123,13 +133,40 @@ impl ClientBuilder {
         self
     }
     /// Uses your own `reqwest::Client` (proxies, TLS roots, connection pool settings).
+    ///
+    /// Build it with `.redirect(reqwest::redirect::Policy::none())`: this client
+    /// follows redirects itself, so that credentials and request bodies never
+    /// reach another origin and the redirect limit holds. A client that follows
+    /// redirects on its own applies reqwest's rules instead.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
     }
-    /// Gives up on a call after `timeout` (connect, send and receive together).
+    /// The deadline of every call (default 60 s): connecting, sending, receiving,
+    /// every retry and every wait between attempts together. A call that runs out
+    /// of time returns its `Timeout` error (or, when the deadline would pass during
+    /// a wait, the last error at once). Calls may set their own with `.timeout()`.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+    /// The longest one attempt may take (default: only the call's deadline), so
+    /// that a stalled attempt is abandoned and retried while time remains. It never
+    /// extends the call's deadline.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
+        self
+    }
+    /// The longest response body read, in bytes (default 32 MiB); a longer one
+    /// fails with `BodyTooLarge` as soon as it passes the limit. Each server-sent
+    /// event is bounded the same way. Calls may set their own with `.max_response_body()`.
+    pub fn max_response_body(mut self, bytes: u64) -> Self {
+        self.max_response_body = Some(bytes);
+        self
+    }
+    /// The most redirects one attempt follows (default 10); `0` follows none.
+    pub fn max_redirects(mut self, redirects: u32) -> Self {
+        self.max_redirects = Some(redirects);
         self
     }
     /// Replaces the default `User-Agent` (the crate name and version).
@@ -151,6 +188,11 @@ impl ClientBuilder {
         self.x_title = Some(value.into());
         self
     }
+    /// The HTTP client settings every client starts from: redirects are
+    /// followed by the transport, not by reqwest.
+    fn http_defaults() -> reqwest::ClientBuilder {
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none())
+    }
     fn default_headers() -> HeaderMap {
         let mut headers = HeaderMap::new();
         headers
@@ -163,7 +205,7 @@ impl ClientBuilder {
         headers
     }
     fn auth(self) -> Option<Auth> {
-        self.api_key.map(Auth::Bearer)
+        self.api_key.map(Auth::bearer)
     }
     /// Checks the settings and creates the client.
     pub fn build(self) -> Result<Client, BuildError> {
@@ -172,11 +214,20 @@ impl ClientBuilder {
             .clone()
             .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
         let base_url = base_url.trim_end_matches('/').to_string();
-        if let Err(e) = reqwest::Url::parse(&base_url) {
-            return Err(BuildError::InvalidBaseUrl {
-                url: base_url,
-                reason: e.to_string(),
-            });
+        match reqwest::Url::parse(&base_url) {
+            Err(e) => {
+                return Err(BuildError::InvalidBaseUrl {
+                    url: base_url,
+                    reason: e.to_string(),
+                });
+            }
+            Ok(url) if !matches!(url.scheme(), "http" | "https") => {
+                return Err(BuildError::InvalidBaseUrl {
+                    url: base_url,
+                    reason: "only http and https are supported".to_string(),
+                });
+            }
+            Ok(_) => {}
         }
         let mut headers = Self::default_headers();
         if let Some(agent) = &self.user_agent {
@@ -207,9 +258,15 @@ impl ClientBuilder {
         }
         let http = match self.http.clone() {
             Some(http) => http,
-            None => reqwest::Client::builder().build().map_err(BuildError::Http)?,
+            None => Self::http_defaults().build().map_err(BuildError::Http)?,
         };
-        let timeout = self.timeout;
+        let defaults = Limits::default();
+        let limits = Limits {
+            timeout: self.timeout.unwrap_or(defaults.timeout),
+            attempt_timeout: self.attempt_timeout,
+            max_body_bytes: self.max_response_body.unwrap_or(defaults.max_body_bytes),
+            max_redirects: self.max_redirects.unwrap_or(defaults.max_redirects),
+        };
         let retry = self.retry.clone().unwrap_or_default();
         let hooks = self.hooks.clone();
         let transport = Transport::new(
@@ -217,7 +274,7 @@ impl ClientBuilder {
             base_url,
             headers,
             self.auth(),
-            timeout,
+            limits,
             retry,
             hooks,
         );
@@ -227,14 +284,15 @@ impl ClientBuilder {
     }
 }
 impl Default for RetryPolicy {
-    /// The policy from the API document's retry extension: first delay 500 ms, growing ×1.5 up to 60000 ms, for at most 3600000 ms; retried statuses [Range(5)] and 429, connection errors retried.
+    /// The policy from the API document's retry extension: first delay 500 ms, growing ×1.5 up to 60000 ms, for at most 3600000 ms (and never past the call's deadline); at most 3 attempts; retried statuses [Range(5)], 408, 429 and 503; `Retry-After` honoured up to 60 s; connection errors retried.
     fn default() -> Self {
         RetryPolicy {
             initial_interval: Duration::from_millis(500u64),
             max_interval: Duration::from_millis(60000u64),
             exponent: 1.5f64,
             max_elapsed: Duration::from_millis(3600000u64),
-            max_attempts: None,
+            max_attempts: Some(crate::runtime::retry::DEFAULT_MAX_ATTEMPTS),
+            max_retry_after: crate::runtime::retry::DEFAULT_MAX_RETRY_AFTER,
             statuses: vec![(500u16, 599u16), (429u16, 429u16)],
             retry_connection_errors: true,
             retry_non_idempotent: false,

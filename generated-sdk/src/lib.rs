@@ -8,8 +8,11 @@ pub mod models;
 mod runtime;
 pub mod byok;
 pub use client::{BuildError, Client, ClientBuilder, DEFAULT_BASE_URL};
-pub use runtime::{
-    ApiResponse, DecodeError, ErrorDetails, ErrorResponse, EventStream, EventStreamError,
-    FileUpload, Hook, Nullable, RequestContext, RetryPolicy, SecretString,
-    TransportError, UnexpectedResponse, ValidationError,
+pub use runtime::errors::{
+    ApiResponse, BodyTooLargeError, DecodeError, ErrorDetails, ErrorResponse,
+    RequestError, TransportError, TransportErrorKind, UnexpectedResponse, ValidationError,
 };
+pub use runtime::hooks::{Hook, RequestContext};
+pub use runtime::nullable::Nullable;
+pub use runtime::retry::RetryPolicy;
+pub use runtime::secret::SecretString;

@@ -66,22 +66,37 @@ impl ByokKey {
         }
     }
 }
-impl crate::runtime::Validate for ByokKey {
+impl crate::runtime::validation::Validate for ByokKey {
     fn validate(
         &self,
-        path: crate::runtime::FieldPath<'_>,
+        path: crate::runtime::validation::FieldPath<'_>,
     ) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.allowed_models {
             let field_path = || format!("{}.{}", path(), "allowed_models");
-            crate::runtime::check_items(&field_path, value.len(), None, Some(100))?;
+            crate::runtime::validation::check_items(
+                &field_path,
+                value.len(),
+                None,
+                Some(100),
+            )?;
         }
         if let Some(value) = &self.allowed_api_key_hashes {
             let field_path = || format!("{}.{}", path(), "allowed_api_key_hashes");
-            crate::runtime::check_items(&field_path, value.len(), None, Some(100))?;
+            crate::runtime::validation::check_items(
+                &field_path,
+                value.len(),
+                None,
+                Some(100),
+            )?;
         }
         if let Some(value) = &self.allowed_user_ids {
             let field_path = || format!("{}.{}", path(), "allowed_user_ids");
-            crate::runtime::check_items(&field_path, value.len(), None, Some(100))?;
+            crate::runtime::validation::check_items(
+                &field_path,
+                value.len(),
+                None,
+                Some(100),
+            )?;
         }
         Ok(())
     }
@@ -680,32 +695,52 @@ impl CreateByokKeyRequest {
         }
     }
 }
-impl crate::runtime::Validate for CreateByokKeyRequest {
+impl crate::runtime::validation::Validate for CreateByokKeyRequest {
     fn validate(
         &self,
-        path: crate::runtime::FieldPath<'_>,
+        path: crate::runtime::validation::FieldPath<'_>,
     ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.key;
             let field_path = || format!("{}.{}", path(), "key");
-            crate::runtime::check_length(&field_path, value.expose(), Some(1), None)?;
+            crate::runtime::validation::check_length(
+                &field_path,
+                value.expose(),
+                Some(1),
+                None,
+            )?;
         }
         if let crate::Nullable::Value(value) = &self.name {
             let field_path = || format!("{}.{}", path(), "name");
-            crate::runtime::check_length(&field_path, value.as_str(), None, Some(255))?;
+            crate::runtime::validation::check_length(
+                &field_path,
+                value.as_str(),
+                None,
+                Some(255),
+            )?;
         }
         if let crate::Nullable::Value(value) = &self.allowed_models {
             let field_path = || format!("{}.{}", path(), "allowed_models");
-            crate::runtime::check_items(&field_path, value.len(), None, Some(100))?;
+            crate::runtime::validation::check_items(
+                &field_path,
+                value.len(),
+                None,
+                Some(100),
+            )?;
         }
         if let crate::Nullable::Value(value) = &self.allowed_api_key_hashes {
             let field_path = || format!("{}.{}", path(), "allowed_api_key_hashes");
-            crate::runtime::check_items(&field_path, value.len(), Some(1), Some(100))?;
+            crate::runtime::validation::check_items(
+                &field_path,
+                value.len(),
+                Some(1),
+                Some(100),
+            )?;
             for (i, item) in value.iter().enumerate() {
                 let item_path = || format!("{}[{i}]", field_path());
                 {
                     static PATTERN: std::sync::OnceLock<Option<regex_lite::Regex>> = std::sync::OnceLock::new();
-                    crate::runtime::check_pattern(
+                    crate::runtime::validation::check_pattern(
                         &item_path,
                         item.as_str(),
                         "^[a-f0-9]{64}$",
@@ -716,7 +751,12 @@ impl crate::runtime::Validate for CreateByokKeyRequest {
         }
         if let crate::Nullable::Value(value) = &self.allowed_user_ids {
             let field_path = || format!("{}.{}", path(), "allowed_user_ids");
-            crate::runtime::check_items(&field_path, value.len(), None, Some(100))?;
+            crate::runtime::validation::check_items(
+                &field_path,
+                value.len(),
+                None,
+                Some(100),
+            )?;
         }
         Ok(())
     }
@@ -733,15 +773,15 @@ impl CreateByokKeyResponse {
         Self { data }
     }
 }
-impl crate::runtime::Validate for CreateByokKeyResponse {
+impl crate::runtime::validation::Validate for CreateByokKeyResponse {
     fn validate(
         &self,
-        path: crate::runtime::FieldPath<'_>,
+        path: crate::runtime::validation::FieldPath<'_>,
     ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.data;
             let field_path = || format!("{}.{}", path(), "data");
-            crate::runtime::Validate::validate(value, &field_path)?;
+            crate::runtime::validation::Validate::validate(value, &field_path)?;
         }
         Ok(())
     }
@@ -772,15 +812,15 @@ impl GetByokKeyResponse {
         Self { data }
     }
 }
-impl crate::runtime::Validate for GetByokKeyResponse {
+impl crate::runtime::validation::Validate for GetByokKeyResponse {
     fn validate(
         &self,
-        path: crate::runtime::FieldPath<'_>,
+        path: crate::runtime::validation::FieldPath<'_>,
     ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.data;
             let field_path = || format!("{}.{}", path(), "data");
-            crate::runtime::Validate::validate(value, &field_path)?;
+            crate::runtime::validation::Validate::validate(value, &field_path)?;
         }
         Ok(())
     }
@@ -799,17 +839,17 @@ impl ListByokKeysResponse {
         Self { data, total_count }
     }
 }
-impl crate::runtime::Validate for ListByokKeysResponse {
+impl crate::runtime::validation::Validate for ListByokKeysResponse {
     fn validate(
         &self,
-        path: crate::runtime::FieldPath<'_>,
+        path: crate::runtime::validation::FieldPath<'_>,
     ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.data;
             let field_path = || format!("{}.{}", path(), "data");
             for (i, item) in value.iter().enumerate() {
                 let item_path = || format!("{}[{i}]", field_path());
-                crate::runtime::Validate::validate(item, &item_path)?;
+                crate::runtime::validation::Validate::validate(item, &item_path)?;
             }
         }
         Ok(())
@@ -848,31 +888,51 @@ pub struct UpdateByokKeyRequest {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub allowed_user_ids: crate::Nullable<Vec<String>>,
 }
-impl crate::runtime::Validate for UpdateByokKeyRequest {
+impl crate::runtime::validation::Validate for UpdateByokKeyRequest {
     fn validate(
         &self,
-        path: crate::runtime::FieldPath<'_>,
+        path: crate::runtime::validation::FieldPath<'_>,
     ) -> Result<(), crate::ValidationError> {
         if let Some(value) = &self.key {
             let field_path = || format!("{}.{}", path(), "key");
-            crate::runtime::check_length(&field_path, value.expose(), Some(1), None)?;
+            crate::runtime::validation::check_length(
+                &field_path,
+                value.expose(),
+                Some(1),
+                None,
+            )?;
         }
         if let crate::Nullable::Value(value) = &self.name {
             let field_path = || format!("{}.{}", path(), "name");
-            crate::runtime::check_length(&field_path, value.as_str(), None, Some(255))?;
+            crate::runtime::validation::check_length(
+                &field_path,
+                value.as_str(),
+                None,
+                Some(255),
+            )?;
         }
         if let crate::Nullable::Value(value) = &self.allowed_models {
             let field_path = || format!("{}.{}", path(), "allowed_models");
-            crate::runtime::check_items(&field_path, value.len(), None, Some(100))?;
+            crate::runtime::validation::check_items(
+                &field_path,
+                value.len(),
+                None,
+                Some(100),
+            )?;
         }
         if let crate::Nullable::Value(value) = &self.allowed_api_key_hashes {
             let field_path = || format!("{}.{}", path(), "allowed_api_key_hashes");
-            crate::runtime::check_items(&field_path, value.len(), Some(1), Some(100))?;
+            crate::runtime::validation::check_items(
+                &field_path,
+                value.len(),
+                Some(1),
+                Some(100),
+            )?;
             for (i, item) in value.iter().enumerate() {
                 let item_path = || format!("{}[{i}]", field_path());
                 {
                     static PATTERN: std::sync::OnceLock<Option<regex_lite::Regex>> = std::sync::OnceLock::new();
-                    crate::runtime::check_pattern(
+                    crate::runtime::validation::check_pattern(
                         &item_path,
                         item.as_str(),
                         "^[a-f0-9]{64}$",
@@ -883,7 +943,12 @@ impl crate::runtime::Validate for UpdateByokKeyRequest {
         }
         if let crate::Nullable::Value(value) = &self.allowed_user_ids {
             let field_path = || format!("{}.{}", path(), "allowed_user_ids");
-            crate::runtime::check_items(&field_path, value.len(), None, Some(100))?;
+            crate::runtime::validation::check_items(
+                &field_path,
+                value.len(),
+                None,
+                Some(100),
+            )?;
         }
         Ok(())
     }
@@ -900,15 +965,15 @@ impl UpdateByokKeyResponse {
         Self { data }
     }
 }
-impl crate::runtime::Validate for UpdateByokKeyResponse {
+impl crate::runtime::validation::Validate for UpdateByokKeyResponse {
     fn validate(
         &self,
-        path: crate::runtime::FieldPath<'_>,
+        path: crate::runtime::validation::FieldPath<'_>,
     ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.data;
             let field_path = || format!("{}.{}", path(), "data");
-            crate::runtime::Validate::validate(value, &field_path)?;
+            crate::runtime::validation::Validate::validate(value, &field_path)?;
         }
         Ok(())
     }

@@ -701,23 +701,48 @@ async fn per_call_longer_timeout_overrides_a_short_client_timeout() {
     assert_eq!(key.data.id, KEY_ID);
 }
 
-#[tokio::test]
-async fn timed_out_get_is_retried() {
-    let server = slow_server(Duration::from_secs(2), 2).await;
-    let client = client(&server, fast_retries().max_attempts(2));
+/// A client whose attempts time out after `attempt` while the call's deadline is 5 s.
+fn client_with_attempt_timeout(server: &MockServer, policy: RetryPolicy, attempt: Duration) -> Client {
+    Client::builder()
+        .api_key(API_KEY)
+        .base_url(server.uri())
+        .retry_policy(policy)
+        .timeout(Duration::from_secs(5))
+        .attempt_timeout(attempt)
+        .build()
+        .unwrap()
+}
 
-    let err = client
-        .byok()
-        .get(KEY_ID)
-        .timeout(Duration::from_millis(150))
-        .await
-        .expect_err("times out twice");
+#[tokio::test]
+async fn a_timed_out_attempt_of_a_get_is_retried() {
+    let server = slow_server(Duration::from_secs(2), 2).await;
+    let client = client_with_attempt_timeout(&server, fast_retries().max_attempts(2), Duration::from_millis(150));
+
+    let err = client.byok().get(KEY_ID).await.expect_err("times out twice");
 
     assert_timeout(&err);
 }
 
 #[tokio::test]
-async fn timed_out_post_is_not_retried_by_default() {
+async fn the_deadline_covers_every_attempt_and_wait() {
+    // Five attempts are allowed, but the first one already uses up the call's deadline.
+    let server = slow_server(Duration::from_secs(5), 1).await;
+    let client = client(&server, fast_retries());
+
+    let started = Instant::now();
+    let err = client
+        .byok()
+        .get(KEY_ID)
+        .timeout(Duration::from_millis(300))
+        .await
+        .expect_err("times out");
+
+    assert_timeout(&err);
+    assert!(started.elapsed() < Duration::from_millis(600), "took {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn a_timed_out_attempt_of_a_post_is_not_retried_by_default() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/byok"))
@@ -725,14 +750,9 @@ async fn timed_out_post_is_not_retried_by_default() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = client(&server, fast_retries().max_attempts(3));
+    let client = client_with_attempt_timeout(&server, fast_retries().max_attempts(3), Duration::from_millis(150));
 
-    let err = client
-        .byok()
-        .create(create_body())
-        .timeout(Duration::from_millis(150))
-        .await
-        .expect_err("times out");
+    let err = client.byok().create(create_body()).await.expect_err("times out");
 
     assert!(
         matches!(&err, CreateByokKeyError::Timeout(e) if e.is_timeout()),

@@ -248,15 +248,49 @@ pub struct ErrorCase {
     pub docs: Option<String>,
 }
 
-/// Offset/limit pagination (`x-speakeasy-pagination` of type `offsetLimit`).
+/// Pagination (`x-speakeasy-pagination`). Lowering checks everything the emitter
+/// relies on: the success body is a struct, `results_field` is one of its array
+/// fields, and the parameters and fields named here exist with usable types.
 #[derive(Debug, Clone, Serialize)]
 pub struct Pagination {
-    /// Query parameter holding the offset.
-    pub offset_param: String,
-    /// Query parameter holding the page size.
-    pub limit_param: String,
-    /// Field of the response that holds the items (`data` for `$.data`).
+    /// How the next page is asked for.
+    pub kind: PaginationKind,
+    /// Field of the response that holds the items (`data` for `$.data`): a
+    /// top-level array field of the success body's struct.
     pub results_field: String,
+}
+
+/// How an operation asks for the next page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum PaginationKind {
+    /// `type: offsetLimit`: the offset moves by the items received.
+    OffsetLimit {
+        /// Optional integer query parameter holding the offset.
+        offset_param: String,
+        /// Query parameter holding the page size.
+        limit_param: String,
+        /// Integer field of the response giving the total number of items
+        /// (`total_count` or `total`), which ends the listing when reached.
+        total_field: Option<String>,
+    },
+    /// `type: cursor`: each response names the cursor of the next request.
+    Cursor {
+        /// Optional string query parameter holding the cursor.
+        cursor_param: String,
+        /// String field of the response holding the next cursor (`cursor` for
+        /// `nextCursor: $.cursor`); absent, null or empty on the last page.
+        next_cursor_field: String,
+    },
+}
+
+impl Pagination {
+    /// The runtime feature that implements this kind of pagination.
+    pub fn runtime_feature(&self) -> &'static str {
+        match self.kind {
+            PaginationKind::OffsetLimit { .. } => "pagination",
+            PaginationKind::Cursor { .. } => "cursor-pagination",
+        }
+    }
 }
 
 /// A reference to a type.
@@ -425,6 +459,10 @@ pub struct Constraints {
     /// Rules for each array item.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Box<Constraints>>,
+    /// Whether the string must be a UUID (`format: uuid`; checked on parameters,
+    /// where a malformed identifier would address the wrong resource).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub uuid: bool,
 }
 
 impl Constraints {

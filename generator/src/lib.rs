@@ -5,6 +5,7 @@
 //! typed parse (openapiv3) → [`lower`] (→ [`ir`]) → [`emit`] (IR → files).
 //! [`generate`] runs them all.
 
+pub mod analyse;
 pub mod emit;
 pub mod diff;
 pub mod error;

@@ -26,7 +26,7 @@ fn shape(op: &Operation) -> String {
         op.http_method,
         op.path,
         op.body.as_ref().map(|b| &b.ty),
-        op.pagination.as_ref().map(|p| (&p.offset_param, &p.limit_param, &p.results_field))
+        op.pagination.as_ref().map(|p| (&p.kind, &p.results_field))
     )
 }
 

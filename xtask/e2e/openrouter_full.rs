@@ -429,7 +429,8 @@ async fn speech_returns_raw_audio_bytes() {
         response.headers.get("content-type").map(|v| v.as_bytes()),
         Some(&b"audio/mpeg"[..])
     );
-    let bytes: bytes::Bytes = response.body;
+    // The body is streamed to the caller, never buffered by the client; gather it here.
+    let bytes: bytes::Bytes = response.body.collect(1024 * 1024).await.expect("the body arrives whole");
     assert_eq!(bytes.as_ref(), audio);
 }
 

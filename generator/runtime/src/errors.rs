@@ -365,8 +365,8 @@ pub enum CallError {
     Request(RequestError),
     /// Sending or receiving failed (after every retry the call allowed).
     Transport(TransportError),
-    /// The response body was longer than the limit.
-    BodyTooLarge(BodyTooLargeError),
+    /// The response body was longer than the limit (boxed: it keeps headers and a prefix).
+    BodyTooLarge(Box<BodyTooLargeError>),
 }
 
 impl From<ValidationError> for CallError {

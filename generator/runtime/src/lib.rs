@@ -18,7 +18,14 @@ pub mod response;
 pub mod retry;
 pub mod secret;
 pub mod transport;
-#[cfg(feature = "validate")]
+#[cfg(any(
+    feature = "validate",
+    feature = "validate-length",
+    feature = "validate-items",
+    feature = "validate-range",
+    feature = "validate-pattern",
+    feature = "uuid"
+))]
 pub mod validation;
 #[cfg(any(feature = "json-body", feature = "form"))]
 pub mod body;
@@ -26,6 +33,8 @@ pub mod body;
 pub mod multipart;
 #[cfg(any(feature = "path-params", feature = "uuid"))]
 pub mod path;
+#[cfg(any(feature = "pagination", feature = "cursor-pagination"))]
+pub mod pagination;
 #[cfg(feature = "sse")]
 pub mod sse;
 #[cfg(any(feature = "form", feature = "query-json", feature = "wire-text", feature = "multipart"))]

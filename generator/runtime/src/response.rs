@@ -25,8 +25,10 @@ pub struct RawResponse {
     /// The body, when read.
     pub body: Bytes,
     /// A success response whose body is left to stream.
+    #[cfg(any(feature = "sse", feature = "bytes-response"))]
     pub unread: Option<reqwest::Response>,
     /// The body limit of the call (for bodies read later, event by event).
+    #[cfg(feature = "sse")]
     pub max_body_bytes: u64,
 }
 
@@ -47,7 +49,7 @@ impl RawResponse {
     /// never buffered whole.
     #[cfg(feature = "bytes-response")]
     pub fn byte_stream(self) -> ApiResponse<ByteStream> {
-        let label = String::new();
+        let label = "response body".to_string();
         let body = match self.unread {
             Some(response) => ByteStream::from_response(response, label),
             None => ByteStream::from_bytes(self.body),

@@ -16,23 +16,46 @@ use super::hooks::{Hook, RequestContext};
 use super::request::{CallOptions, Limits, Request};
 use super::response::RawResponse;
 use super::retry::{RetryPolicy, requested_delay};
-#[cfg(any(feature = "auth-bearer", feature = "auth-header", feature = "auth-query"))]
 use super::secret::SecretString;
 
 /// How many bytes of an over-long body a [`BodyTooLargeError`] keeps.
 const PREFIX_KEPT: usize = 4096;
 
-/// The API key and where it goes.
-pub enum Auth {
+/// The API key and where it goes, prepared once: a header value marked
+/// sensitive (or the reason the key cannot be one), or a query parameter.
+pub struct Auth {
+    header: Option<Result<(HeaderName, HeaderValue), String>>,
+    query: Option<(&'static str, SecretString)>,
+}
+
+impl Auth {
     /// `Authorization: Bearer <key>`.
     #[cfg(feature = "auth-bearer")]
-    Bearer(SecretString),
-    /// The key as the value of a named header.
+    pub fn bearer(key: SecretString) -> Self {
+        Auth { header: Some(sensitive_header("authorization", format!("Bearer {}", key.expose()))), query: None }
+    }
+
+    /// The key as the value of the header `name`.
     #[cfg(feature = "auth-header")]
-    Header(&'static str, SecretString),
-    /// The key as a named query parameter.
+    pub fn header(name: &'static str, key: SecretString) -> Self {
+        Auth { header: Some(sensitive_header(name, key.expose().to_string())), query: None }
+    }
+
+    /// The key as the query parameter `name`.
     #[cfg(feature = "auth-query")]
-    Query(&'static str, SecretString),
+    pub fn query(name: &'static str, key: SecretString) -> Self {
+        Auth { header: None, query: Some((name, key)) }
+    }
+}
+
+/// A credential header, marked sensitive so that no debug output shows it; an
+/// error (naming the header, never the key) if the key cannot be a header value.
+#[cfg(any(feature = "auth-bearer", feature = "auth-header"))]
+fn sensitive_header(name: &str, value: String) -> Result<(HeaderName, HeaderValue), String> {
+    let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| format!("`{name}` is not a valid header name"))?;
+    let mut value = HeaderValue::from_str(&value).map_err(|_| format!("the API key is not a valid `{name}` header value"))?;
+    value.set_sensitive(true);
+    Ok((name, value))
 }
 
 /// Sends requests: base URL, default headers (auth, globals, user agent), the
@@ -52,8 +75,6 @@ pub struct Transport {
     pub retry: RetryPolicy,
     /// Hooks run around every attempt.
     pub hooks: Vec<Arc<dyn Hook>>,
-    /// The credential header, prepared once; an error if the key cannot be a header value.
-    auth_header: Option<Result<(HeaderName, HeaderValue), String>>,
 }
 
 /// A request turned into what goes on the wire, once per call.
@@ -65,7 +86,7 @@ struct Prepared {
 }
 
 impl Transport {
-    /// A transport; the credential header is prepared here, once, and marked sensitive.
+    /// A transport.
     pub fn new(
         http: reqwest::Client,
         base_url: String,
@@ -75,23 +96,7 @@ impl Transport {
         retry: RetryPolicy,
         hooks: Vec<Arc<dyn Hook>>,
     ) -> Self {
-        #[cfg(any(feature = "auth-bearer", feature = "auth-header"))]
-        let prepare = |name: &str, value: String| {
-            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| format!("`{name}` is not a valid header name"))?;
-            let mut value = HeaderValue::from_str(&value).map_err(|_| format!("the API key is not a valid `{name}` header value"))?;
-            value.set_sensitive(true);
-            Ok((name, value))
-        };
-        let auth_header = match &auth {
-            #[cfg(feature = "auth-bearer")]
-            Some(Auth::Bearer(key)) => Some(prepare("authorization", format!("Bearer {}", key.expose()))),
-            #[cfg(feature = "auth-header")]
-            Some(Auth::Header(name, key)) => Some(prepare(name, key.expose().to_string())),
-            #[cfg(feature = "auth-query")]
-            Some(Auth::Query(..)) => None,
-            None => None,
-        };
-        Transport { http, base_url, default_headers, auth, limits, retry, hooks, auth_header }
+        Transport { http, base_url, default_headers, auth, limits, retry, hooks }
     }
 
     /// Sends one call: every attempt, with retries, and reads the whole response body.
@@ -187,11 +192,7 @@ impl Transport {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(failed(format!("invalid base URL `{base_url}`: only http and https are supported")));
         }
-        let auth_query = match &self.auth {
-            #[cfg(feature = "auth-query")]
-            Some(Auth::Query(name, key)) => Some((*name, key.expose())),
-            _ => None,
-        };
+        let auth_query = self.auth.as_ref().and_then(|a| a.query.as_ref()).map(|(name, key)| (*name, key.expose()));
         if !request.query.is_empty() || auth_query.is_some() {
             let mut pairs = url.query_pairs_mut();
             for (name, value) in &request.query {
@@ -202,8 +203,17 @@ impl Transport {
             }
         }
         let mut headers = self.default_headers.clone();
-        let mut cross_origin_headers = self.default_headers.clone();
-        match &self.auth_header {
+        // Of the default headers, only the generic ones follow a redirect to another
+        // origin. The defaults also hold the API's global headers (set on the client
+        // builder), which are for the API alone; copying every default used to send
+        // them to whatever origin a redirect named.
+        let mut cross_origin_headers = HeaderMap::new();
+        for name in [reqwest::header::USER_AGENT, reqwest::header::ACCEPT] {
+            if let Some(value) = self.default_headers.get(&name) {
+                cross_origin_headers.insert(name, value.clone());
+            }
+        }
+        match self.auth.as_ref().and_then(|a| a.header.as_ref()) {
             Some(Ok((name, value))) => {
                 headers.insert(name.clone(), value.clone());
                 cross_origin_headers.remove(name);
@@ -290,14 +300,32 @@ impl Transport {
         for hook in &self.hooks {
             hook.after_response(&context, status, &headers);
         }
+        #[cfg(not(any(feature = "sse", feature = "bytes-response")))]
+        let _ = stream; // an API without streamed bodies never sets it
+        #[cfg(any(feature = "sse", feature = "bytes-response"))]
         if stream && status.is_success() {
-            return Ok(RawResponse { status, headers, body: Bytes::new(), unread: Some(response), max_body_bytes: max_body });
+            return Ok(RawResponse {
+                status,
+                headers,
+                body: Bytes::new(),
+                unread: Some(response),
+                #[cfg(feature = "sse")]
+                max_body_bytes: max_body,
+            });
         }
         match read_body(&mut response, max_body).await {
-            Ok(body) => Ok(RawResponse { status, headers, body, unread: None, max_body_bytes: max_body }),
+            Ok(body) => Ok(RawResponse {
+                status,
+                headers,
+                body,
+                #[cfg(any(feature = "sse", feature = "bytes-response"))]
+                unread: None,
+                #[cfg(feature = "sse")]
+                max_body_bytes: max_body,
+            }),
             Err(BodyFailure::Transport(e)) => Err(transport(e)),
             Err(BodyFailure::TooLarge { content_length, prefix }) => {
-                Err(CallError::BodyTooLarge(BodyTooLargeError { status, headers, limit: max_body, content_length, prefix }))
+                Err(CallError::BodyTooLarge(Box::new(BodyTooLargeError { status, headers, limit: max_body, content_length, prefix })))
             }
         }
     }

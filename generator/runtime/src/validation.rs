@@ -1,6 +1,7 @@
 //! Checks of the API document's constraints on a value before it is sent.
 
 use super::errors::ValidationError;
+#[cfg(feature = "validate")]
 use super::nullable::Nullable;
 
 /// Names a field for an error message. A closure, so that a value that passes
@@ -8,29 +9,34 @@ use super::nullable::Nullable;
 pub type FieldPath<'a> = &'a dyn Fn() -> String;
 
 /// Checks the constraints of the API document on a value before it is sent.
+#[cfg(feature = "validate")]
 pub trait Validate {
     /// `Err` names the first field that breaks a rule, and the rule.
     fn validate(&self, path: FieldPath<'_>) -> Result<(), ValidationError>;
 }
 
+#[cfg(feature = "validate")]
 impl<T: Validate> Validate for Vec<T> {
     fn validate(&self, path: FieldPath<'_>) -> Result<(), ValidationError> {
         self.iter().enumerate().try_for_each(|(i, item)| item.validate(&|| format!("{}[{i}]", path())))
     }
 }
 
+#[cfg(feature = "validate")]
 impl<T: Validate> Validate for Box<T> {
     fn validate(&self, path: FieldPath<'_>) -> Result<(), ValidationError> {
         T::validate(self, path)
     }
 }
 
+#[cfg(feature = "validate")]
 impl<T: Validate> Validate for Option<T> {
     fn validate(&self, path: FieldPath<'_>) -> Result<(), ValidationError> {
         self.as_ref().map_or(Ok(()), |v| v.validate(path))
     }
 }
 
+#[cfg(feature = "validate")]
 impl<T: Validate> Validate for Nullable<T> {
     fn validate(&self, path: FieldPath<'_>) -> Result<(), ValidationError> {
         self.as_option().map_or(Ok(()), |v| v.validate(path))

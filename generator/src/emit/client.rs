@@ -1,5 +1,7 @@
 //! `src/lib.rs` and `src/client.rs`: the crate root and the configured client.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -7,12 +9,24 @@ use super::EmitOptions;
 use crate::ir::{Api, Auth};
 use crate::names::ident;
 
-/// The crate root: docs (the README), modules and re-exports.
-pub fn lib_rs(api: &Api) -> TokenStream {
+/// The crate root: docs (the README), modules and re-exports of the runtime
+/// types the API's operations use.
+pub fn lib_rs(api: &Api, features: &BTreeSet<&str>) -> TokenStream {
     let groups = api.groups.iter().map(|g| {
         let m = ident(&g.module);
         quote!(pub mod #m;)
     });
+    // Exported only where the runtime has them (they are cut from it otherwise).
+    let mut optional = TokenStream::new();
+    if features.contains("sse") {
+        optional.extend(quote!(pub use runtime::sse::{EventStream, EventStreamError};));
+    }
+    if features.contains("multipart") {
+        optional.extend(quote!(pub use runtime::multipart::FileUpload;));
+    }
+    if features.contains("bytes-response") {
+        optional.extend(quote!(pub use runtime::response::{ByteStream, ByteStreamError};));
+    }
     quote! {
         #![doc = include_str!("../README.md")]
         #![warn(missing_docs)]
@@ -24,10 +38,15 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         #(#groups)*
 
         pub use client::{BuildError, Client, ClientBuilder, DEFAULT_BASE_URL};
-        pub use runtime::{
-            ApiResponse, DecodeError, ErrorDetails, ErrorResponse, EventStream, EventStreamError, FileUpload, Hook, Nullable,
-            RequestContext, RetryPolicy, SecretString, TransportError, UnexpectedResponse, ValidationError,
+        pub use runtime::errors::{
+            ApiResponse, BodyTooLargeError, DecodeError, ErrorDetails, ErrorResponse, RequestError, TransportError, TransportErrorKind,
+            UnexpectedResponse, ValidationError,
         };
+        pub use runtime::hooks::{Hook, RequestContext};
+        pub use runtime::nullable::Nullable;
+        pub use runtime::retry::RetryPolicy;
+        pub use runtime::secret::SecretString;
+        #optional
     }
 }
 
@@ -39,9 +58,9 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     let title = &api.title;
     let client_doc = format!(" Client for the {title}.\n\n Cheap to clone: clones share one connection pool and configuration.");
     let auth = match &api.auth {
-        Some(Auth::Bearer) => quote!(self.api_key.map(Auth::Bearer)),
-        Some(Auth::Header(name)) => quote!(self.api_key.map(|key| Auth::Header(#name, key))),
-        Some(Auth::Query(name)) => quote!(self.api_key.map(|key| Auth::Query(#name, key))),
+        Some(Auth::Bearer) => quote!(self.api_key.map(Auth::bearer)),
+        Some(Auth::Header(name)) => quote!(self.api_key.map(|key| Auth::header(#name, key))),
+        Some(Auth::Query(name)) => quote!(self.api_key.map(|key| Auth::query(#name, key))),
         None => quote!({ let _ = self.api_key; None }),
     };
     let accessors = api.groups.iter().map(|g| {
@@ -104,7 +123,8 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
 
         use reqwest::header::{HeaderMap, HeaderValue};
 
-        use crate::runtime::{Auth, Transport};
+        use crate::runtime::request::Limits;
+        use crate::runtime::transport::{Auth, Transport};
         use crate::{Hook, RetryPolicy, SecretString};
 
         /// The API's default base URL (its first server).
@@ -124,7 +144,7 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
                 f.debug_struct("Client")
                     .field("base_url", &self.transport.base_url)
                     .field("api_key", &self.transport.auth.as_ref().map(|_| "[REDACTED]"))
-                    .field("timeout", &self.transport.timeout)
+                    .field("limits", &self.transport.limits)
                     .field("retry", &self.transport.retry)
                     .finish_non_exhaustive()
             }
@@ -133,12 +153,14 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         impl Client {
             #new_doc
             pub fn new(api_key: impl Into<SecretString>) -> Self {
+                // An API key unfit for a header fails the first call with `RequestError`, before anything is sent.
+                let http = ClientBuilder::http_defaults().build().expect("the TLS backend initialises");
                 let transport = Transport::new(
-                    reqwest::Client::new(),
+                    http,
                     DEFAULT_BASE_URL.to_string(),
                     ClientBuilder::default_headers(),
                     ClientBuilder::default().api_key(api_key).auth(),
-                    None,
+                    Limits::default(),
                     RetryPolicy::default(),
                     Vec::new(),
                 );
@@ -177,6 +199,9 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
             base_url: Option<String>,
             http: Option<reqwest::Client>,
             timeout: Option<Duration>,
+            attempt_timeout: Option<Duration>,
+            max_response_body: Option<u64>,
+            max_redirects: Option<u32>,
             retry: Option<RetryPolicy>,
             hooks: Vec<Arc<dyn Hook>>,
             user_agent: Option<String>,
@@ -189,6 +214,9 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
                     .field("api_key", &self.api_key)
                     .field("base_url", &self.base_url)
                     .field("timeout", &self.timeout)
+                    .field("attempt_timeout", &self.attempt_timeout)
+                    .field("max_response_body", &self.max_response_body)
+                    .field("max_redirects", &self.max_redirects)
                     .field("retry", &self.retry)
                     .field("hooks", &self.hooks.len())
                     .finish_non_exhaustive()
@@ -222,14 +250,44 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
             }
 
             /// Uses your own `reqwest::Client` (proxies, TLS roots, connection pool settings).
+            ///
+            /// Build it with `.redirect(reqwest::redirect::Policy::none())`: this client
+            /// follows redirects itself, so that credentials and request bodies never
+            /// reach another origin and the redirect limit holds. A client that follows
+            /// redirects on its own applies reqwest's rules instead.
             pub fn http_client(mut self, http: reqwest::Client) -> Self {
                 self.http = Some(http);
                 self
             }
 
-            /// Gives up on a call after `timeout` (connect, send and receive together).
+            /// The deadline of every call (default 60 s): connecting, sending, receiving,
+            /// every retry and every wait between attempts together. A call that runs out
+            /// of time returns its `Timeout` error (or, when the deadline would pass during
+            /// a wait, the last error at once). Calls may set their own with `.timeout()`.
             pub fn timeout(mut self, timeout: Duration) -> Self {
                 self.timeout = Some(timeout);
+                self
+            }
+
+            /// The longest one attempt may take (default: only the call's deadline), so
+            /// that a stalled attempt is abandoned and retried while time remains. It never
+            /// extends the call's deadline.
+            pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+                self.attempt_timeout = Some(timeout);
+                self
+            }
+
+            /// The longest response body read, in bytes (default 32 MiB); a longer one
+            /// fails with `BodyTooLarge` as soon as it passes the limit. Each server-sent
+            /// event is bounded the same way. Calls may set their own with `.max_response_body()`.
+            pub fn max_response_body(mut self, bytes: u64) -> Self {
+                self.max_response_body = Some(bytes);
+                self
+            }
+
+            /// The most redirects one attempt follows (default 10); `0` follows none.
+            pub fn max_redirects(mut self, redirects: u32) -> Self {
+                self.max_redirects = Some(redirects);
                 self
             }
 
@@ -240,6 +298,12 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
             }
 
             #(#global_setters)*
+
+            /// The HTTP client settings every client starts from: redirects are
+            /// followed by the transport, not by reqwest.
+            fn http_defaults() -> reqwest::ClientBuilder {
+                reqwest::Client::builder().redirect(reqwest::redirect::Policy::none())
+            }
 
             fn default_headers() -> HeaderMap {
                 let mut headers = HeaderMap::new();
@@ -256,8 +320,12 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
             pub fn build(self) -> Result<Client, BuildError> {
                 let base_url = self.base_url.clone().unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
                 let base_url = base_url.trim_end_matches('/').to_string();
-                if let Err(e) = reqwest::Url::parse(&base_url) {
-                    return Err(BuildError::InvalidBaseUrl { url: base_url, reason: e.to_string() });
+                match reqwest::Url::parse(&base_url) {
+                    Err(e) => return Err(BuildError::InvalidBaseUrl { url: base_url, reason: e.to_string() }),
+                    Ok(url) if !matches!(url.scheme(), "http" | "https") => {
+                        return Err(BuildError::InvalidBaseUrl { url: base_url, reason: "only http and https are supported".to_string() });
+                    }
+                    Ok(_) => {}
                 }
                 let mut headers = Self::default_headers();
                 if let Some(agent) = &self.user_agent {
@@ -272,12 +340,18 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
                 }
                 let http = match self.http.clone() {
                     Some(http) => http,
-                    None => reqwest::Client::builder().build().map_err(BuildError::Http)?,
+                    None => Self::http_defaults().build().map_err(BuildError::Http)?,
                 };
-                let timeout = self.timeout;
+                let defaults = Limits::default();
+                let limits = Limits {
+                    timeout: self.timeout.unwrap_or(defaults.timeout),
+                    attempt_timeout: self.attempt_timeout,
+                    max_body_bytes: self.max_response_body.unwrap_or(defaults.max_body_bytes),
+                    max_redirects: self.max_redirects.unwrap_or(defaults.max_redirects),
+                };
                 let retry = self.retry.clone().unwrap_or_default();
                 let hooks = self.hooks.clone();
-                let transport = Transport::new(http, base_url, headers, self.auth(), timeout, retry, hooks);
+                let transport = Transport::new(http, base_url, headers, self.auth(), limits, retry, hooks);
                 Ok(Client { transport: Arc::new(transport) })
             }
         }
@@ -344,12 +418,12 @@ fn retry_default(api: &Api) -> TokenStream {
             r.max_interval_ms,
             r.exponent,
             r.max_elapsed_ms,
-            quote!(None),
+            quote!(Some(crate::runtime::retry::DEFAULT_MAX_ATTEMPTS)),
             r.status_codes.clone(),
             r.connection_errors,
             "the API document's retry extension",
         ),
-        None => (500, 8_000, 2.0, 60_000, quote!(Some(3)), vec![StatusMatch::Code(503)], true, "a conservative default (the API document declares no retry policy)"),
+        None => (500, 8_000, 2.0, 60_000, quote!(Some(crate::runtime::retry::DEFAULT_MAX_ATTEMPTS)), vec![StatusMatch::Code(503)], true, "a conservative default (the API document declares no retry policy)"),
     };
     // 429 asks the client to come back later: always retried, honouring Retry-After.
     let mut ranges: Vec<(u16, u16)> = statuses
@@ -364,7 +438,7 @@ fn retry_default(api: &Api) -> TokenStream {
         ranges.push((429, 429));
     }
     let ranges = ranges.iter().map(|(lo, hi)| quote!((#lo, #hi)));
-    let doc = format!(" The policy from {source}: first delay {initial} ms, growing ×{exponent} up to {max} ms, for at most {elapsed} ms; retried statuses {statuses:?} and 429, connection errors {}.", if connection { "retried" } else { "not retried" });
+    let doc = format!(" The policy from {source}: first delay {initial} ms, growing ×{exponent} up to {max} ms, for at most {elapsed} ms (and never past the call's deadline); at most 3 attempts; retried statuses {statuses:?}, 408, 429 and 503; `Retry-After` honoured up to 60 s; connection errors {}.", if connection { "retried" } else { "not retried" });
     quote! {
         impl Default for RetryPolicy {
             #[doc = #doc]
@@ -375,6 +449,7 @@ fn retry_default(api: &Api) -> TokenStream {
                     exponent: #exponent,
                     max_elapsed: Duration::from_millis(#elapsed),
                     max_attempts: #attempts,
+                    max_retry_after: crate::runtime::retry::DEFAULT_MAX_RETRY_AFTER,
                     statuses: vec![#(#ranges),*],
                     retry_connection_errors: #connection,
                     retry_non_idempotent: false,

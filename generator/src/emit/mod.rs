@@ -70,15 +70,18 @@ pub fn emit_timed(api: &Api, options: &EmitOptions) -> Result<(Vec<GeneratedFile
 
 /// Emits every file of the crate, sorted by path.
 pub fn emit(api: &Api, options: &EmitOptions) -> Result<Vec<GeneratedFile>, GenError> {
+    let features = crate::analyse::runtime_features(api);
     let mut files = vec![
-        rust_file("src/lib.rs", client::lib_rs(api), options)?,
+        rust_file("src/lib.rs", client::lib_rs(api, &features), options)?,
         rust_file("src/client.rs", client::client_rs(api, options), options)?,
         rust_file("src/models.rs", models::models_rs(api), options)?,
-        GeneratedFile { path: "src/runtime.rs".into(), contents: format!("{}{}", header(options), runtime::RUNTIME) },
         rust_file("tests/contract.rs", contract::contract_rs(api, &options.crate_name.replace('-', "_")), options)?,
         GeneratedFile { path: "Cargo.toml".into(), contents: templates::cargo_toml(api, options)? },
         GeneratedFile { path: "README.md".into(), contents: templates::readme(api, options)? },
     ];
+    for (path, contents) in runtime::runtime_files(&features) {
+        files.push(GeneratedFile { path: format!("src/{path}"), contents: format!("{}{contents}", header(options)) });
+    }
     for group in &api.groups {
         let path = format!("src/{}.rs", group.module.trim_start_matches("r#"));
         files.push(rust_file(&path, operations::group_rs(api, group), options)?);

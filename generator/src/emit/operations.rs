@@ -7,6 +7,7 @@ use quote::{format_ident, quote};
 use super::docs::{doc, doc_or, inner_doc};
 use super::types::{rust_type, setter_arg};
 use super::validation::{checks, needs_check, structs_to_validate};
+use crate::analyse::{QueryEncoding, WireText, query_encoding, wire_text};
 use crate::ir::{Api, BodyEncoding, Constraints, ErrorCase, Group, Operation, Param, ParamLocation, ParamStyle, Presence, RawBody, StatusMatch, TypeDef, TypeRef};
 use crate::names::ident;
 
@@ -31,8 +32,9 @@ pub fn group_rs(api: &Api, group: &Group) -> TokenStream {
     quote! {
         #module_doc
 
-        use crate::runtime::{CallOptions, Request};
-        use crate::{ApiResponse, Client, DecodeError, ErrorDetails, RetryPolicy, TransportError, ValidationError};
+        use crate::runtime::errors::CallError;
+        use crate::runtime::request::{CallOptions, Request};
+        use crate::{ApiResponse, BodyTooLargeError, Client, DecodeError, ErrorDetails, RequestError, RetryPolicy, TransportError, ValidationError};
         #conditional_imports
 
         #[doc = #handle_doc]
@@ -119,8 +121,8 @@ fn success_type(op: &Operation) -> TokenStream {
     }
     match op.success.iter().find_map(|s| s.raw) {
         Some(RawBody::Text) => quote!(String),
-        Some(RawBody::Bytes) => quote!(bytes::Bytes),
-        None if op.success.iter().any(|s| s.stream.is_some()) => quote!(bytes::Bytes),
+        Some(RawBody::Bytes) => quote!(crate::ByteStream),
+        None if op.success.iter().any(|s| s.stream.is_some()) => quote!(crate::ByteStream),
         None => quote!(()),
     }
 }
@@ -170,6 +172,12 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     let dispatch = dispatch(&arms, only_arm(op));
     let streaming = streaming(api, op);
     let op_id = &op.id;
+    // Binary bodies are handed over as a stream, never buffered whole.
+    let execute = if crate::analyse::success_decoding(op) == "bytes-response" && !op.success.is_empty() {
+        format_ident!("execute_streaming")
+    } else {
+        format_ident!("execute")
+    };
     let paging = pagination(api, op);
     quote! {
         #[doc = #docs]
@@ -184,9 +192,15 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         impl #name {
             #(#setters)*
 
-            /// Gives up on this call after `timeout` (overrides the client's timeout).
+            /// The deadline of this call, retries and waits included (overrides the client's timeout).
             pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
                 self.options.timeout = Some(timeout);
+                self
+            }
+
+            /// The longest response body this call reads, in bytes (overrides the client's limit).
+            pub fn max_response_body(mut self, bytes: u64) -> Self {
+                self.options.max_body_bytes = Some(bytes);
                 self
             }
 
@@ -219,14 +233,14 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             /// Sends the request; the result keeps the response status and headers.
             pub async fn send_with_response(self) -> Result<ApiResponse<#success>, #error> {
                 let request = self.request()?;
-                let raw = self.client.transport().execute(request, self.options).await?;
+                let raw = self.client.transport().#execute(request, self.options).await?;
                 #dispatch
             }
 
             #streaming
 
             /// Checks the parameters and encodes the request.
-            fn request(&self) -> Result<Request, crate::runtime::RequestError> {
+            fn request(&self) -> Result<Request, CallError> {
                 #send_body
             }
 
@@ -254,20 +268,14 @@ fn location_word(l: ParamLocation) -> &'static str {
     }
 }
 
-/// Whether a named type is a string enum (sent as its wire value).
-fn is_enum(api: &Api, name: &str) -> bool {
-    api.types.iter().any(|t| matches!(t, TypeDef::Enum(e) if e.rust_name == name))
-}
-
 /// Code that turns a parameter value `v` into the string sent in a path or header.
 fn to_wire_string(api: &Api, ty: &TypeRef, v: TokenStream) -> TokenStream {
-    match ty {
-        TypeRef::String => quote!(#v.clone()),
-        TypeRef::Secret => quote!(#v.expose().to_string()),
-        TypeRef::Named(n) if is_enum(api, n) => quote!(#v.as_str().to_string()),
-        TypeRef::Integer { .. } | TypeRef::Number | TypeRef::Boolean => quote!(#v.to_string()),
-        // Unions, objects and the rest: a string as itself, anything else as JSON text.
-        _ => quote!(crate::runtime::wire_text(&#v)),
+    match wire_text(api, ty) {
+        WireText::String => quote!(#v.clone()),
+        WireText::Secret => quote!(#v.expose().to_string()),
+        WireText::Enum => quote!(#v.as_str().to_string()),
+        WireText::Display => quote!(#v.to_string()),
+        WireText::Json => quote!(crate::runtime::text::wire_text(&#v)),
     }
 }
 
@@ -294,16 +302,18 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
         let name = &rest[start + 1..end];
         if let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.name == name) {
             let n = ident(&p.rust_name);
-            let value = match &p.ty {
-                TypeRef::String => quote!(&self.#n),
-                TypeRef::Secret => quote!(self.#n.expose()),
-                TypeRef::Named(name) if is_enum(api, name) => quote!(self.#n.as_str()),
-                other => {
-                    let s = to_wire_string(api, other, quote!(self.#n));
+            let value = match wire_text(api, &p.ty) {
+                WireText::String => quote!(&self.#n),
+                WireText::Secret => quote!(self.#n.expose()),
+                WireText::Enum => quote!(self.#n.as_str()),
+                _ => {
+                    let s = to_wire_string(api, &p.ty, quote!(self.#n));
                     quote!(&#s)
                 }
             };
-            path_steps.push(quote!(path.push_str(&crate::runtime::encode_path(#value));));
+            // Percent-encoded, and refused when it would not name one resource (`..`).
+            let wire = &p.name;
+            path_steps.push(quote!(path.push_str(&crate::runtime::path::path_segment(#wire, #value)?);));
         }
         rest = &rest[(end + 1).min(rest.len())..];
     }
@@ -319,23 +329,18 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
     let query = op.params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
         let n = ident(&p.rust_name);
         let wire = &p.name;
-        let scalar_items = |t: &TypeRef| !matches!(t, TypeRef::Map(_) | TypeRef::Any | TypeRef::Array(_)) && !matches!(t, TypeRef::Named(n) if !is_enum(api, n));
-        let simple = match &p.ty {
-            TypeRef::Array(item) => p.explode && p.style == ParamStyle::Form && scalar_items(item),
-            other => scalar_items(other),
-        };
-        let push = if simple {
-            quote!(crate::runtime::ToQuery::push_query(value, #wire, &mut query))
+        let push = if query_encoding(api, p) == QueryEncoding::Scalar {
+            quote!(crate::runtime::query::ToQuery::push_query(value, #wire, &mut query))
         } else {
             // Arrays and objects follow the parameter's style through their JSON form.
             let style = match p.style {
-                ParamStyle::Form => quote!(crate::runtime::QueryStyle::Form),
-                ParamStyle::SpaceDelimited => quote!(crate::runtime::QueryStyle::SpaceDelimited),
-                ParamStyle::PipeDelimited => quote!(crate::runtime::QueryStyle::PipeDelimited),
-                ParamStyle::DeepObject => quote!(crate::runtime::QueryStyle::DeepObject),
+                ParamStyle::Form => quote!(crate::runtime::query::QueryStyle::Form),
+                ParamStyle::SpaceDelimited => quote!(crate::runtime::query::QueryStyle::SpaceDelimited),
+                ParamStyle::PipeDelimited => quote!(crate::runtime::query::QueryStyle::PipeDelimited),
+                ParamStyle::DeepObject => quote!(crate::runtime::query::QueryStyle::DeepObject),
             };
             let explode = p.explode;
-            quote!(crate::runtime::push_query_json(#wire, value, #style, #explode, &mut query, #label)?)
+            quote!(crate::runtime::query::push_query_json(#wire, value, #style, #explode, &mut query, #label)?)
         };
         if p.required {
             quote! { { let value = &self.#n; #push; } }
@@ -367,7 +372,7 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
             if b.required {
                 quote!(Some({ let body = &self.body; #encode }))
             } else {
-                quote!(self.body.as_ref().map(|body| -> Result<_, crate::runtime::RequestError> { Ok(#encode) }).transpose()?)
+                quote!(self.body.as_ref().map(|body| -> Result<_, RequestError> { Ok(#encode) }).transpose()?)
             }
         }
         None => quote!(None),
@@ -407,8 +412,8 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
 /// Code that encodes `body` (a `&T`) as the operation's media type.
 fn encode_body(api: &Api, b: &crate::ir::RequestBody, label: &str) -> TokenStream {
     match b.encoding {
-        BodyEncoding::Json => quote!(crate::runtime::encode_json(body, #label)?),
-        BodyEncoding::Form => quote!(crate::runtime::encode_form(body, #label)?),
+        BodyEncoding::Json => quote!(crate::runtime::body::encode_json(body, #label)?),
+        BodyEncoding::Form => quote!(crate::runtime::body::encode_form(body, #label)?),
         BodyEncoding::Multipart => {
             let fields = match &b.ty {
                 TypeRef::Named(n) => api.types.iter().find_map(|t| match t {
@@ -421,7 +426,7 @@ fn encode_body(api: &Api, b: &crate::ir::RequestBody, label: &str) -> TokenStrea
                 let n = ident(&f.rust_name);
                 let wire = &f.name;
                 let part = |v: TokenStream| match &f.ty {
-                    TypeRef::Binary => quote!(form.file(#wire, #v);),
+                    TypeRef::Binary => quote!(form.file(#wire, #v, #label)?;),
                     _ => quote!(form.value(#wire, #v, #label)?;),
                 };
                 match f.presence {
@@ -437,7 +442,7 @@ fn encode_body(api: &Api, b: &crate::ir::RequestBody, label: &str) -> TokenStrea
                 }
             });
             quote!({
-                let mut form = crate::runtime::Multipart::new();
+                let mut form = crate::runtime::multipart::Multipart::new();
                 #(#parts)*
                 form.finish()
             })
@@ -497,8 +502,8 @@ fn response_arms(op: &Operation, success_decode: Option<TokenStream>) -> Vec<Tok
     } else {
         match op.success.iter().find_map(|s| s.raw) {
             Some(RawBody::Text) => quote!(Ok(raw.text()?)),
-            Some(RawBody::Bytes) => quote!(Ok(raw.bytes())),
-            None if op.success.iter().any(|s| s.stream.is_some()) => quote!(Ok(raw.bytes())),
+            Some(RawBody::Bytes) => quote!(Ok(raw.byte_stream())),
+            None if op.success.iter().any(|s| s.stream.is_some()) => quote!(Ok(raw.byte_stream())),
             None => quote!(Ok(raw.empty())),
         }
     };
@@ -555,10 +560,7 @@ fn error_enum(group: &Group, op: &Operation) -> TokenStream {
     if !has_default {
         all_variants.push(format_ident!("UnexpectedStatus"));
     }
-    all_variants.push(format_ident!("Decode"));
-    all_variants.push(format_ident!("Timeout"));
-    all_variants.push(format_ident!("Transport"));
-    all_variants.push(format_ident!("Validation"));
+    all_variants.extend(["Decode", "BodyTooLarge", "Timeout", "Transport", "Request", "Validation"].map(|v| format_ident!("{v}")));
     let op_id = &op.id;
     quote! {
         #[doc = #docs]
@@ -571,10 +573,14 @@ fn error_enum(group: &Group, op: &Operation) -> TokenStream {
             #unexpected
             /// The response body does not match its declared type; the raw body is kept.
             Decode(DecodeError),
-            /// The call ran out of time (the client's or the call's timeout).
+            /// The response body is longer than the limit; its first bytes are kept.
+            BodyTooLarge(BodyTooLargeError),
+            /// The call's deadline passed (the client's or the call's timeout), retries included.
             Timeout(TransportError),
-            /// The request could not be sent or the response not received.
+            /// The request could not be sent or the response not received (after the retries the policy allows).
             Transport(TransportError),
+            /// The request could not be built (an invalid header, base URL or API key); nothing was sent.
+            Request(RequestError),
             /// A parameter or body field breaks a constraint of the API; nothing was sent.
             Validation(ValidationError),
         }
@@ -595,6 +601,12 @@ fn error_enum(group: &Group, op: &Operation) -> TokenStream {
             pub fn raw_body(&self) -> Option<&[u8]> {
                 self.details().raw_body()
             }
+
+            /// The delay the server asked for before trying again (`Retry-After`), if it did;
+            /// set when the call gave up because the server asked for longer than the policy allows.
+            pub fn retry_after(&self) -> Option<std::time::Duration> {
+                self.details().retry_after()
+            }
         }
 
         impl std::fmt::Display for #name {
@@ -611,7 +623,9 @@ fn error_enum(group: &Group, op: &Operation) -> TokenStream {
             fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
                 match self {
                     #name::Decode(e) => Some(e),
+                    #name::BodyTooLarge(e) => Some(e),
                     #name::Timeout(e) | #name::Transport(e) => Some(e),
+                    #name::Request(e) => Some(e),
                     #name::Validation(e) => Some(e),
                     _ => None,
                 }
@@ -624,17 +638,14 @@ fn error_enum(group: &Group, op: &Operation) -> TokenStream {
             }
         }
 
-        impl From<TransportError> for #name {
-            fn from(e: TransportError) -> Self {
-                if e.is_timeout() { #name::Timeout(e) } else { #name::Transport(e) }
-            }
-        }
-
-        impl From<crate::runtime::RequestError> for #name {
-            fn from(e: crate::runtime::RequestError) -> Self {
+        impl From<CallError> for #name {
+            fn from(e: CallError) -> Self {
                 match e {
-                    crate::runtime::RequestError::Validation(e) => #name::Validation(e),
-                    crate::runtime::RequestError::Encode(e) => #name::Transport(e),
+                    CallError::Validation(e) => #name::Validation(e),
+                    CallError::Request(e) => #name::Request(e),
+                    CallError::Transport(e) if e.is_timeout() => #name::Timeout(e),
+                    CallError::Transport(e) => #name::Transport(e),
+                    CallError::BodyTooLarge(e) => #name::BodyTooLarge(*e),
                 }
             }
         }
@@ -672,60 +683,109 @@ fn validations(api: &Api, op: &Operation) -> TokenStream {
     out
 }
 
-/// `into_pages()` and `into_stream()` for an operation with offset/limit pagination.
+/// `into_pages()` and `into_stream()` for an operation with offset/limit or
+/// cursor pagination: closures over the builder, handed to
+/// `crate::runtime::pagination`, which holds the stop rules. Lowering has checked
+/// the shapes used here; anything else emits nothing.
 fn pagination(api: &Api, op: &Operation) -> TokenStream {
+    use crate::ir::PaginationKind;
     let Some(paging) = &op.pagination else { return TokenStream::new() };
     let Some(TypeRef::Named(response)) = op.success.iter().find_map(|s| s.ty.as_ref()) else { return TokenStream::new() };
     let Some(TypeDef::Struct(page)) = api.types.iter().find(|t| t.rust_name() == response) else { return TokenStream::new() };
     let Some(results) = page.fields.iter().find(|f| f.name == paging.results_field) else { return TokenStream::new() };
     let TypeRef::Array(item) = &results.ty else { return TokenStream::new() };
-    let find = |name: &str| op.params.iter().find(|p| p.name == name && !p.required);
-    let (Some(offset), Some(limit)) = (find(&paging.offset_param), find(&paging.limit_param)) else { return TokenStream::new() };
-    let (offset, limit) = (ident(&offset.rust_name), ident(&limit.rust_name));
-    let default_limit = op
-        .params
-        .iter()
-        .find(|p| p.name == paging.limit_param)
-        .and_then(|p| p.default.as_ref())
-        .and_then(serde_json::Value::as_i64)
-        .map_or(quote!(None), |n| quote!(Some(#n)));
-    let items = ident(&results.rust_name);
-    let items_of_page = match results.presence {
-        Presence::Required => quote!(page.#items),
-        Presence::Optional | Presence::RequiredNullable => quote!(page.#items.unwrap_or_default()),
-        Presence::OptionalNullable => quote!(page.#items.into_option().unwrap_or_default()),
-    };
-    let page_len = match results.presence {
-        Presence::Required => quote!(page.#items.len()),
-        Presence::Optional | Presence::RequiredNullable => quote!(page.#items.as_ref().map_or(0, Vec::len)),
-        Presence::OptionalNullable => quote!(page.#items.as_option().map_or(0, Vec::len)),
-    };
+    let optional_param = |name: &str| op.params.iter().find(|p| p.name == name && p.location == ParamLocation::Query && !p.required);
     let item_ty = rust_type(item);
     let page_ty = rust_type(&TypeRef::Named(response.clone()));
     let error = error_name(op);
+    let label = format!("{} {}", op.http_method, op.path);
+    let items_ref = paging_items_ref(results);
+    let (pages_doc, stream) = match &paging.kind {
+        PaginationKind::OffsetLimit { offset_param, total_field, .. } => {
+            let Some(offset) = optional_param(offset_param) else { return TokenStream::new() };
+            let TypeRef::Integer { bits } = offset.ty else { return TokenStream::new() };
+            let offset = ident(&offset.rust_name);
+            let (start, set) = if bits == 32 {
+                (quote!(i64::from(self.#offset.unwrap_or(0))), quote!(i32::try_from(offset).unwrap_or(i32::MAX)))
+            } else {
+                (quote!(self.#offset.unwrap_or(0)), quote!(offset))
+            };
+            let total = total_field.as_deref().and_then(|name| page.fields.iter().find(|f| f.name == name));
+            let total_of_page = paging_total(total, &page_ty);
+            let total_doc = match total {
+                Some(f) => format!(", when the offset reaches the response's `{}`", f.name),
+                None => String::new(),
+            };
+            let doc = format!(
+                "Every page, fetched one after another: starts at this builder's offset (or 0) and moves \
+                 the offset by the items received. Ends on an empty page (yielded only when it is the \
+                 first), after a page shorter than the longest so far (the server's page size, which \
+                 may be below the `limit` asked for){total_doc}, when the server sends the previous \
+                 page again (not yielded), or after \
+                 [`MAX_PAGES`](crate::runtime::pagination::MAX_PAGES) pages, with a warning."
+            );
+            let stream = quote! {
+                let start: i64 = #start;
+                crate::runtime::pagination::offset_pages(
+                    #label,
+                    crate::runtime::pagination::MAX_PAGES,
+                    start,
+                    move |offset: i64| {
+                        let mut next = self.clone();
+                        next.#offset = Some(#set);
+                        next.send()
+                    },
+                    |page: &#page_ty| #items_ref,
+                    #total_of_page,
+                )
+            };
+            (doc, stream)
+        }
+        PaginationKind::Cursor { cursor_param, next_cursor_field } => {
+            let Some(cursor) = optional_param(cursor_param).filter(|p| p.ty == TypeRef::String) else { return TokenStream::new() };
+            let Some(next_field) = page.fields.iter().find(|f| &f.name == next_cursor_field && f.ty == TypeRef::String) else { return TokenStream::new() };
+            let cursor = ident(&cursor.rust_name);
+            let next_of_page = paging_next_cursor(next_field);
+            let doc = format!(
+                "Every page, fetched one after another: starts at this builder's cursor (or none) and \
+                 sends each response's `{}` as the next `{}`. Ends when that cursor is absent, null, \
+                 empty or one already used, when the server sends the previous page again (not \
+                 yielded), or after [`MAX_PAGES`](crate::runtime::pagination::MAX_PAGES) pages, with \
+                 a warning.",
+                next_field.name, cursor_param
+            );
+            let stream = quote! {
+                let first = self.#cursor.clone();
+                crate::runtime::pagination::cursor_pages(
+                    #label,
+                    crate::runtime::pagination::MAX_PAGES,
+                    first,
+                    move |cursor: Option<String>| {
+                        let mut next = self.clone();
+                        next.#cursor = cursor;
+                        next.send()
+                    },
+                    |page: &#page_ty| #items_ref,
+                    |page: &#page_ty| #next_of_page,
+                )
+            };
+            (doc, stream)
+        }
+    };
+    let pages_doc = doc(&format!(
+        "{pages_doc}\n\nAn error is yielded and ends the stream. The stream is boxed, so \
+         `futures::StreamExt::next` works on it directly."
+    ));
+    let items_field = ident(&results.rust_name);
+    let items_of_page = match results.presence {
+        Presence::Required => quote!(page.#items_field),
+        Presence::Optional | Presence::RequiredNullable => quote!(page.#items_field.unwrap_or_default()),
+        Presence::OptionalNullable => quote!(page.#items_field.into_option().unwrap_or_default()),
+    };
     quote! {
-        /// Every page, fetched one after another: starts at this builder's offset (or 0)
-        /// and moves the offset by the items received, until a short or empty page.
-        /// An error is yielded and ends the stream.
-        /// The stream is boxed, so `futures::StreamExt::next` works on it directly.
+        #pages_doc
         pub fn into_pages(self) -> futures_core::stream::BoxStream<'static, Result<#page_ty, #error>> {
-            use futures_util::StreamExt;
-            futures_util::stream::unfold(Some(self), |state| async move {
-                let builder = state?;
-                let offset = builder.#offset.unwrap_or(0);
-                let limit: Option<i64> = builder.#limit.or(#default_limit);
-                let next = builder.clone();
-                match builder.send().await {
-                    Ok(page) => {
-                        let received = #page_len as i64;
-                        let more = received > 0 && limit.is_none_or(|limit| received >= limit);
-                        let next = more.then(|| next.#offset(offset + received));
-                        Some((Ok(page), next))
-                    }
-                    Err(e) => Some((Err(e), None)),
-                }
-            })
-            .boxed()
+            #stream
         }
 
         /// Every item of every page (see [`Self::into_pages`]), in order.
@@ -786,5 +846,41 @@ fn streaming(api: &Api, op: &Operation) -> TokenStream {
             let raw = self.client.transport().execute_streaming(request, self.options).await?;
             #dispatch
         }
+    }
+}
+
+/// The results of a page (`page`), borrowed as a slice, whatever the field's presence.
+fn paging_items_ref(results: &crate::ir::Field) -> TokenStream {
+    let items = ident(&results.rust_name);
+    match results.presence {
+        Presence::Required => quote!(page.#items.as_slice()),
+        Presence::Optional | Presence::RequiredNullable => quote!(page.#items.as_deref().unwrap_or_default()),
+        Presence::OptionalNullable => quote!(page.#items.as_option().map(Vec::as_slice).unwrap_or_default()),
+    }
+}
+
+/// The closure that reads a page (of type `page_ty`) for its total count as an
+/// `Option<i64>` (`|_| None` when the response has no total-count field).
+fn paging_total(total: Option<&crate::ir::Field>, page_ty: &TokenStream) -> TokenStream {
+    let Some(field) = total.filter(|f| matches!(f.ty, TypeRef::Integer { .. })) else { return quote!(|_: &#page_ty| None) };
+    let name = ident(&field.rust_name);
+    let value = match (field.presence, field.ty == (TypeRef::Integer { bits: 32 })) {
+        (Presence::Required, false) => quote!(Some(page.#name)),
+        (Presence::Required, true) => quote!(Some(i64::from(page.#name))),
+        (Presence::Optional | Presence::RequiredNullable, false) => quote!(page.#name),
+        (Presence::Optional | Presence::RequiredNullable, true) => quote!(page.#name.map(i64::from)),
+        (Presence::OptionalNullable, false) => quote!(page.#name.as_option().copied()),
+        (Presence::OptionalNullable, true) => quote!(page.#name.as_option().copied().map(i64::from)),
+    };
+    quote!(|page: &#page_ty| #value)
+}
+
+/// The next cursor of a page (`page`), as an `Option<&str>`.
+fn paging_next_cursor(field: &crate::ir::Field) -> TokenStream {
+    let name = ident(&field.rust_name);
+    match field.presence {
+        Presence::Required => quote!(Some(page.#name.as_str())),
+        Presence::Optional | Presence::RequiredNullable => quote!(page.#name.as_deref()),
+        Presence::OptionalNullable => quote!(page.#name.as_option().map(String::as_str)),
     }
 }

@@ -127,6 +127,21 @@ pub fn readme(api: &Api, options: &EmitOptions) -> Result<String, GenError> {
         ),
         None => "By default up to 3 attempts are made, on 429 and 503 answers and connection failures.".to_string(),
     };
+    let retry = match &api.retry {
+        Some(r) => context! {
+            initial_ms => r.initial_interval_ms,
+            exponent => r.exponent,
+            max_ms => r.max_interval_ms,
+            elapsed => format!("{} s", r.max_elapsed_ms / 1000),
+            statuses => r.status_codes.iter().map(status_text).collect::<Vec<_>>().join(", "),
+            connection => r.connection_errors,
+            source => "the API document's retry extension",
+        },
+        None => context! {
+            initial_ms => 500, exponent => 2.0, max_ms => 8000, elapsed => "60 s", statuses => "503", connection => true,
+            source => "the document declares no retry policy",
+        },
+    };
     let (example, error_example, error_snippet) = match example_op {
         Some((g, o)) => {
             let args: Vec<String> = o.params.iter().filter(|p| p.required).map(|p| format!("\"{}\"", p.name)).collect();
@@ -174,6 +189,7 @@ pub fn readme(api: &Api, options: &EmitOptions) -> Result<String, GenError> {
             example_call => example_call,
             paginated => paginated,
             retry_doc => retry_doc,
+            retry => retry,
         },
     )
 }

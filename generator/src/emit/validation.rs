@@ -6,35 +6,9 @@ use std::collections::BTreeSet;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::ir::{Api, Constraints, Presence, Struct, TypeDef, TypeRef};
+pub use crate::analyse::{needs_check, structs_to_validate};
+use crate::ir::{Constraints, Presence, Struct, TypeRef};
 use crate::names::ident;
-
-/// Names of the structs whose values have something to check, directly or through their fields.
-pub fn structs_to_validate(api: &Api) -> BTreeSet<String> {
-    let mut found = BTreeSet::new();
-    loop {
-        let before = found.len();
-        for t in &api.types {
-            if let TypeDef::Struct(s) = t
-                && !found.contains(&s.rust_name) && s.fields.iter().any(|f| needs_check(&f.ty, &f.constraints, &found)) {
-                    found.insert(s.rust_name.clone());
-                }
-        }
-        if found.len() == before {
-            return found;
-        }
-    }
-}
-
-/// Whether a value of this type with these constraints has anything to check.
-pub fn needs_check(ty: &TypeRef, c: &Constraints, validated: &BTreeSet<String>) -> bool {
-    let own = c.minimum.is_some() || c.maximum.is_some() || c.min_length.is_some() || c.max_length.is_some() || c.pattern.is_some() || c.min_items.is_some() || c.max_items.is_some();
-    own || match ty {
-        TypeRef::Array(inner) => needs_check(inner, c.items.as_deref().unwrap_or(&Constraints::default()), validated),
-        TypeRef::Named(n) => validated.contains(n),
-        _ => false,
-    }
-}
 
 /// Statements checking the variable `value` (of type `&T`) at the variable
 /// `path` (a closure naming the field, called only when a check fails).
@@ -52,13 +26,16 @@ pub fn checks(ty: &TypeRef, c: &Constraints, path: &Ident, value: &Ident, valida
             let mut out = TokenStream::new();
             if c.min_length.is_some() || c.max_length.is_some() {
                 let (min, max) = (opt_usize(c.min_length), opt_usize(c.max_length));
-                out.extend(quote!(crate::runtime::check_length(&#path, #text, #min, #max)?;));
+                out.extend(quote!(crate::runtime::validation::check_length(&#path, #text, #min, #max)?;));
+            }
+            if c.uuid {
+                out.extend(quote!(crate::runtime::validation::check_uuid(&#path, #text)?;));
             }
             if let Some(pattern) = &c.pattern {
                 out.extend(quote! {
                     {
                         static PATTERN: std::sync::OnceLock<Option<regex_lite::Regex>> = std::sync::OnceLock::new();
-                        crate::runtime::check_pattern(&#path, #text, #pattern, &PATTERN)?;
+                        crate::runtime::validation::check_pattern(&#path, #text, #pattern, &PATTERN)?;
                     }
                 });
             }
@@ -77,13 +54,13 @@ pub fn checks(ty: &TypeRef, c: &Constraints, path: &Ident, value: &Ident, valida
             };
             let (min, max) = (bound(c.minimum, c.exclusive_minimum), bound(c.maximum, c.exclusive_maximum));
             let number = if *ty == TypeRef::Number { quote!(*#value) } else { quote!(*#value as f64) };
-            quote!(crate::runtime::check_range(&#path, #number, #min, #max)?;)
+            quote!(crate::runtime::validation::check_range(&#path, #number, #min, #max)?;)
         }
         TypeRef::Array(inner) => {
             let mut out = TokenStream::new();
             if c.min_items.is_some() || c.max_items.is_some() {
                 let (min, max) = (opt_usize(c.min_items), opt_usize(c.max_items));
-                out.extend(quote!(crate::runtime::check_items(&#path, #value.len(), #min, #max)?;));
+                out.extend(quote!(crate::runtime::validation::check_items(&#path, #value.len(), #min, #max)?;));
             }
             let item_constraints = c.items.as_deref().cloned().unwrap_or_default();
             if needs_check(inner, &item_constraints, validated) {
@@ -98,7 +75,7 @@ pub fn checks(ty: &TypeRef, c: &Constraints, path: &Ident, value: &Ident, valida
             }
             out
         }
-        TypeRef::Named(n) if validated.contains(n) => quote!(crate::runtime::Validate::validate(#value, &#path)?;),
+        TypeRef::Named(n) if validated.contains(n) => quote!(crate::runtime::validation::Validate::validate(#value, &#path)?;),
         _ => TokenStream::new(),
     }
 }
@@ -125,8 +102,8 @@ pub fn validate_impl(s: &Struct, validated: &BTreeSet<String>) -> TokenStream {
         }
     });
     quote! {
-        impl crate::runtime::Validate for #name {
-            fn validate(&self, path: crate::runtime::FieldPath<'_>) -> Result<(), crate::ValidationError> {
+        impl crate::runtime::validation::Validate for #name {
+            fn validate(&self, path: crate::runtime::validation::FieldPath<'_>) -> Result<(), crate::ValidationError> {
                 #(#fields)*
                 Ok(())
             }

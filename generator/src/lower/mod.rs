@@ -183,7 +183,7 @@ impl<'a> Lowerer<'a> {
             self.warn(&responses_ptr, "several success responses with different bodies: the first one is used for every success status");
         }
 
-        let pagination = self.pagination(op, &loc.pointer, &params);
+        let pagination = self.pagination(op, &loc.pointer, &params, bodies.first().copied());
         let stream_request_field = op.extensions.get("x-speakeasy-stream-request-field").and_then(Value::as_str).map(str::to_string);
         Ok(Some(Operation {
             id,
@@ -376,28 +376,84 @@ impl<'a> Lowerer<'a> {
         Ok(out)
     }
 
-    fn pagination(&mut self, op: &OaOperation, pointer: &str, params: &[Param]) -> Option<Pagination> {
+    /// `x-speakeasy-pagination`, when the emitter can generate it; otherwise a
+    /// warning and `None`, so that the IR never promises streams the crate lacks.
+    /// `body` is the success response's JSON type.
+    fn pagination(&mut self, op: &OaOperation, pointer: &str, params: &[Param], body: Option<&TypeRef>) -> Option<Pagination> {
         let ext = op.extensions.get("x-speakeasy-pagination")?;
-        let ptr = pointer_join(pointer, "x-speakeasy-pagination");
-        if ext.get("type").and_then(Value::as_str) != Some("offsetLimit") {
-            self.warn(&ptr, "only offsetLimit pagination is supported; the operation returns single pages");
-            return None;
-        }
-        let input = |kind: &str| {
-            ext.get("inputs")?.as_array()?.iter().find(|i| i.get("type").and_then(Value::as_str) == Some(kind))?.get("name")?.as_str().map(str::to_string)
-        };
-        let results = ext.pointer("/outputs/results").and_then(Value::as_str).and_then(|r| r.strip_prefix("$."));
-        match (input("offset"), input("limit"), results) {
-            (Some(offset), Some(limit), Some(results))
-                if !results.contains('.') && [&offset, &limit].iter().all(|n| params.iter().any(|p| &p.name == *n && p.location == ParamLocation::Query)) =>
-            {
-                Some(Pagination { offset_param: offset, limit_param: limit, results_field: results.to_string() })
-            }
-            _ => {
-                self.warn(&ptr, "pagination needs offset and limit query parameters and a top-level results field (`$.data`); the operation returns single pages");
+        match self.paging(ext, params, body) {
+            Ok(paging) => Some(paging),
+            Err(why) => {
+                self.warn(&pointer_join(pointer, "x-speakeasy-pagination"), format!("{why}; the operation returns single pages"));
                 None
             }
         }
+    }
+
+    /// Checks an `x-speakeasy-pagination` against the parameters and the success body.
+    fn paging(&self, ext: &Value, params: &[Param], body: Option<&TypeRef>) -> Result<Pagination, String> {
+        // The parameter named by the input of this type (`in: parameters`).
+        let input = |kind: &str| -> Result<String, String> {
+            ext.get("inputs")
+                .and_then(Value::as_array)
+                .and_then(|inputs| inputs.iter().find(|i| i.get("type").and_then(Value::as_str) == Some(kind)))
+                .filter(|i| i.get("in").and_then(Value::as_str).is_none_or(|at| at == "parameters"))
+                .and_then(|i| i.get("name")?.as_str())
+                .map(str::to_string)
+                .ok_or_else(|| format!("pagination needs an input of type `{kind}` in the parameters"))
+        };
+        // An optional query parameter of the wanted type.
+        let query_param = |name: &str, what: &str, ty: &str, fits: fn(&TypeRef) -> bool| -> Result<(), String> {
+            match params.iter().find(|p| p.name == name && p.location == ParamLocation::Query) {
+                Some(p) if !p.required && fits(&p.ty) => Ok(()),
+                Some(_) => Err(format!("the {what} parameter `{name}` must be an optional {ty}")),
+                None => Err(format!("the {what} `{name}` is not a query parameter")),
+            }
+        };
+        // A top-level field of the response named by an output (`$.data`).
+        let output = |key: &str| -> Result<String, String> {
+            let path = ext.get("outputs").and_then(|o| o.get(key)).and_then(Value::as_str).ok_or_else(|| format!("pagination needs `outputs.{key}`"))?;
+            path.strip_prefix("$.")
+                .filter(|f| !f.is_empty() && !f.contains(['.', '[']))
+                .map(str::to_string)
+                .ok_or_else(|| format!("`outputs.{key}` is `{path}`; only a top-level field (`$.data`) is supported"))
+        };
+
+        let results_field = output("results")?;
+        let page = body.and_then(|ty| self.space.struct_of(ty)).ok_or("the success response is not a JSON object with fields")?;
+        let field = |name: &str| page.fields.iter().find(|f| f.name == name);
+        match field(&results_field) {
+            Some(f) if matches!(f.ty, TypeRef::Array(_)) => {}
+            Some(_) => return Err(format!("the results field `{results_field}` is not an array")),
+            None => return Err(format!("the success response has no results field `{results_field}`")),
+        }
+        let kind = match ext.get("type").and_then(Value::as_str) {
+            Some("offsetLimit") => {
+                let (offset, limit) = (input("offset")?, input("limit")?);
+                query_param(&offset, "offset", "integer", |t| matches!(t, TypeRef::Integer { .. }))?;
+                if !params.iter().any(|p| p.name == limit && p.location == ParamLocation::Query) {
+                    return Err(format!("the limit `{limit}` is not a query parameter"));
+                }
+                let total_field = TOTAL_FIELDS
+                    .iter()
+                    .find(|name| field(name).is_some_and(|f| matches!(f.ty, TypeRef::Integer { .. })))
+                    .map(|name| name.to_string());
+                PaginationKind::OffsetLimit { offset_param: offset, limit_param: limit, total_field }
+            }
+            Some("cursor") => {
+                let cursor = input("cursor")?;
+                query_param(&cursor, "cursor", "string", |t| *t == TypeRef::String)?;
+                let next = output("nextCursor")?;
+                match field(&next) {
+                    Some(f) if f.ty == TypeRef::String => {}
+                    Some(_) => return Err(format!("the next-cursor field `{next}` is not a string")),
+                    None => return Err(format!("the success response has no next-cursor field `{next}`")),
+                }
+                PaginationKind::Cursor { cursor_param: cursor, next_cursor_field: next }
+            }
+            other => return Err(format!("pagination of type `{}` is not supported", other.unwrap_or("(none)"))),
+        };
+        Ok(Pagination { kind, results_field })
     }
 
     fn auth(&mut self) -> Option<Auth> {
@@ -441,6 +497,10 @@ const BUILDER_METHODS: &[&str] = &[
     "timeout", "retries", "header", "base_url", "send", "send_with_response", "into_pages", "into_stream",
     "into_future", "body", "client", "options",
 ];
+
+/// Integer fields of an offset/limit response that give the total number of
+/// items, in order of preference. (Not `count`, which often counts one page.)
+const TOTAL_FIELDS: &[&str] = &["total_count", "totalCount", "total"];
 
 /// Follows a local `$ref` into one section of `components` (`parameters`,
 /// `requestBodies`, `responses`); returns the object and its JSON pointer.

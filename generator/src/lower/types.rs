@@ -139,6 +139,15 @@ impl<'a> TypeSpace<'a> {
         matches!(self.slot_of.get(name.as_str()).and_then(|&i| self.slots[i].as_ref()), Some(TypeDef::Struct(s)) if s.fields.iter().any(|f| f.name == field))
     }
 
+    /// The struct `ty` names, once lowered (`None` for any other type).
+    pub fn struct_of(&self, ty: &TypeRef) -> Option<&Struct> {
+        let TypeRef::Named(name) = ty else { return None };
+        match self.slot_of.get(name.as_str()).and_then(|&i| self.slots[i].as_ref()) {
+            Some(TypeDef::Struct(s)) => Some(s),
+            _ => None,
+        }
+    }
+
     /// Reserves a unique Rust type name, warning when the natural one was taken.
     pub fn reserve_name(&mut self, wanted: &str, pointer: &str) -> String {
         let natural = names::type_name(wanted);
@@ -625,7 +634,9 @@ impl<'a> TypeSpace<'a> {
 
     /// Validation rules of a parameter or field schema (following references).
     pub fn constraints_of(&mut self, s: SchemaRef<'_>, pointer: &str) -> Result<Constraints, GenError> {
-        let c = self.annotations(s, pointer)?.innermost.map(constraints).unwrap_or_default();
+        let innermost = self.annotations(s, pointer)?.innermost;
+        let mut c = innermost.map(constraints).unwrap_or_default();
+        c.uuid = innermost.is_some_and(is_uuid);
         Ok(self.checked(c, pointer))
     }
 
@@ -694,6 +705,11 @@ fn const_value(schema: &Schema) -> Option<serde_json::Value> {
 /// A schema with nothing but annotations, as in `allOf: [{$ref}, {description}]`.
 fn is_annotation_only(s: &Schema) -> bool {
     matches!(&s.schema_kind, SchemaKind::Any(a) if *a == openapiv3::AnySchema::default())
+}
+
+/// A string schema with `format: uuid`.
+fn is_uuid(schema: &Schema) -> bool {
+    matches!(&schema.schema_kind, SchemaKind::Type(Type::String(s)) if matches!(&s.format, openapiv3::VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid"))
 }
 
 fn constraints(schema: &Schema) -> Constraints {

@@ -1,1 +1,866 @@
+//! The transport against a misbehaving server: an in-process HTTP/1.1 server,
+//! written by hand on a `TcpListener`, that answers each request from a script
+//! (late, never, with garbage, with redirects, with an endless body) and
+//! records what it received.
 
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::{Method, StatusCode};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+use super::{Auth, Transport};
+use crate::errors::{CallError, RequestError, TransportError, TransportErrorKind};
+use crate::hooks::{Hook, RequestContext};
+use crate::request::{CallOptions, Limits, Request};
+use crate::response::RawResponse;
+use crate::retry::{RetryPolicy, requested_delay};
+use crate::secret::SecretString;
+
+// ---------------------------------------------------------------------------
+// The test server
+// ---------------------------------------------------------------------------
+
+/// What the server does with one request.
+enum Reply {
+    /// Writes these bytes after a delay, then closes the connection.
+    After(Duration, Vec<u8>),
+    /// Writes these bytes (possibly none), then holds the connection open without another byte.
+    Hang(Vec<u8>),
+    /// A `200` whose chunked body never ends: 1 KiB chunks until the client goes away.
+    Endless,
+}
+
+/// One request as the server received it.
+#[derive(Debug, Clone)]
+struct Received {
+    /// Request line and headers, as sent.
+    head: String,
+    /// The body (read by `Content-Length`).
+    body: Vec<u8>,
+}
+
+impl Received {
+    fn request_line(&self) -> &str {
+        self.head.lines().next().unwrap_or_default()
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().skip(1).find_map(|line| {
+            let (n, v) = line.split_once(':')?;
+            n.trim().eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+    }
+}
+
+/// A server on 127.0.0.1 that answers request number `n` (from 0) with `script(n, request)`.
+struct Server {
+    addr: SocketAddr,
+    count: Arc<AtomicUsize>,
+    received: Arc<Mutex<Vec<Received>>>,
+}
+
+impl Server {
+    async fn start(script: impl Fn(usize, &Received) -> Reply + Send + Sync + 'static) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let count = Arc::new(AtomicUsize::new(0));
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let script = Arc::new(script);
+        let (c, r) = (count.clone(), received.clone());
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                let (count, received, script) = (c.clone(), r.clone(), script.clone());
+                tokio::spawn(async move {
+                    let mut socket = socket;
+                    let Some(request) = read_request(&mut socket).await else { return };
+                    received.lock().unwrap().push(request.clone());
+                    let reply = script(count.fetch_add(1, Ordering::SeqCst), &request);
+                    answer(socket, reply).await;
+                });
+            }
+        });
+        Server { addr, count, received }
+    }
+
+    /// A server that answers every request the same way.
+    async fn always(reply: impl Fn() -> Reply + Send + Sync + 'static) -> Server {
+        Server::start(move |_, _| reply()).await
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// How many requests arrived (whole heads read).
+    fn requests(&self) -> usize {
+        self.count.load(Ordering::SeqCst)
+    }
+
+    fn received(&self, n: usize) -> Received {
+        self.received.lock().unwrap()[n].clone()
+    }
+}
+
+/// Reads one request head and its `Content-Length` body; `None` if the client left first.
+async fn read_request(socket: &mut TcpStream) -> Option<Received> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        let n = socket.read(&mut chunk).await.ok().filter(|n| *n > 0)?;
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let mut request = Received { head: String::from_utf8_lossy(&buf[..head_end]).into_owned(), body: Vec::new() };
+    let length: usize = request.header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+    while buf.len() < head_end + length {
+        let n = socket.read(&mut chunk).await.ok().filter(|n| *n > 0)?;
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    request.body = buf[head_end..head_end + length].to_vec();
+    Some(request)
+}
+
+async fn answer(mut socket: TcpStream, reply: Reply) {
+    match reply {
+        Reply::After(delay, bytes) => {
+            tokio::time::sleep(delay).await;
+            let _ = socket.write_all(&bytes).await;
+            let _ = socket.shutdown().await;
+        }
+        Reply::Hang(bytes) => {
+            let _ = socket.write_all(&bytes).await;
+            std::future::pending::<()>().await;
+        }
+        Reply::Endless => {
+            let head = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n";
+            let chunk = format!("400\r\n{}\r\n", "x".repeat(1024));
+            if socket.write_all(head.as_bytes()).await.is_ok() {
+                while socket.write_all(chunk.as_bytes()).await.is_ok() {}
+            }
+        }
+    }
+}
+
+/// A well-formed response with a `Content-Length` body, closing the connection.
+fn http(status: u16, headers: &[(&str, &str)], body: &str) -> Vec<u8> {
+    let reason = StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Other");
+    let mut out = format!("HTTP/1.1 {status} {reason}\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
+    for (name, value) in headers {
+        out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    out.push_str("\r\n");
+    out.push_str(body);
+    out.into_bytes()
+}
+
+/// [`http`], sent at once.
+fn reply(status: u16, headers: &[(&str, &str)], body: &str) -> Reply {
+    Reply::After(Duration::ZERO, http(status, headers, body))
+}
+
+/// A chunked `200` whose body is `len` bytes of `x`, in chunks of at most 256 bytes.
+fn chunked(len: usize) -> Reply {
+    let mut out = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n".to_vec();
+    let mut left = len;
+    while left > 0 {
+        let n = left.min(256);
+        out.extend_from_slice(format!("{n:x}\r\n{}\r\n", "x".repeat(n)).as_bytes());
+        left -= n;
+    }
+    out.extend_from_slice(b"0\r\n\r\n");
+    Reply::After(Duration::ZERO, out)
+}
+
+/// A port on 127.0.0.1 with nothing listening.
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+// ---------------------------------------------------------------------------
+// The transport under test
+// ---------------------------------------------------------------------------
+
+/// Every test ends within this, whatever the transport does.
+async fn bounded<T>(test: impl Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(5), test).await.expect("the test did not finish within 5 s")
+}
+
+fn http_client() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+/// A deadline of 2 s, no attempt timeout, 64 KiB bodies, 3 redirects.
+fn limits() -> Limits {
+    Limits { timeout: Duration::from_secs(2), attempt_timeout: None, max_body_bytes: 64 * 1024, max_redirects: 3 }
+}
+
+/// Retries everything retryable, quickly: 3 attempts, 10 ms first delay, 5XX listed.
+fn policy() -> RetryPolicy {
+    RetryPolicy {
+        initial_interval: Duration::from_millis(10),
+        max_interval: Duration::from_millis(50),
+        exponent: 2.0,
+        max_elapsed: Duration::from_secs(5),
+        max_attempts: Some(3),
+        max_retry_after: Duration::from_secs(1),
+        statuses: vec![(500, 599)],
+        retry_connection_errors: true,
+        retry_non_idempotent: false,
+    }
+}
+
+/// What a generated client sends with every request: a user agent, and a
+/// global header of the API (`x-title`).
+fn default_headers() -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert(reqwest::header::USER_AGENT, HeaderValue::from_static("sdk-test/1"));
+    headers.insert("x-title", HeaderValue::from_static("my-app"));
+    headers
+}
+
+fn transport_with(base_url: String, auth: Option<Auth>, limits: Limits, retry: RetryPolicy, hooks: Vec<Arc<dyn Hook>>) -> Transport {
+    Transport::new(http_client(), base_url, default_headers(), auth, limits, retry, hooks)
+}
+
+fn bearer() -> Option<Auth> {
+    Some(Auth::bearer(SecretString::new("sk-secret")))
+}
+
+/// A transport with a bearer key `sk-secret`, [`limits`] and [`policy`].
+fn transport(server: &Server) -> Transport {
+    transport_with(server.url(), bearer(), limits(), policy(), vec![])
+}
+
+fn request(method: Method, path: &str, body: Option<&'static str>) -> Request {
+    Request {
+        operation_id: "testOp",
+        method,
+        path_template: "/test",
+        path: path.to_string(),
+        query: Vec::new(),
+        headers: vec![("accept", "application/json".to_string()), ("x-trace-id", "t-1".to_string())],
+        body: body.map(|b| ("application/json".to_string(), Bytes::from_static(b.as_bytes()))),
+    }
+}
+
+fn get(path: &str) -> Request {
+    request(Method::GET, path, None)
+}
+
+fn post(path: &str, body: &'static str) -> Request {
+    request(Method::POST, path, Some(body))
+}
+
+fn timeout(ms: u64) -> CallOptions {
+    CallOptions { timeout: Some(Duration::from_millis(ms)), ..CallOptions::default() }
+}
+
+fn describe(result: &Result<RawResponse, CallError>) -> String {
+    match result {
+        Ok(response) => format!("Ok(HTTP {}, {:?})", response.status, response.body),
+        Err(e) => format!("Err({e:?})"),
+    }
+}
+
+fn ok(result: Result<RawResponse, CallError>) -> RawResponse {
+    match result {
+        Ok(response) => response,
+        other => panic!("expected a response, got {}", describe(&other)),
+    }
+}
+
+fn transport_error(result: Result<RawResponse, CallError>, kind: TransportErrorKind) -> TransportError {
+    match result {
+        Err(CallError::Transport(e)) if e.kind() == kind => e,
+        other => panic!("expected a {kind:?} transport error, got {}", describe(&other)),
+    }
+}
+
+fn request_error(result: Result<RawResponse, CallError>) -> RequestError {
+    match result {
+        Err(CallError::Request(e)) => e,
+        other => panic!("expected a request error, got {}", describe(&other)),
+    }
+}
+
+fn ms(d: Duration) -> u128 {
+    d.as_millis()
+}
+
+// ---------------------------------------------------------------------------
+// Deadline
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn the_deadline_ends_a_call_to_a_server_that_never_answers() {
+    bounded(async {
+        let server = Server::always(|| Reply::Hang(Vec::new())).await;
+        let started = Instant::now();
+        let result = transport(&server).execute(get("/slow"), timeout(300)).await;
+        let elapsed = started.elapsed();
+        let e = transport_error(result, TransportErrorKind::Timeout);
+        assert!(e.is_timeout());
+        assert!(e.to_string().contains("timed out"), "{e}");
+        assert!(elapsed >= Duration::from_millis(290) && elapsed < Duration::from_millis(450), "{} ms", ms(elapsed));
+        // Retries are on, but the deadline leaves no time for another attempt.
+        assert_eq!(server.requests(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_backoff_past_the_deadline_returns_the_last_response_at_once() {
+    bounded(async {
+        let server = Server::start(|n, _| reply(503, &[], &format!("busy #{}", n + 1))).await;
+        // Delays of ~100 ms, then ~1 s: the second would end past the 500 ms deadline.
+        let retry = RetryPolicy {
+            initial_interval: Duration::from_millis(100),
+            max_interval: Duration::from_secs(5),
+            exponent: 10.0,
+            max_attempts: None,
+            ..policy()
+        };
+        let transport = transport_with(server.url(), bearer(), limits(), retry, vec![]);
+        let started = Instant::now();
+        let response = ok(transport.execute(get("/busy"), timeout(500)).await);
+        let elapsed = started.elapsed();
+        assert_eq!(response.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(&response.body[..], b"busy #2", "the last response is returned");
+        assert_eq!(server.requests(), 2);
+        assert!(elapsed < Duration::from_millis(350), "returned without sleeping to the deadline: {} ms", ms(elapsed));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_attempt_timeout_lets_a_get_try_again() {
+    bounded(async {
+        // The first request is never answered, the second at once.
+        let server = Server::start(|n, _| if n == 0 { Reply::Hang(Vec::new()) } else { reply(200, &[], "ok") }).await;
+        let limits = Limits { attempt_timeout: Some(Duration::from_millis(100)), ..limits() };
+        let transport = transport_with(server.url(), bearer(), limits, policy(), vec![]);
+        let started = Instant::now();
+        let response = ok(transport.execute(get("/x"), timeout(1000)).await);
+        let elapsed = started.elapsed();
+        assert_eq!(response.status, StatusCode::OK);
+        assert_eq!(server.requests(), 2);
+        assert!(elapsed >= Duration::from_millis(100) && elapsed < Duration::from_millis(500), "{} ms", ms(elapsed));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn attempt_timeouts_never_extend_the_deadline() {
+    bounded(async {
+        let server = Server::always(|| Reply::Hang(Vec::new())).await;
+        // Attempts of 150 ms: the third starts near 320 ms and is cut at the 350 ms deadline.
+        let limits = Limits { attempt_timeout: Some(Duration::from_millis(150)), ..limits() };
+        let retry = RetryPolicy { max_attempts: None, ..policy() };
+        let transport = transport_with(server.url(), bearer(), limits, retry, vec![]);
+        let started = Instant::now();
+        let result = transport.execute(get("/x"), timeout(350)).await;
+        let elapsed = started.elapsed();
+        assert!(transport_error(result, TransportErrorKind::Timeout).is_timeout());
+        assert!(server.requests() >= 2, "attempts: {}", server.requests());
+        // At least two attempts of 150 ms; never past the 350 ms deadline (plus scheduling slack).
+        assert!(elapsed >= Duration::from_millis(250) && elapsed < Duration::from_millis(450), "{} ms", ms(elapsed));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_post_that_timed_out_is_not_sent_again() {
+    bounded(async {
+        let server = Server::always(|| Reply::Hang(Vec::new())).await;
+        let limits = Limits { attempt_timeout: Some(Duration::from_millis(100)), ..limits() };
+        let transport = transport_with(server.url(), bearer(), limits, policy(), vec![]);
+        let started = Instant::now();
+        let result = transport.execute(post("/x", "{}"), timeout(1000)).await;
+        let elapsed = started.elapsed();
+        assert!(transport_error(result, TransportErrorKind::Timeout).is_timeout());
+        assert_eq!(server.requests(), 1, "the server may have acted on the POST");
+        assert!(elapsed < Duration::from_millis(400), "{} ms", ms(elapsed));
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------
+// Retry-After
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_retry_after_beyond_the_cap_returns_the_response_at_once() {
+    bounded(async {
+        let server = Server::always(|| reply(429, &[("retry-after", "3000")], "slow down")).await;
+        let started = Instant::now();
+        let response = ok(transport(&server).execute(get("/x"), CallOptions::default()).await);
+        let elapsed = started.elapsed();
+        assert!(elapsed < Duration::from_millis(200), "{} ms", ms(elapsed));
+        assert_eq!(server.requests(), 1);
+        assert_eq!(response.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers.get("retry-after").unwrap(), "3000");
+        assert_eq!(requested_delay(&response.headers), Some(Duration::from_secs(3000)));
+        assert_eq!(response.unexpected().retry_after(), Some(Duration::from_secs(3000)));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn retry_after_ms_is_honoured() {
+    bounded(async {
+        let server = Server::start(|n, _| if n == 0 { reply(429, &[("retry-after-ms", "50")], "") } else { reply(200, &[], "ok") }).await;
+        let started = Instant::now();
+        let response = ok(transport(&server).execute(get("/x"), CallOptions::default()).await);
+        let elapsed = started.elapsed();
+        assert_eq!(response.status, StatusCode::OK);
+        assert_eq!(server.requests(), 2);
+        // The policy's own first delay is ~10 ms: only the header explains 50.
+        assert!(elapsed >= Duration::from_millis(50) && elapsed < Duration::from_millis(500), "{} ms", ms(elapsed));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_retry_after_within_the_cap_but_past_the_deadline_returns_at_once() {
+    bounded(async {
+        let server = Server::always(|| reply(503, &[("retry-after", "1")], "")).await;
+        let retry = RetryPolicy { max_retry_after: Duration::from_secs(5), ..policy() };
+        let transport = transport_with(server.url(), bearer(), limits(), retry, vec![]);
+        let started = Instant::now();
+        let response = ok(transport.execute(get("/x"), timeout(300)).await);
+        let elapsed = started.elapsed();
+        assert_eq!(response.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(server.requests(), 1);
+        assert!(elapsed < Duration::from_millis(200), "{} ms", ms(elapsed));
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------
+// Local errors
+// ---------------------------------------------------------------------------
+
+/// Runs a call that must fail locally: fast, as a `RequestError`, with nothing sent.
+async fn assert_local_error(server: &Server, transport: &Transport, request: Request, options: CallOptions, reason: &str) -> RequestError {
+    let started = Instant::now();
+    let result = transport.execute(request, options).await;
+    let elapsed = started.elapsed();
+    let e = request_error(result);
+    assert!(e.reason.contains(reason), "expected `{reason}` in `{}`", e.reason);
+    assert!(elapsed < Duration::from_millis(10), "{}: {} ms", e.reason, ms(elapsed));
+    // Give a stray request time to arrive, were one sent.
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert_eq!(server.requests(), 0, "{}", e.reason);
+    e
+}
+
+#[tokio::test]
+async fn local_mistakes_fail_at_once_and_nothing_is_sent() {
+    bounded(async {
+        let server = Server::always(|| reply(200, &[], "ok")).await;
+        let transport = transport(&server);
+
+        let mut injected = get("/x");
+        injected.headers.push(("x-note", "a\r\nInjected: 1".to_string()));
+        let e = assert_local_error(&server, &transport, injected, CallOptions::default(), "invalid value for the `x-note` header").await;
+        assert!(!e.reason.contains("Injected"), "the value may be a secret: {}", e.reason);
+
+        let options = CallOptions { headers: vec![("x-call".into(), "b\nc".into())], ..CallOptions::default() };
+        assert_local_error(&server, &transport, get("/x"), options, "invalid value for the `x-call` header").await;
+
+        let options = CallOptions { headers: vec![("bad name".into(), "v".into())], ..CallOptions::default() };
+        assert_local_error(&server, &transport, get("/x"), options, "invalid header name").await;
+
+        for base_url in ["not a url", "ftp://x"] {
+            let options = CallOptions { base_url: Some(base_url.into()), ..CallOptions::default() };
+            assert_local_error(&server, &transport, get("/x"), options, "invalid base URL").await;
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_api_key_unfit_for_a_header_fails_at_once_and_nothing_is_sent() {
+    bounded(async {
+        let server = Server::always(|| reply(200, &[], "ok")).await;
+        let keys = [Auth::bearer(SecretString::new("sk-\nsecret")), Auth::header("x-api-key", SecretString::new("sk-\r\nsecret"))];
+        for key in keys {
+            let transport = transport_with(server.url(), Some(key), limits(), policy(), vec![]);
+            // Twice: the prepared key header is reused and fails again.
+            for _ in 0..2 {
+                let e = assert_local_error(&server, &transport, get("/x"), CallOptions::default(), "the API key is not a valid").await;
+                assert!(!e.to_string().contains("secret"), "{e}");
+            }
+        }
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------
+// Redirects
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_redirect_loop_fails_after_max_redirects_and_is_not_retried() {
+    bounded(async {
+        let server = Server::always(|| reply(302, &[("location", "/loop")], "")).await;
+        let result = transport(&server).execute(get("/loop"), CallOptions::default()).await;
+        let e = transport_error(result, TransportErrorKind::Redirect);
+        assert!(e.is_redirect());
+        assert!(e.to_string().contains("more than 3 redirects"), "{e}");
+        assert_eq!(server.requests(), limits().max_redirects as usize + 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_redirect_to_a_non_http_location_fails() {
+    bounded(async {
+        let server = Server::always(|| reply(301, &[("location", "ftp://example.com/file")], "")).await;
+        let result = transport(&server).execute(get("/x"), CallOptions::default()).await;
+        let e = transport_error(result, TransportErrorKind::Redirect);
+        assert!(e.to_string().contains("invalid Location"), "{e}");
+        assert_eq!(server.requests(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_same_origin_307_keeps_the_method_body_and_credentials() {
+    bounded(async {
+        let server = Server::start(|n, _| if n == 0 { reply(307, &[("location", "/moved")], "") } else { reply(200, &[], "done") }).await;
+        let response = ok(transport(&server).execute(post("/start", r#"{"a":1}"#), CallOptions::default()).await);
+        assert_eq!(&response.body[..], b"done");
+        assert_eq!(server.requests(), 2);
+        let second = server.received(1);
+        assert_eq!(second.request_line(), "POST /moved HTTP/1.1");
+        assert_eq!(second.body, br#"{"a":1}"#);
+        assert_eq!(second.header("content-type"), Some("application/json"));
+        assert_eq!(second.header("authorization"), Some("Bearer sk-secret"));
+        assert_eq!(second.header("x-title"), Some("my-app"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_303_after_a_post_continues_as_a_get_without_body() {
+    bounded(async {
+        let server = Server::start(|n, _| if n == 0 { reply(303, &[("location", "/result")], "") } else { reply(200, &[], "result") }).await;
+        let response = ok(transport(&server).execute(post("/jobs", r#"{"a":1}"#), CallOptions::default()).await);
+        assert_eq!(&response.body[..], b"result");
+        assert_eq!(server.received(0).request_line(), "POST /jobs HTTP/1.1");
+        let second = server.received(1);
+        assert_eq!(second.request_line(), "GET /result HTTP/1.1");
+        assert!(second.body.is_empty());
+        assert_eq!(second.header("content-type"), None);
+        assert!(matches!(second.header("content-length"), None | Some("0")), "{}", second.head);
+        // Same origin: the credential still goes along.
+        assert_eq!(second.header("authorization"), Some("Bearer sk-secret"));
+    })
+    .await;
+}
+
+/// Server `b`, and server `a` that redirects everything to `b` with `status`.
+async fn two_origins(status: u16) -> (Server, Server) {
+    let b = Server::always(|| reply(200, &[], "elsewhere")).await;
+    let location = format!("{}/landing", b.url());
+    let a = Server::always(move || reply(status, &[("location", location.as_str())], "")).await;
+    (a, b)
+}
+
+#[tokio::test]
+async fn a_cross_origin_redirect_drops_credentials_and_the_apis_headers() {
+    bounded(async {
+        let (a, b) = two_origins(302).await;
+        assert_ne!(a.addr.port(), b.addr.port());
+        let response = ok(transport(&a).execute(get("/start"), CallOptions::default()).await);
+        assert_eq!(&response.body[..], b"elsewhere");
+        let (first, second) = (a.received(0), b.received(0));
+        assert_eq!(first.header("authorization"), Some("Bearer sk-secret"));
+        assert_eq!(first.header("x-title"), Some("my-app"));
+        assert_eq!(first.header("x-trace-id"), Some("t-1"));
+        assert_eq!(second.request_line(), "GET /landing HTTP/1.1");
+        assert_eq!(second.header("authorization"), None, "{}", second.head);
+        assert_eq!(second.header("x-title"), None, "a global header of the API: {}", second.head);
+        assert_eq!(second.header("x-trace-id"), None, "{}", second.head);
+        // Generic headers do follow.
+        assert_eq!(second.header("user-agent"), Some("sdk-test/1"));
+        assert_eq!(second.header("accept"), Some("application/json"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_cross_origin_redirect_drops_an_api_key_header() {
+    bounded(async {
+        let (a, b) = two_origins(301).await;
+        let auth = Some(Auth::header("x-api-key", SecretString::new("sk-secret")));
+        let transport = transport_with(a.url(), auth, limits(), policy(), vec![]);
+        ok(transport.execute(get("/start"), CallOptions::default()).await);
+        assert_eq!(a.received(0).header("x-api-key"), Some("sk-secret"));
+        assert_eq!(b.requests(), 1);
+        let second = b.received(0);
+        assert_eq!(second.header("x-api-key"), None, "{}", second.head);
+        assert!(!second.head.contains("sk-secret"), "{}", second.head);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_cross_origin_307_of_a_request_with_a_body_is_refused() {
+    bounded(async {
+        let (a, b) = two_origins(307).await;
+        let result = transport(&a).execute(post("/start", r#"{"secret":"payload"}"#), CallOptions::default()).await;
+        let e = transport_error(result, TransportErrorKind::Redirect);
+        assert!(e.to_string().contains("another origin"), "{e}");
+        assert_eq!(a.requests(), 1, "not retried");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert_eq!(b.requests(), 0, "nothing reaches the other origin");
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------
+// Broken servers
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_reply_that_is_not_http_is_a_protocol_error_and_not_retried() {
+    bounded(async {
+        let server = Server::always(|| Reply::After(Duration::ZERO, b"garbage\r\n\r\n".to_vec())).await;
+        let started = Instant::now();
+        let result = transport(&server).execute(get("/x"), CallOptions::default()).await;
+        transport_error(result, TransportErrorKind::Protocol);
+        assert_eq!(server.requests(), 1);
+        assert!(started.elapsed() < Duration::from_millis(500));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_connection_closed_mid_body_is_interrupted_and_retried_only_where_safe() {
+    bounded(async {
+        let cut = || Reply::After(Duration::ZERO, b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nonly ten b".to_vec());
+        let server = Server::start(move |n, _| if n == 0 { cut() } else { reply(200, &[], "whole") }).await;
+        let response = ok(transport(&server).execute(get("/x"), CallOptions::default()).await);
+        assert_eq!(&response.body[..], b"whole");
+        assert_eq!(server.requests(), 2);
+
+        let server = Server::always(cut).await;
+        let result = transport(&server).execute(post("/x", "{}"), CallOptions::default()).await;
+        transport_error(result, TransportErrorKind::Interrupted);
+        assert_eq!(server.requests(), 1, "the server may have acted on the POST");
+    })
+    .await;
+}
+
+/// Counts the attempts of calls that never reach a server.
+#[derive(Default)]
+struct CountAttempts(AtomicUsize);
+
+impl Hook for CountAttempts {
+    fn before_request(&self, _: &RequestContext<'_>, _: &mut reqwest::Request) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_a_connect_error_retried_up_to_max_attempts() {
+    bounded(async {
+        let url = format!("http://127.0.0.1:{}", closed_port());
+        // Nothing reached the server, so even a POST tries again.
+        for call in [get("/x"), post("/x", "{}")] {
+            let counter = Arc::new(CountAttempts::default());
+            let transport = transport_with(url.clone(), bearer(), limits(), policy(), vec![counter.clone()]);
+            let started = Instant::now();
+            let result = transport.execute(call, CallOptions::default()).await;
+            assert!(transport_error(result, TransportErrorKind::Connect).is_connect());
+            assert_eq!(counter.0.load(Ordering::SeqCst), 3);
+            assert!(started.elapsed() < Duration::from_millis(1000));
+        }
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------
+// Body limit
+// ---------------------------------------------------------------------------
+
+fn small_body_limit(server: &Server, max_body_bytes: u64) -> Transport {
+    transport_with(server.url(), bearer(), Limits { max_body_bytes, ..limits() }, policy(), vec![])
+}
+
+#[tokio::test]
+async fn a_content_length_over_the_limit_fails_without_reading() {
+    bounded(async {
+        // The announced body never comes: reading it would run into the 2 s deadline.
+        let server = Server::always(|| Reply::Hang(b"HTTP/1.1 200 OK\r\ncontent-length: 1000000\r\n\r\nstart".to_vec())).await;
+        let started = Instant::now();
+        let result = small_body_limit(&server, 1000).execute(get("/big"), CallOptions::default()).await;
+        let elapsed = started.elapsed();
+        let Err(CallError::BodyTooLarge(e)) = result else { panic!("expected BodyTooLarge, got {}", describe(&result)) };
+        assert_eq!(e.status, StatusCode::OK);
+        assert_eq!(e.limit, 1000);
+        assert_eq!(e.content_length, Some(1_000_000));
+        assert!(e.prefix.is_empty());
+        assert_eq!(server.requests(), 1, "not retried");
+        assert!(elapsed < Duration::from_millis(500), "{} ms", ms(elapsed));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_endless_chunked_body_fails_once_past_the_limit() {
+    bounded(async {
+        let server = Server::always(|| Reply::Endless).await;
+        let started = Instant::now();
+        let result = small_body_limit(&server, 10_000).execute(get("/stream"), CallOptions::default()).await;
+        let elapsed = started.elapsed();
+        let Err(CallError::BodyTooLarge(e)) = result else { panic!("expected BodyTooLarge, got {}", describe(&result)) };
+        assert_eq!(e.content_length, None);
+        assert!(!e.prefix.is_empty() && e.prefix.len() <= 4096, "prefix of {} bytes", e.prefix.len());
+        assert!(e.prefix.iter().all(|b| *b == b'x'));
+        assert_eq!(server.requests(), 1, "not retried");
+        assert!(elapsed < Duration::from_millis(500), "{} ms", ms(elapsed));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_body_exactly_at_the_limit_is_read() {
+    bounded(async {
+        let body = "x".repeat(1000);
+        let server = Server::always(move || reply(200, &[], &body)).await;
+        let response = ok(small_body_limit(&server, 1000).execute(get("/x"), CallOptions::default()).await);
+        assert_eq!(response.body.len(), 1000);
+        let result = small_body_limit(&server, 999).execute(get("/x"), CallOptions::default()).await;
+        assert!(matches!(result, Err(CallError::BodyTooLarge(ref e)) if e.content_length == Some(1000)), "{}", describe(&result));
+
+        // Without Content-Length, counted as it arrives.
+        let server = Server::always(|| chunked(1000)).await;
+        let response = ok(small_body_limit(&server, 1000).execute(get("/x"), CallOptions::default()).await);
+        assert_eq!(response.body.len(), 1000);
+        // The call's own limit replaces the client's.
+        let options = CallOptions { max_body_bytes: Some(999), ..CallOptions::default() };
+        let result = small_body_limit(&server, 1000).execute(get("/x"), options).await;
+        match result {
+            Err(CallError::BodyTooLarge(e)) => {
+                assert_eq!((e.limit, e.content_length), (999, None));
+                // What arrived, up to the chunk that passed the limit.
+                assert!(!e.prefix.is_empty() && e.prefix.len() <= 1000, "prefix of {} bytes", e.prefix.len());
+            }
+            other => panic!("expected BodyTooLarge, got {}", describe(&other)),
+        }
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------
+// Which statuses are retried
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_500_is_retried_for_a_get_but_not_for_a_post() {
+    bounded(async {
+        let server = Server::start(|n, _| if n == 0 { reply(500, &[], "oops") } else { reply(200, &[], "ok") }).await;
+        let response = ok(transport(&server).execute(get("/x"), CallOptions::default()).await);
+        assert_eq!((response.status, server.requests()), (StatusCode::OK, 2));
+
+        let server = Server::start(|n, _| if n == 0 { reply(500, &[], "oops") } else { reply(200, &[], "ok") }).await;
+        let response = ok(transport(&server).execute(post("/x", "{}"), CallOptions::default()).await);
+        assert_eq!(response.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(&response.body[..], b"oops");
+        assert_eq!(server.requests(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_503_is_retried_even_for_a_post() {
+    bounded(async {
+        let server = Server::start(|n, _| if n == 0 { reply(503, &[], "busy") } else { reply(200, &[], "ok") }).await;
+        let response = ok(transport(&server).execute(post("/x", r#"{"a":1}"#), CallOptions::default()).await);
+        assert_eq!(response.status, StatusCode::OK);
+        assert_eq!(server.requests(), 2);
+        assert_eq!(server.received(1).body, br#"{"a":1}"#);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn retries_stop_at_max_attempts_and_return_the_last_response() {
+    bounded(async {
+        let server = Server::start(|n, _| reply(502, &[], &format!("#{}", n + 1))).await;
+        let response = ok(transport(&server).execute(get("/x"), CallOptions::default()).await);
+        assert_eq!(response.status, StatusCode::BAD_GATEWAY);
+        assert_eq!(&response.body[..], b"#3");
+        assert_eq!(server.requests(), 3);
+        // A call's own policy replaces the client's.
+        let server = Server::always(|| reply(502, &[], "")).await;
+        let options = CallOptions { retry: Some(RetryPolicy::none()), ..CallOptions::default() };
+        ok(transport(&server).execute(get("/x"), options).await);
+        assert_eq!(server.requests(), 1);
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------
+// Hooks
+// ---------------------------------------------------------------------------
+
+/// Records what hooks see, and marks every request with its attempt.
+#[derive(Default)]
+struct Recorder {
+    before: Mutex<Vec<(u32, String)>>,
+    after: Mutex<Vec<(u32, u16)>>,
+}
+
+impl Hook for Recorder {
+    fn before_request(&self, context: &RequestContext<'_>, request: &mut reqwest::Request) {
+        assert_eq!(context.operation_id, "testOp");
+        self.before.lock().unwrap().push((context.attempt, format!("{} {}", request.method(), request.url().path())));
+        request.headers_mut().insert("x-attempt", context.attempt.into());
+    }
+
+    fn after_response(&self, context: &RequestContext<'_>, status: StatusCode, _: &HeaderMap) {
+        self.after.lock().unwrap().push((context.attempt, status.as_u16()));
+    }
+}
+
+#[tokio::test]
+async fn hooks_run_for_every_attempt_and_every_redirect_hop() {
+    bounded(async {
+        // `/a` redirects to `/b`, which is busy the first time.
+        let server = Server::start(|_, request| match request.request_line() {
+            line if line.starts_with("GET /a ") => reply(302, &[("location", "/b")], ""),
+            _ => {
+                let first_b = request.header("x-attempt") == Some("1");
+                if first_b { reply(503, &[], "") } else { reply(200, &[], "ok") }
+            }
+        })
+        .await;
+        let recorder = Arc::new(Recorder::default());
+        let transport = transport_with(server.url(), bearer(), limits(), policy(), vec![recorder.clone()]);
+        let response = ok(transport.execute(get("/a"), CallOptions::default()).await);
+        assert_eq!(response.status, StatusCode::OK);
+        let before = recorder.before.lock().unwrap().clone();
+        let expected: Vec<(u32, String)> =
+            [(1, "GET /a"), (1, "GET /b"), (2, "GET /a"), (2, "GET /b")].iter().map(|(n, s)| (*n, s.to_string())).collect();
+        assert_eq!(before, expected);
+        assert_eq!(*recorder.after.lock().unwrap(), vec![(1, 503), (2, 200)]);
+        // What the hook added went out with each hop.
+        let sent: Vec<Option<String>> = (0..4).map(|n| server.received(n).header("x-attempt").map(str::to_string)).collect();
+        assert_eq!(sent, ["1", "1", "2", "2"].map(|s| Some(s.to_string())));
+    })
+    .await;
+}

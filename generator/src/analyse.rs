@@ -1,0 +1,200 @@
+//! Stage 4, analyse: decisions derived from the whole IR that several emitters
+//! share, so that emit only prints. Which structs carry checks, how each
+//! parameter is encoded, and which parts of the runtime a crate needs.
+
+use std::collections::BTreeSet;
+
+use crate::ir::{Api, Auth, BodyEncoding, Constraints, Operation, Param, ParamLocation, ParamStyle, RawBody, TypeDef, TypeRef};
+
+/// Whether a named type is a string enum (sent as its wire value).
+pub fn is_enum(api: &Api, name: &str) -> bool {
+    api.types.iter().any(|t| matches!(t, TypeDef::Enum(e) if e.rust_name == name))
+}
+
+/// How a value becomes the text of a path segment or header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WireText {
+    /// A `String`, as itself.
+    String,
+    /// A secret, exposed only here.
+    Secret,
+    /// A string enum, by its wire value.
+    Enum,
+    /// A number or boolean, by `Display`.
+    Display,
+    /// Anything else (unions, objects): a string as itself, the rest as JSON text.
+    Json,
+}
+
+/// How a path or header parameter of type `ty` is written.
+pub fn wire_text(api: &Api, ty: &TypeRef) -> WireText {
+    match ty {
+        TypeRef::String => WireText::String,
+        TypeRef::Secret => WireText::Secret,
+        TypeRef::Named(n) if is_enum(api, n) => WireText::Enum,
+        TypeRef::Integer { .. } | TypeRef::Number | TypeRef::Boolean => WireText::Display,
+        _ => WireText::Json,
+    }
+}
+
+/// How a query parameter is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryEncoding {
+    /// Scalars (and exploded `form` arrays of scalars) through `ToQuery`.
+    Scalar,
+    /// Arrays and objects through their JSON form and the parameter's style.
+    Styled,
+}
+
+/// How the query parameter `p` is written.
+pub fn query_encoding(api: &Api, p: &Param) -> QueryEncoding {
+    let scalar = |t: &TypeRef| !matches!(t, TypeRef::Map(_) | TypeRef::Any | TypeRef::Array(_)) && !matches!(t, TypeRef::Named(n) if !is_enum(api, n));
+    let simple = match &p.ty {
+        TypeRef::Array(item) => p.explode && p.style == ParamStyle::Form && scalar(item),
+        other => scalar(other),
+    };
+    if simple { QueryEncoding::Scalar } else { QueryEncoding::Styled }
+}
+
+/// Names of the structs whose values have something to check, directly or through their fields.
+pub fn structs_to_validate(api: &Api) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    loop {
+        let before = found.len();
+        for t in &api.types {
+            if let TypeDef::Struct(s) = t
+                && !found.contains(&s.rust_name)
+                && s.fields.iter().any(|f| needs_check(&f.ty, &f.constraints, &found))
+            {
+                found.insert(s.rust_name.clone());
+            }
+        }
+        if found.len() == before {
+            return found;
+        }
+    }
+}
+
+/// Whether a value of this type with these constraints has anything to check.
+pub fn needs_check(ty: &TypeRef, c: &Constraints, validated: &BTreeSet<String>) -> bool {
+    let mut kinds = BTreeSet::new();
+    check_kinds(ty, c, validated, &mut kinds);
+    !kinds.is_empty()
+}
+
+/// The runtime features the checks of a value of type `ty` use (emit's
+/// `validation::checks` prints exactly these).
+pub fn check_kinds(ty: &TypeRef, c: &Constraints, validated: &BTreeSet<String>, out: &mut BTreeSet<&'static str>) {
+    match ty {
+        TypeRef::String | TypeRef::Secret => {
+            if c.min_length.is_some() || c.max_length.is_some() {
+                out.insert("validate-length");
+            }
+            if c.uuid {
+                out.insert("uuid");
+            }
+            if c.pattern.is_some() {
+                out.insert("validate-pattern");
+            }
+        }
+        TypeRef::Integer { .. } | TypeRef::Number => {
+            if c.minimum.is_some() || c.maximum.is_some() {
+                out.insert("validate-range");
+            }
+        }
+        TypeRef::Array(inner) => {
+            if c.min_items.is_some() || c.max_items.is_some() {
+                out.insert("validate-items");
+            }
+            check_kinds(inner, c.items.as_deref().unwrap_or(&Constraints::default()), validated, out);
+        }
+        TypeRef::Named(n) if validated.contains(n) => {
+            out.insert("validate");
+        }
+        _ => {}
+    }
+}
+
+/// How a success response of `op` is decoded: the name of the runtime feature
+/// (`json-response`, `text-response`, `bytes-response`, `empty-response`).
+pub fn success_decoding(op: &Operation) -> &'static str {
+    if op.success.iter().any(|s| s.ty.is_some()) {
+        return "json-response";
+    }
+    match op.success.iter().find_map(|s| s.raw) {
+        Some(RawBody::Text) => "text-response",
+        Some(RawBody::Bytes) => "bytes-response",
+        None if op.success.iter().any(|s| s.stream.is_some()) => "bytes-response",
+        None => "empty-response",
+    }
+}
+
+/// The parts of the runtime the API's crate uses (the features of
+/// `generator/runtime/Cargo.toml`); the rest is left out of the crate.
+pub fn runtime_features(api: &Api) -> BTreeSet<&'static str> {
+    let mut f = BTreeSet::new();
+    match &api.auth {
+        Some(Auth::Bearer) => f.insert("auth-bearer"),
+        Some(Auth::Header(_)) => f.insert("auth-header"),
+        Some(Auth::Query(_)) => f.insert("auth-query"),
+        None => false,
+    };
+    if api.types.iter().any(|t| matches!(t, TypeDef::Enum(_))) {
+        // The open-enum macro implements `ToQuery`.
+        f.extend(["open-enum", "query"]);
+    }
+    let validated = structs_to_validate(api);
+    if !validated.is_empty() {
+        f.insert("validate");
+    }
+    for t in &api.types {
+        if let TypeDef::Struct(s) = t
+            && validated.contains(&s.rust_name)
+        {
+            for field in &s.fields {
+                check_kinds(&field.ty, &field.constraints, &validated, &mut f);
+            }
+        }
+    }
+    for op in api.groups.iter().flat_map(|g| &g.operations) {
+        for p in &op.params {
+            check_kinds(&p.ty, &p.constraints, &validated, &mut f);
+            match p.location {
+                ParamLocation::Path => {
+                    f.insert("path-params");
+                }
+                ParamLocation::Query => {
+                    f.insert(match query_encoding(api, p) {
+                        QueryEncoding::Scalar => "query",
+                        QueryEncoding::Styled => "query-json",
+                    });
+                }
+                ParamLocation::Header => {}
+            }
+            if p.location != ParamLocation::Query && wire_text(api, &p.ty) == WireText::Json {
+                f.insert("wire-text");
+            }
+        }
+        if let Some(body) = &op.body {
+            check_kinds(&body.ty, &Constraints::default(), &validated, &mut f);
+            f.insert(match body.encoding {
+                BodyEncoding::Json => "json-body",
+                BodyEncoding::Form => "form",
+                BodyEncoding::Multipart => "multipart",
+            });
+        }
+        if !op.success.is_empty() {
+            f.insert(success_decoding(op));
+        }
+        if op.success.iter().any(|s| s.stream.is_some()) {
+            f.insert("sse");
+        }
+        for e in &op.errors {
+            f.insert(if e.ty.is_some() { "json-error" } else { "empty-error" });
+        }
+        if let Some(paging) = &op.pagination {
+            f.insert(paging.runtime_feature());
+        }
+    }
+    f
+}
