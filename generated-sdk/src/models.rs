@@ -66,41 +66,6 @@ impl ByokKey {
         }
     }
 }
-impl crate::runtime::validation::Validate for ByokKey {
-    fn validate(
-        &self,
-        path: crate::runtime::validation::FieldPath<'_>,
-    ) -> Result<(), crate::ValidationError> {
-        if let Some(value) = &self.allowed_models {
-            let field_path = || format!("{}.{}", path(), "allowed_models");
-            crate::runtime::validation::check_items(
-                &field_path,
-                value.len(),
-                None,
-                Some(100),
-            )?;
-        }
-        if let Some(value) = &self.allowed_api_key_hashes {
-            let field_path = || format!("{}.{}", path(), "allowed_api_key_hashes");
-            crate::runtime::validation::check_items(
-                &field_path,
-                value.len(),
-                None,
-                Some(100),
-            )?;
-        }
-        if let Some(value) = &self.allowed_user_ids {
-            let field_path = || format!("{}.{}", path(), "allowed_user_ids");
-            crate::runtime::validation::check_items(
-                &field_path,
-                value.len(),
-                None,
-                Some(100),
-            )?;
-        }
-        Ok(())
-    }
-}
 /// Lowercase slug of the upstream provider a credential is used with (for instance `openai`, `anthropic` or `amazon-bedrock`).
 ///
 /// Open: values added to the API later decode into the catch-all variant instead of failing.
@@ -639,6 +604,7 @@ impl From<&str> for ByokProviderSlug {
     }
 }
 crate::runtime::open_enum_traits!(ByokProviderSlug);
+crate::runtime::open_enum_query!(ByokProviderSlug);
 /// Body for storing a new BYOK credential.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateByokKeyRequest {
@@ -773,19 +739,6 @@ impl CreateByokKeyResponse {
         Self { data }
     }
 }
-impl crate::runtime::validation::Validate for CreateByokKeyResponse {
-    fn validate(
-        &self,
-        path: crate::runtime::validation::FieldPath<'_>,
-    ) -> Result<(), crate::ValidationError> {
-        {
-            let value = &self.data;
-            let field_path = || format!("{}.{}", path(), "data");
-            crate::runtime::validation::Validate::validate(value, &field_path)?;
-        }
-        Ok(())
-    }
-}
 /// Result of removing a BYOK credential.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteByokKeyResponse {
@@ -812,19 +765,6 @@ impl GetByokKeyResponse {
         Self { data }
     }
 }
-impl crate::runtime::validation::Validate for GetByokKeyResponse {
-    fn validate(
-        &self,
-        path: crate::runtime::validation::FieldPath<'_>,
-    ) -> Result<(), crate::ValidationError> {
-        {
-            let value = &self.data;
-            let field_path = || format!("{}.{}", path(), "data");
-            crate::runtime::validation::Validate::validate(value, &field_path)?;
-        }
-        Ok(())
-    }
-}
 /// One page of BYOK credentials.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListByokKeysResponse {
@@ -837,22 +777,6 @@ impl ListByokKeysResponse {
     /// Creates the value from its required fields; optional fields start absent.
     pub fn new(data: Vec<crate::models::ByokKey>, total_count: i64) -> Self {
         Self { data, total_count }
-    }
-}
-impl crate::runtime::validation::Validate for ListByokKeysResponse {
-    fn validate(
-        &self,
-        path: crate::runtime::validation::FieldPath<'_>,
-    ) -> Result<(), crate::ValidationError> {
-        {
-            let value = &self.data;
-            let field_path = || format!("{}.{}", path(), "data");
-            for (i, item) in value.iter().enumerate() {
-                let item_path = || format!("{}[{i}]", field_path());
-                crate::runtime::validation::Validate::validate(item, &item_path)?;
-            }
-        }
-        Ok(())
     }
 }
 /// Body for changing a BYOK credential; every field is optional.
@@ -963,19 +887,6 @@ impl UpdateByokKeyResponse {
     /// Creates the value from its required fields; optional fields start absent.
     pub fn new(data: crate::models::ByokKey) -> Self {
         Self { data }
-    }
-}
-impl crate::runtime::validation::Validate for UpdateByokKeyResponse {
-    fn validate(
-        &self,
-        path: crate::runtime::validation::FieldPath<'_>,
-    ) -> Result<(), crate::ValidationError> {
-        {
-            let value = &self.data;
-            let field_path = || format!("{}.{}", path(), "data");
-            crate::runtime::validation::Validate::validate(value, &field_path)?;
-        }
-        Ok(())
     }
 }
 /// Error body returned with status 400 when the request is malformed or has invalid parameters.

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::ir::{Api, Auth, BodyEncoding, Constraints, Operation, Param, ParamLocation, ParamStyle, RawBody, TypeDef, TypeRef};
+use crate::ir::{Api, Auth, BodyEncoding, Constraints, Operation, Param, ParamLocation, ParamStyle, RawBody, StatusMatch, TypeDef, TypeRef};
 
 /// Whether a named type is a string enum (sent as its wire value).
 pub fn is_enum(api: &Api, name: &str) -> bool {
@@ -56,7 +56,9 @@ pub fn query_encoding(api: &Api, p: &Param) -> QueryEncoding {
     if simple { QueryEncoding::Scalar } else { QueryEncoding::Styled }
 }
 
-/// Names of the structs whose values have something to check, directly or through their fields.
+/// Names of the structs whose values have something to check, directly or
+/// through their fields, and that are sent: reachable from a parameter or a
+/// request body (a struct only ever received is never checked).
 pub fn structs_to_validate(api: &Api) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     loop {
@@ -70,9 +72,48 @@ pub fn structs_to_validate(api: &Api) -> BTreeSet<String> {
             }
         }
         if found.len() == before {
-            return found;
+            break;
         }
     }
+    // Keep those a request reaches, following only fields that are checked.
+    let mut pending: Vec<&TypeRef> = Vec::new();
+    for op in api.groups.iter().flat_map(|g| &g.operations) {
+        pending.extend(op.params.iter().map(|p| &p.ty));
+        pending.extend(op.body.as_ref().map(|b| &b.ty));
+    }
+    let mut sent = BTreeSet::new();
+    while let Some(ty) = pending.pop() {
+        match ty {
+            TypeRef::Array(inner) => pending.push(inner),
+            TypeRef::Named(n) if found.contains(n) && sent.insert(n.clone()) => {
+                if let Some(TypeDef::Struct(s)) = api.types.iter().find(|t| t.rust_name() == n) {
+                    pending.extend(s.fields.iter().map(|f| &f.ty));
+                }
+            }
+            _ => {}
+        }
+    }
+    sent
+}
+
+/// Names of the string enums sent as query parameters (they implement `ToQuery`).
+pub fn enums_sent_in_query(api: &Api) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for p in api.groups.iter().flat_map(|g| &g.operations).flat_map(|o| &o.params) {
+        if p.location != ParamLocation::Query || query_encoding(api, p) != QueryEncoding::Scalar {
+            continue;
+        }
+        let ty = match &p.ty {
+            TypeRef::Array(inner) => inner.as_ref(),
+            other => other,
+        };
+        if let TypeRef::Named(n) = ty
+            && is_enum(api, n)
+        {
+            out.insert(n.clone());
+        }
+    }
+    out
 }
 
 /// Whether a value of this type with these constraints has anything to check.
@@ -97,10 +138,8 @@ pub fn check_kinds(ty: &TypeRef, c: &Constraints, validated: &BTreeSet<String>, 
                 out.insert("validate-pattern");
             }
         }
-        TypeRef::Integer { .. } | TypeRef::Number => {
-            if c.minimum.is_some() || c.maximum.is_some() {
-                out.insert("validate-range");
-            }
+        TypeRef::Integer { .. } | TypeRef::Number if c.minimum.is_some() || c.maximum.is_some() => {
+            out.insert("validate-range");
         }
         TypeRef::Array(inner) => {
             if c.min_items.is_some() || c.max_items.is_some() {
@@ -140,8 +179,7 @@ pub fn runtime_features(api: &Api) -> BTreeSet<&'static str> {
         None => false,
     };
     if api.types.iter().any(|t| matches!(t, TypeDef::Enum(_))) {
-        // The open-enum macro implements `ToQuery`.
-        f.extend(["open-enum", "query"]);
+        f.insert("open-enum");
     }
     let validated = structs_to_validate(api);
     if !validated.is_empty() {
@@ -182,6 +220,19 @@ pub fn runtime_features(api: &Api) -> BTreeSet<&'static str> {
                 BodyEncoding::Form => "form",
                 BodyEncoding::Multipart => "multipart",
             });
+            if body.encoding == BodyEncoding::Multipart {
+                // Files and the other fields are different kinds of part.
+                let fields = match &body.ty {
+                    TypeRef::Named(n) => api.types.iter().find_map(|t| match t {
+                        TypeDef::Struct(s) if &s.rust_name == n => Some(&s.fields),
+                        _ => None,
+                    }),
+                    _ => None,
+                };
+                for field in fields.into_iter().flatten() {
+                    f.insert(if field.ty == TypeRef::Binary { "multipart-file" } else { "multipart-text" });
+                }
+            }
         }
         if !op.success.is_empty() {
             f.insert(success_decoding(op));
@@ -191,6 +242,10 @@ pub fn runtime_features(api: &Api) -> BTreeSet<&'static str> {
         }
         for e in &op.errors {
             f.insert(if e.ty.is_some() { "json-error" } else { "empty-error" });
+        }
+        // Without a `default` response, statuses the operation does not declare are kept as they came.
+        if !op.errors.iter().any(|e| e.status == StatusMatch::Default) {
+            f.insert("unexpected-status");
         }
         if let Some(paging) = &op.pagination {
             f.insert(paging.runtime_feature());

@@ -25,7 +25,7 @@ pub mod path;
 pub mod pagination;
 
 /// The traits every open enum gets from its `as_str` and `From<&str>`:
-/// `Display`, `FromStr`, serde, and query encoding. A macro so that each of the
+/// `Display`, `FromStr` and serde. A macro so that each of the
 /// (sometimes hundreds of) generated enums does not repeat them.
 #[allow(unused_macros)] // invoked by generated code, and here only by tests
 macro_rules! open_enum_traits {
@@ -56,15 +56,23 @@ macro_rules! open_enum_traits {
                 Ok($name::from(value.as_ref()))
             }
         }
+    };
+}
+#[allow(unused_imports)] // used by generated code, and here only by tests
+pub(crate) use open_enum_traits;
 
+/// Query encoding for an open enum sent as a query parameter (by its wire value).
+#[allow(unused_macros)] // invoked by generated code, and here only by tests
+macro_rules! open_enum_query {
+    ($name:ident) => {
         impl $crate::runtime::query::ToQuery for $name {
-            fn push_query(&self, name: &'static str, out: &mut Vec<(std::borrow::Cow<'static, str>, String)>) {
+            fn push_query(&self, name: &'static str, out: &mut $crate::runtime::query::QueryPairs) {
                 out.push((std::borrow::Cow::Borrowed(name), self.as_str().to_string()));
             }
         }
     };
 }
 #[allow(unused_imports)] // used by generated code, and here only by tests
-pub(crate) use open_enum_traits;
+pub(crate) use open_enum_query;
 
 

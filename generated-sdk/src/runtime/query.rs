@@ -44,4 +44,3 @@ impl<T: ToQuery> ToQuery for Vec<T> {
 
 
 
-

@@ -37,11 +37,11 @@ pub mod path;
 pub mod pagination;
 #[cfg(feature = "sse")]
 pub mod sse;
-#[cfg(any(feature = "form", feature = "query-json", feature = "wire-text", feature = "multipart"))]
+#[cfg(any(feature = "form", feature = "query-json", feature = "wire-text", feature = "multipart-text"))]
 pub mod text;
 
 /// The traits every open enum gets from its `as_str` and `From<&str>`:
-/// `Display`, `FromStr`, serde, and query encoding. A macro so that each of the
+/// `Display`, `FromStr` and serde. A macro so that each of the
 /// (sometimes hundreds of) generated enums does not repeat them.
 #[cfg(feature = "open-enum")]
 #[allow(unused_macros)] // invoked by generated code, and here only by tests
@@ -73,17 +73,27 @@ macro_rules! open_enum_traits {
                 Ok($name::from(value.as_ref()))
             }
         }
-
-        impl $crate::runtime::query::ToQuery for $name {
-            fn push_query(&self, name: &'static str, out: &mut Vec<(std::borrow::Cow<'static, str>, String)>) {
-                out.push((std::borrow::Cow::Borrowed(name), self.as_str().to_string()));
-            }
-        }
     };
 }
 #[cfg(feature = "open-enum")]
 #[allow(unused_imports)] // used by generated code, and here only by tests
 pub(crate) use open_enum_traits;
+
+/// Query encoding for an open enum sent as a query parameter (by its wire value).
+#[cfg(all(feature = "open-enum", feature = "query"))]
+#[allow(unused_macros)] // invoked by generated code, and here only by tests
+macro_rules! open_enum_query {
+    ($name:ident) => {
+        impl $crate::runtime::query::ToQuery for $name {
+            fn push_query(&self, name: &'static str, out: &mut $crate::runtime::query::QueryPairs) {
+                out.push((std::borrow::Cow::Borrowed(name), self.as_str().to_string()));
+            }
+        }
+    };
+}
+#[cfg(all(feature = "open-enum", feature = "query"))]
+#[allow(unused_imports)] // used by generated code, and here only by tests
+pub(crate) use open_enum_query;
 
 /// In a generated crate this module is `crate::runtime`; the tests of this
 /// crate see it under the same path, so the macro above expands the same way.
@@ -120,6 +130,7 @@ mod open_enum_tests {
     }
 
     crate::open_enum_traits!(Colour);
+    crate::open_enum_query!(Colour);
 
     #[test]
     fn open_enums_round_trip_known_and_unknown_values() {

@@ -13,9 +13,11 @@ use bytes::Bytes;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::errors::RequestError;
+#[cfg(feature = "multipart-text")]
 use super::text::scalar_text;
 
 /// The content type of a file part that declares none.
+#[cfg(feature = "multipart-file")]
 const DEFAULT_FILE_TYPE: &str = "application/octet-stream";
 
 /// A file sent in a `multipart/form-data` body.
@@ -104,6 +106,7 @@ impl Multipart {
         Multipart::default()
     }
 
+    #[cfg(feature = "multipart-text")]
     /// A text part named `name`: a string as itself, other JSON values as JSON
     /// text; `null` adds no part. `label` (`METHOD /path/template`) names the
     /// call in the error if `value` cannot be serialized.
@@ -126,6 +129,7 @@ impl Multipart {
         Ok(())
     }
 
+    #[cfg(feature = "multipart-file")]
     /// A file part named `name`, with the file's name and content type
     /// (`application/octet-stream` when it has none). Fails, naming the call
     /// `label` (`METHOD /path/template`), when the content type is not a valid
@@ -201,6 +205,7 @@ fn escape(name: &str) -> String {
 
 /// Whether `value` can be sent as a part header value as is: non-empty,
 /// printable ASCII, spaces and tabs.
+#[cfg(feature = "multipart-file")]
 fn is_header_value(value: &str) -> bool {
     !value.is_empty() && value.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
 }

@@ -46,40 +46,28 @@ impl<T: ToQuery> ToQuery for Vec<T> {
     }
 }
 
-/// How an array or object query parameter is spelled (OpenAPI `style`).
-#[cfg(feature = "query-json")]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QueryStyle {
-    /// `form` (comma-separated, or repeated when exploded).
-    Form,
-    /// `spaceDelimited`.
-    SpaceDelimited,
-    /// `pipeDelimited`.
-    PipeDelimited,
-    /// `deepObject`: `name[key]=value`.
-    DeepObject,
-}
-
-/// Appends an array or object parameter by its JSON form: exploded `form`
-/// repeats the name (arrays) or uses each key (objects); unexploded styles join
-/// with `,`, ` ` or `|`; `deepObject` spells `name[key]=value`.
+/// Appends an array or object parameter by its JSON form, spelled as its
+/// OpenAPI `style` says (`form`, `spaceDelimited`, `pipeDelimited`,
+/// `deepObject`): exploded `form` repeats the name (arrays) or uses each key
+/// (objects); unexploded styles join with `,`, ` ` or `|`; `deepObject` spells
+/// `name[key]=value`.
 #[cfg(feature = "query-json")]
 pub fn push_query_json<T: Serialize>(
     name: &'static str,
     value: &T,
-    style: QueryStyle,
+    style: &'static str,
     explode: bool,
     out: &mut QueryPairs,
     label: &str,
 ) -> Result<(), RequestError> {
     let value = serde_json::to_value(value).map_err(|e| RequestError::new(label, format!("cannot encode the `{name}` parameter: {e}")))?;
     let separator = match style {
-        QueryStyle::SpaceDelimited => " ",
-        QueryStyle::PipeDelimited => "|",
-        QueryStyle::Form | QueryStyle::DeepObject => ",",
+        "spaceDelimited" => " ",
+        "pipeDelimited" => "|",
+        _ => ",",
     };
     match (&value, style) {
-        (serde_json::Value::Object(map), QueryStyle::DeepObject) => {
+        (serde_json::Value::Object(map), "deepObject") => {
             for (key, v) in map {
                 push_deep(&format!("{name}[{key}]"), v, out);
             }
@@ -94,7 +82,7 @@ pub fn push_query_json<T: Serialize>(
             let joined: Vec<String> = map.iter().flat_map(|(k, v)| [k.clone(), scalar_text(v)]).collect();
             out.push((Cow::Borrowed(name), joined.join(separator)));
         }
-        (serde_json::Value::Array(items), _) if explode && style == QueryStyle::Form => {
+        (serde_json::Value::Array(items), _) if explode && style == "form" => {
             for item in items {
                 out.push((Cow::Borrowed(name), scalar_text(item)));
             }
@@ -151,14 +139,14 @@ mod tests {
             pairs(&out)
         };
         let arr = serde_json::json!([1, 2]);
-        assert_eq!(run(arr.clone(), QueryStyle::Form, true), vec![p("f", "1"), p("f", "2")]);
-        assert_eq!(run(arr.clone(), QueryStyle::Form, false), vec![p("f", "1,2")]);
-        assert_eq!(run(arr.clone(), QueryStyle::SpaceDelimited, false), vec![p("f", "1 2")]);
-        assert_eq!(run(arr, QueryStyle::PipeDelimited, false), vec![p("f", "1|2")]);
+        assert_eq!(run(arr.clone(), "form", true), vec![p("f", "1"), p("f", "2")]);
+        assert_eq!(run(arr.clone(), "form", false), vec![p("f", "1,2")]);
+        assert_eq!(run(arr.clone(), "spaceDelimited", false), vec![p("f", "1 2")]);
+        assert_eq!(run(arr, "pipeDelimited", false), vec![p("f", "1|2")]);
         let obj = serde_json::json!({"a": 1, "b": {"c": "x"}});
-        assert_eq!(run(obj.clone(), QueryStyle::DeepObject, true), vec![p("f[a]", "1"), p("f[b][c]", "x")]);
-        assert_eq!(run(serde_json::json!({"a": 1}), QueryStyle::Form, true), vec![p("a", "1")]);
-        assert_eq!(run(serde_json::json!({"a": 1}), QueryStyle::Form, false), vec![p("f", "a,1")]);
-        assert_eq!(run(serde_json::Value::Null, QueryStyle::Form, true), vec![]);
+        assert_eq!(run(obj.clone(), "deepObject", true), vec![p("f[a]", "1"), p("f[b][c]", "x")]);
+        assert_eq!(run(serde_json::json!({"a": 1}), "form", true), vec![p("a", "1")]);
+        assert_eq!(run(serde_json::json!({"a": 1}), "form", false), vec![p("f", "a,1")]);
+        assert_eq!(run(serde_json::Value::Null, "form", true), vec![]);
     }
 }

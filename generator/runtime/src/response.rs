@@ -13,6 +13,7 @@ use super::errors::DecodeError;
 use super::errors::ApiResponse;
 #[cfg(any(feature = "json-error", feature = "empty-error"))]
 use super::errors::ErrorResponse;
+#[cfg(feature = "unexpected-status")]
 use super::errors::UnexpectedResponse;
 
 /// A received response. Its body has been read (within the limit), unless it
@@ -90,6 +91,7 @@ impl RawResponse {
     }
 
     /// A status the operation does not declare.
+    #[cfg(feature = "unexpected-status")]
     pub fn unexpected(self) -> UnexpectedResponse {
         UnexpectedResponse { status: self.status, headers: self.headers, raw: self.body }
     }

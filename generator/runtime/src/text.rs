@@ -1,5 +1,6 @@
 //! JSON values as the plain text of a query, form, multipart, path or header value.
 
+#[cfg(feature = "wire-text")]
 use serde::Serialize;
 
 /// A JSON value as form or query text: strings bare, everything else as JSON.

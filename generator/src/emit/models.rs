@@ -14,6 +14,7 @@ use crate::names::ident;
 /// The whole `models` module.
 pub fn models_rs(api: &Api) -> TokenStream {
     let validated = structs_to_validate(api);
+    let queried = crate::analyse::enums_sent_in_query(api);
     let boxed = boxed_members(api);
     let items = api.types.iter().map(|t| match t {
         TypeDef::Struct(s) => {
@@ -21,7 +22,12 @@ pub fn models_rs(api: &Api) -> TokenStream {
             let validate = validate_impl(s, &validated);
             quote!(#def #validate)
         }
-        TypeDef::Enum(e) => enum_def(e),
+        TypeDef::Enum(e) => {
+            let def = enum_def(e);
+            let name = ident(&e.rust_name);
+            let query = queried.contains(&e.rust_name).then(|| quote!(crate::runtime::open_enum_query!(#name);));
+            quote!(#def #query)
+        }
         TypeDef::Union(u) => union_def(u, &boxed),
     });
     quote! {
@@ -176,7 +182,7 @@ fn enum_def(e: &Enum) -> TokenStream {
             }
         }
 
-        // Display, FromStr, serde and query encoding, all through `as_str`/`From<&str>`.
+        // Display, FromStr and serde, all through `as_str`/`From<&str>`.
         crate::runtime::open_enum_traits!(#name);
     }
 }

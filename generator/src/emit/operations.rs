@@ -334,10 +334,10 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
         } else {
             // Arrays and objects follow the parameter's style through their JSON form.
             let style = match p.style {
-                ParamStyle::Form => quote!(crate::runtime::query::QueryStyle::Form),
-                ParamStyle::SpaceDelimited => quote!(crate::runtime::query::QueryStyle::SpaceDelimited),
-                ParamStyle::PipeDelimited => quote!(crate::runtime::query::QueryStyle::PipeDelimited),
-                ParamStyle::DeepObject => quote!(crate::runtime::query::QueryStyle::DeepObject),
+                ParamStyle::Form => "form",
+                ParamStyle::SpaceDelimited => "spaceDelimited",
+                ParamStyle::PipeDelimited => "pipeDelimited",
+                ParamStyle::DeepObject => "deepObject",
             };
             let explode = p.explode;
             quote!(crate::runtime::query::push_query_json(#wire, value, #style, #explode, &mut query, #label)?)
@@ -369,10 +369,14 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
     let body = match &op.body {
         Some(b) => {
             let encode = encode_body(api, b, &label);
-            if b.required {
-                quote!(Some({ let body = &self.body; #encode }))
-            } else {
-                quote!(self.body.as_ref().map(|body| -> Result<_, RequestError> { Ok(#encode) }).transpose()?)
+            match (b.required, b.encoding) {
+                (true, _) => quote!(Some({ let body = &self.body; #encode })),
+                // One call that already returns `Result<_, RequestError>`: mapped as it is.
+                (false, BodyEncoding::Json | BodyEncoding::Form) => {
+                    let call = encode_call(b.encoding, &label);
+                    quote!(self.body.as_ref().map(|body| #call).transpose()?)
+                }
+                (false, BodyEncoding::Multipart) => quote!(self.body.as_ref().map(|body| -> Result<_, RequestError> { Ok(#encode) }).transpose()?),
             }
         }
         None => quote!(None),
@@ -412,8 +416,10 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
 /// Code that encodes `body` (a `&T`) as the operation's media type.
 fn encode_body(api: &Api, b: &crate::ir::RequestBody, label: &str) -> TokenStream {
     match b.encoding {
-        BodyEncoding::Json => quote!(crate::runtime::body::encode_json(body, #label)?),
-        BodyEncoding::Form => quote!(crate::runtime::body::encode_form(body, #label)?),
+        BodyEncoding::Json | BodyEncoding::Form => {
+            let call = encode_call(b.encoding, label);
+            quote!(#call?)
+        }
         BodyEncoding::Multipart => {
             let fields = match &b.ty {
                 TypeRef::Named(n) => api.types.iter().find_map(|t| match t {
@@ -447,6 +453,14 @@ fn encode_body(api: &Api, b: &crate::ir::RequestBody, label: &str) -> TokenStrea
                 form.finish()
             })
         }
+    }
+}
+
+/// The runtime call that encodes `body` as JSON or a form: a `Result<_, RequestError>`.
+fn encode_call(encoding: BodyEncoding, label: &str) -> TokenStream {
+    match encoding {
+        BodyEncoding::Form => quote!(crate::runtime::body::encode_form(body, #label)),
+        BodyEncoding::Json | BodyEncoding::Multipart => quote!(crate::runtime::body::encode_json(body, #label)),
     }
 }
 

@@ -419,15 +419,25 @@ impl<'a> Lowerer<'a> {
                 .ok_or_else(|| format!("`outputs.{key}` is `{path}`; only a top-level field (`$.data`) is supported"))
         };
 
+        let kind = ext.get("type").and_then(Value::as_str);
+        if !matches!(kind, Some("offsetLimit" | "cursor")) {
+            return Err(format!("pagination of type `{}` is not supported", kind.unwrap_or("(none)")));
+        }
         let results_field = output("results")?;
-        let page = body.and_then(|ty| self.space.struct_of(ty)).ok_or("the success response is not a JSON object with fields")?;
+        let page = match body {
+            None => return Err("the success response has no JSON body".into()),
+            Some(ty) => self.space.struct_of(ty).ok_or_else(|| match ty {
+                TypeRef::Named(name) => format!("the success response `{name}` is not an object with fields (a union or enum cannot be paged)"),
+                _ => "the success response is not an object with fields".to_string(),
+            })?,
+        };
         let field = |name: &str| page.fields.iter().find(|f| f.name == name);
         match field(&results_field) {
             Some(f) if matches!(f.ty, TypeRef::Array(_)) => {}
             Some(_) => return Err(format!("the results field `{results_field}` is not an array")),
             None => return Err(format!("the success response has no results field `{results_field}`")),
         }
-        let kind = match ext.get("type").and_then(Value::as_str) {
+        let kind = match kind {
             Some("offsetLimit") => {
                 let (offset, limit) = (input("offset")?, input("limit")?);
                 query_param(&offset, "offset", "integer", |t| matches!(t, TypeRef::Integer { .. }))?;
@@ -440,7 +450,7 @@ impl<'a> Lowerer<'a> {
                     .map(|name| name.to_string());
                 PaginationKind::OffsetLimit { offset_param: offset, limit_param: limit, total_field }
             }
-            Some("cursor") => {
+            _ => {
                 let cursor = input("cursor")?;
                 query_param(&cursor, "cursor", "string", |t| *t == TypeRef::String)?;
                 let next = output("nextCursor")?;
@@ -451,7 +461,6 @@ impl<'a> Lowerer<'a> {
                 }
                 PaginationKind::Cursor { cursor_param: cursor, next_cursor_field: next }
             }
-            other => return Err(format!("pagination of type `{}` is not supported", other.unwrap_or("(none)"))),
         };
         Ok(Pagination { kind, results_field })
     }
