@@ -20,12 +20,7 @@ pub struct Client {
 }
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client")
-            .field("base_url", &self.transport.base_url)
-            .field("api_key", &self.transport.auth.as_ref().map(|_| "[REDACTED]"))
-            .field("limits", &self.transport.limits)
-            .field("retry", &self.transport.retry)
-            .finish_non_exhaustive()
+        f.debug_struct("Client").field("transport", &*self.transport).finish()
     }
 }
 impl Client {

@@ -195,6 +195,7 @@ pub fn runtime_features(api: &Api) -> BTreeSet<&'static str> {
         }
     }
     for op in api.groups.iter().flat_map(|g| &g.operations) {
+        f.insert("operations");
         for p in &op.params {
             check_kinds(&p.ty, &p.constraints, &validated, &mut f);
             match p.location {

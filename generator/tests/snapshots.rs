@@ -48,6 +48,7 @@ fn byok_generated_files() {
             "src/models.rs",
             // The runtime, without the modules BYOK does not use (sse, multipart, text, …).
             "src/runtime/body.rs",
+            "src/runtime/call.rs",
             "src/runtime/errors.rs",
             "src/runtime/hooks.rs",
             "src/runtime/mod.rs",

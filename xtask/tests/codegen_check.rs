@@ -33,7 +33,7 @@ fn check_detects_a_spec_edit_and_names_the_stale_files() {
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     let summary = String::from_utf8_lossy(&first.stdout);
     assert!(summary.contains("5 operations"), "{summary}");
-    assert!(summary.contains("8 files written"), "{summary}");
+    assert!(summary.contains("22 files written"), "{summary}");
 
     let clean = xtask(&["codegen", "--spec", spec_arg, "--out", out_arg, "--check"]);
     assert!(clean.status.success(), "{}", String::from_utf8_lossy(&clean.stderr));
@@ -48,6 +48,14 @@ fn check_detects_a_spec_edit_and_names_the_stale_files() {
     let stderr = String::from_utf8_lossy(&stale.stderr);
     assert!(stderr.contains(&format!("stale: {}", out.join("src/models.rs").display())), "{stderr}");
     assert!(!stderr.contains("src/byok.rs"), "only changed files are named: {stderr}");
+
+    // The vendored runtime is checked like any generated file: a hand edit is stale.
+    let transport = out.join("src/runtime/call.rs");
+    let vendored = std::fs::read_to_string(&transport).unwrap();
+    std::fs::write(&transport, vendored.replace("const PREFIX_KEPT: usize = 4096;", "const PREFIX_KEPT: usize = 1;")).unwrap();
+    let edited_runtime = xtask(&["codegen", "--spec", spec_arg, "--out", out_arg, "--check"]);
+    assert!(!edited_runtime.status.success());
+    assert!(String::from_utf8_lossy(&edited_runtime.stderr).contains("src/runtime/call.rs"));
 
     // A file the generator no longer writes is stale too.
     std::fs::write(out.join("src/leftover.rs"), "// old").unwrap();

@@ -10,6 +10,7 @@
 //! (see `Cargo.toml`); the generator cuts out the disabled ones when it vendors.
 #![forbid(unsafe_code)]
 
+pub mod call;
 pub mod errors;
 pub mod hooks;
 pub mod nullable;

@@ -357,6 +357,7 @@ impl ErrorDetails for ValidationError {}
 
 /// Why a call failed before a response could be dispatched on its status.
 /// Each operation's error enum converts it into its own variants.
+#[cfg(feature = "operations")]
 #[derive(Debug)]
 pub enum CallError {
     /// A value breaks a constraint of the API; nothing was sent.
@@ -369,18 +370,21 @@ pub enum CallError {
     BodyTooLarge(Box<BodyTooLargeError>),
 }
 
+#[cfg(feature = "operations")]
 impl From<ValidationError> for CallError {
     fn from(e: ValidationError) -> Self {
         CallError::Validation(e)
     }
 }
 
+#[cfg(feature = "operations")]
 impl From<RequestError> for CallError {
     fn from(e: RequestError) -> Self {
         CallError::Request(e)
     }
 }
 
+#[cfg(feature = "operations")]
 impl From<TransportError> for CallError {
     fn from(e: TransportError) -> Self {
         CallError::Transport(e)

@@ -8,12 +8,15 @@
 //! (see `Cargo.toml`); the generator cuts out the disabled ones when it vendors.
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "operations")]
+pub mod call;
 pub mod errors;
 pub mod hooks;
 pub mod nullable;
 #[cfg(any(feature = "query", feature = "query-json"))]
 pub mod query;
 pub mod request;
+#[cfg(feature = "operations")]
 pub mod response;
 pub mod retry;
 pub mod secret;

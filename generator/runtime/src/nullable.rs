@@ -9,7 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// because whether `None` should mean "leave unchanged" or "clear" is the
 /// caller's decision, and guessing wrong silently erases data:
 ///
-/// ```ignore
+/// ```text
 /// let unchanged: Nullable<String> = Nullable::Absent;          // field not sent
 /// let cleared: Nullable<String> = Nullable::Null;              // sent as `null`
 /// let set: Nullable<String> = Nullable::Value("label".into()); // sent as a value

@@ -1,12 +1,16 @@
 //! A request as an operation builds it, and what a single call may override.
 
+#[cfg(feature = "operations")]
 use std::borrow::Cow;
 use std::time::Duration;
 
+#[cfg(feature = "operations")]
 use bytes::Bytes;
 
+#[cfg(feature = "operations")]
 use super::retry::RetryPolicy;
 
+#[cfg(feature = "operations")]
 /// One request, ready to send.
 pub struct Request {
     /// The operation id in the API document.
@@ -25,6 +29,7 @@ pub struct Request {
     pub body: Option<(String, Bytes)>,
 }
 
+#[cfg(feature = "operations")]
 impl Request {
     /// `METHOD /path/template`: how errors name the call (never the URL, which may hold secrets).
     pub fn label(&self) -> String {
@@ -32,6 +37,7 @@ impl Request {
     }
 }
 
+#[cfg(feature = "operations")]
 /// Settings a single call may override.
 #[derive(Debug, Clone, Default)]
 pub struct CallOptions {

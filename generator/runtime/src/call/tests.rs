@@ -15,7 +15,7 @@ use reqwest::{Method, StatusCode};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use super::{Auth, Transport};
+use crate::transport::{Auth, Transport};
 use crate::errors::{CallError, RequestError, TransportError, TransportErrorKind};
 use crate::hooks::{Hook, RequestContext};
 use crate::request::{CallOptions, Limits, Request};
