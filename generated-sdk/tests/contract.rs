@@ -10,7 +10,7 @@ mod models {
     pub use openrouter_byok::models::*;
 }
 #[allow(unused_imports)]
-use openrouter_byok::{FileUpload, Nullable, SecretString};
+use openrouter_byok::{Nullable, SecretString};
 fn base_url() -> String {
     std::env::var("CONTRACT_BASE_URL")
         .expect(

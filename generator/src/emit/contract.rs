@@ -30,6 +30,13 @@ pub fn contract_rs(api: &Api, crate_ident: &str) -> TokenStream {
         format!("Operations without a contract test (their bodies are not JSON): {}.", skipped.join(", "))
     };
     let rejection = rejection_tests(api, &krate);
+    // Exported only by crates whose API uploads files.
+    let file_upload = crate::analyse::runtime_features(api).contains("multipart").then(|| {
+        quote! {
+            #[allow(unused_imports)]
+            use #krate::FileUpload;
+        }
+    });
     quote! {
         //! Contract tests: each operation, called with the document's examples,
         //! must be accepted by a mock server that validates requests against the
@@ -45,7 +52,8 @@ pub fn contract_rs(api: &Api, crate_ident: &str) -> TokenStream {
             pub use #krate::models::*;
         }
         #[allow(unused_imports)]
-        use #krate::{FileUpload, Nullable, SecretString};
+        use #krate::{Nullable, SecretString};
+        #file_upload
 
         fn base_url() -> String {
             std::env::var("CONTRACT_BASE_URL").expect("CONTRACT_BASE_URL must point at the mock server (run `cargo xtask contract`)")
