@@ -155,7 +155,7 @@ impl ListByokKeysBuilder {
         self.options.base_url = Some(url.into());
         self
     }
-    /// Every page, fetched one after another: starts at this builder's offset (or 0) and moves the offset by the items received. Ends on an empty page (yielded only when it is the first), after a page shorter than the longest so far (the server's page size, which may be below the `limit` asked for), when the offset reaches the response's `total_count`, when the server sends the previous page again (not yielded), or after [`MAX_PAGES`](crate::runtime::pagination::MAX_PAGES) pages, with a warning.
+    /// Every page, fetched one after another: starts at this builder's offset (or 0) and moves the offset by the items received. Ends on an empty page (yielded only when it is the first), after a page shorter than the longest so far (the server's page size, which may be below the `limit` asked for), when the offset reaches the response's `total_count`, when the server sends the previous page again (not yielded), or after 10 000 pages, with a warning.
     ///
     /// An error is yielded and ends the stream. The stream is boxed, so `futures::StreamExt::next` works on it directly.
     pub fn into_pages(

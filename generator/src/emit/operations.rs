@@ -736,7 +736,7 @@ fn pagination(api: &Api, op: &Operation) -> TokenStream {
                  first), after a page shorter than the longest so far (the server's page size, which \
                  may be below the `limit` asked for){total_doc}, when the server sends the previous \
                  page again (not yielded), or after \
-                 [`MAX_PAGES`](crate::runtime::pagination::MAX_PAGES) pages, with a warning."
+                 10 000 pages, with a warning."
             );
             let stream = quote! {
                 let start: i64 = #start;
@@ -764,7 +764,7 @@ fn pagination(api: &Api, op: &Operation) -> TokenStream {
                 "Every page, fetched one after another: starts at this builder's cursor (or none) and \
                  sends each response's `{}` as the next `{}`. Ends when that cursor is absent, null, \
                  empty or one already used, when the server sends the previous page again (not \
-                 yielded), or after [`MAX_PAGES`](crate::runtime::pagination::MAX_PAGES) pages, with \
+                 yielded), or after 10 000 pages, with \
                  a warning.",
                 next_field.name, cursor_param
             );
