@@ -3,7 +3,9 @@
 //!    the BYOK spec and OpenRouter's full document, release build, one thread;
 //! 2. SDK overhead: the generated client against raw reqwest on loopback
 //!    (`generated-sdk/examples/overhead.rs`);
-//! 3. the generated crate's cost: its own cold build time (dependencies
+//! 3. bounded bodies: peak memory of a call against a server whose body never
+//!    ends (`generated-sdk/examples/bounded_body.rs`);
+//! 4. the generated crate's cost: its own cold build time (dependencies
 //!    prebuilt) and the number of crates in its dependency tree.
 
 use std::path::Path;
@@ -35,6 +37,15 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     if !status.success() {
         return Err("the overhead benchmark failed".into());
+    }
+    println!("\n# bounded bodies (peak memory against a server whose body never ends)");
+    let status = Command::new(env!("CARGO"))
+        .args(["run", "--release", "--quiet", "-p", "openrouter-byok", "--example", "bounded_body"])
+        .current_dir(root)
+        .status()
+        .map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err("the bounded-body benchmark failed".into());
     }
     println!("\n# generated crate cost");
     crate_cost(root)
