@@ -100,6 +100,10 @@ impl RawResponse {
 /// A binary response body, chunk by chunk as it arrives: it is never held in
 /// memory whole. Unpin, so `futures::StreamExt::next` works on it directly;
 /// [`ByteStream::collect`] gathers it up to a size limit.
+///
+/// The call's deadline covers the request until the response headers arrive;
+/// a download may rightly take longer, so bound the reading yourself where it
+/// matters (for example with `tokio::time::timeout`).
 #[cfg(feature = "bytes-response")]
 pub struct ByteStream {
     inner: futures_core::stream::BoxStream<'static, Result<Bytes, super::errors::TransportError>>,

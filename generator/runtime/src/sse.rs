@@ -54,6 +54,11 @@ impl RawResponse {
 /// An item that is an error of kind [`EventStreamError::Decode`] or
 /// [`EventStreamError::InvalidUtf8`] concerns one event and the stream goes on;
 /// after [`EventStreamError::Transport`] or [`EventStreamError::TooLarge`] it ends.
+///
+/// The call's deadline covers the request until the response headers arrive;
+/// a stream may rightly last longer, so bound the reading yourself where it
+/// matters (for example with `tokio::time::timeout`). Each event is bounded in
+/// size by the call's body limit.
 pub struct EventStream<T> {
     inner: futures_core::stream::BoxStream<'static, Result<T, EventStreamError>>,
 }
