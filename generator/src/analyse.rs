@@ -181,6 +181,29 @@ pub fn runtime_features(api: &Api) -> BTreeSet<&'static str> {
     if api.types.iter().any(|t| matches!(t, TypeDef::Enum(_))) {
         f.insert("open-enum");
     }
+    // A `format: binary` value anywhere is a `FileUpload`.
+    let mut types: Vec<&TypeRef> = Vec::new();
+    for t in &api.types {
+        match t {
+            TypeDef::Struct(s) => types.extend(s.fields.iter().map(|f| &f.ty).chain(&s.additional)),
+            TypeDef::Union(u) => types.extend(u.variants.iter().map(|v| &v.ty)),
+            TypeDef::Enum(_) => {}
+        }
+    }
+    for op in api.groups.iter().flat_map(|g| &g.operations) {
+        types.extend(op.params.iter().map(|p| &p.ty));
+        types.extend(op.body.as_ref().map(|b| &b.ty));
+    }
+    while let Some(ty) = types.pop() {
+        match ty {
+            TypeRef::Binary => {
+                f.insert("file-upload");
+                break;
+            }
+            TypeRef::Array(inner) | TypeRef::Map(inner) => types.push(inner),
+            _ => {}
+        }
+    }
     let validated = structs_to_validate(api);
     if !validated.is_empty() {
         f.insert("validate");

@@ -32,6 +32,8 @@ pub mod transport;
 pub mod validation;
 #[cfg(any(feature = "json-body", feature = "form"))]
 pub mod body;
+#[cfg(feature = "file-upload")]
+pub mod file;
 #[cfg(feature = "multipart")]
 pub mod multipart;
 #[cfg(any(feature = "path-params", feature = "uuid"))]

@@ -21,8 +21,8 @@ pub fn lib_rs(api: &Api, features: &BTreeSet<&str>) -> TokenStream {
     if features.contains("sse") {
         optional.extend(quote!(pub use runtime::sse::{EventStream, EventStreamError};));
     }
-    if features.contains("multipart") {
-        optional.extend(quote!(pub use runtime::multipart::FileUpload;));
+    if features.contains("file-upload") {
+        optional.extend(quote!(pub use runtime::file::FileUpload;));
     }
     if features.contains("bytes-response") {
         optional.extend(quote!(pub use runtime::response::{ByteStream, ByteStreamError};));

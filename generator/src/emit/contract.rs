@@ -31,7 +31,7 @@ pub fn contract_rs(api: &Api, crate_ident: &str) -> TokenStream {
     };
     let rejection = rejection_tests(api, &krate);
     // Exported only by crates whose API uploads files.
-    let file_upload = crate::analyse::runtime_features(api).contains("multipart").then(|| {
+    let file_upload = crate::analyse::runtime_features(api).contains("file-upload").then(|| {
         quote! {
             #[allow(unused_imports)]
             use #krate::FileUpload;

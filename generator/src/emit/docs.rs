@@ -26,6 +26,7 @@ pub fn doc_or(texts: &[Option<&str>], fallback: &str) -> TokenStream {
 pub fn sanitise(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut in_fence = false;
+    let mut previous_is_list_item = false;
     for (i, line) in text.trim().lines().enumerate() {
         if i > 0 {
             out.push('\n');
@@ -39,13 +40,26 @@ pub fn sanitise(text: &str) -> String {
         if in_fence {
             out.push_str(line);
         } else {
+            // A plain line right after a list item would be a lazy continuation
+            // of it (clippy::doc_lazy_continuation): start a paragraph instead.
+            if !line.is_empty() && !line.starts_with(char::is_whitespace) && !is_list_item(line) && previous_is_list_item {
+                out.push('\n');
+            }
             out.push_str(&sanitise_line(line));
         }
+        previous_is_list_item = !in_fence && (is_list_item(line) || (previous_is_list_item && line.starts_with(char::is_whitespace) && !line.trim().is_empty()));
     }
     if in_fence {
         out.push_str("\n```");
     }
     out
+}
+
+/// A Markdown list item: `- x`, `* x`, `+ x` or `1. x` (after any indentation).
+fn is_list_item(line: &str) -> bool {
+    let line = line.trim_start();
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") || (digits > 0 && line[digits..].starts_with(". "))
 }
 
 fn sanitise_line(line: &str) -> String {
@@ -116,6 +130,14 @@ mod tests {
     fn fences_are_not_doctests() {
         assert_eq!(sanitise("```\nlet x = 1;\n```"), "```text\nlet x = 1;\n```");
         assert_eq!(sanitise("```json\n{}"), "```text\n{}\n```");
+    }
+
+    #[test]
+    fn a_line_after_a_list_starts_a_paragraph() {
+        assert_eq!(sanitise("- a\n- b\nThen c."), "- a\n- b\n\nThen c.");
+        assert_eq!(sanitise("1. a\n  more a\nThen c."), "1. a\n  more a\n\nThen c.");
+        assert_eq!(sanitise("- a\n\nThen c."), "- a\n\nThen c.");
+        assert_eq!(sanitise("Plain\ntext."), "Plain\ntext.");
     }
 
     #[test]

@@ -41,7 +41,12 @@ impl EmitOptions {
             .map(str::to_ascii_lowercase)
             .collect();
         let trimmed: Vec<&str> = words.iter().map(String::as_str).filter(|w| !matches!(*w, "api" | "openapi")).collect();
-        let crate_name = if trimmed.is_empty() { "api-client".to_string() } else { trimmed.join("-") };
+        let crate_name = match trimmed.join("-") {
+            name if name.is_empty() => "api-client".to_string(),
+            // Cargo names (and Rust identifiers) cannot start with a digit (`3.1 API`).
+            name if name.starts_with(|c: char| c.is_ascii_digit()) => format!("api-{name}"),
+            name => name,
+        };
         let env_prefix = trimmed.first().map_or("API".to_string(), |w| w.to_ascii_uppercase());
         EmitOptions { crate_name, crate_version: "0.1.0".into(), env_prefix, spec_name: spec_name.to_string() }
     }
@@ -106,4 +111,22 @@ fn rust_file(path: &str, tokens: TokenStream, options: &EmitOptions) -> Result<G
     let contents = format!("{}{}", header(options), prettyplease::unparse(&file));
     FORMAT_TIME.with(|t| t.set(t.get() + started.elapsed()));
     Ok(GeneratedFile { path: path.to_string(), contents })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EmitOptions;
+
+    fn options_for(title: &str) -> EmitOptions {
+        let doc = serde_json::json!({"openapi": "3.0.3", "info": {"title": title, "version": "1"}, "paths": {}});
+        let (api, _, _) = crate::lower_document(doc).expect("a minimal document lowers");
+        EmitOptions::for_api(&api, "spec.yaml")
+    }
+
+    #[test]
+    fn crate_names_come_from_the_title_and_never_start_with_a_digit() {
+        assert_eq!(options_for("OpenRouter BYOK API").crate_name, "openrouter-byok");
+        assert_eq!(options_for("3.1.0").crate_name, "api-3-1-0");
+        assert_eq!(options_for("API").crate_name, "api-client");
+    }
 }

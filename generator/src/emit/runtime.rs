@@ -18,6 +18,7 @@ const FILES: &[(&str, &str)] = &[
     ("body", include_str!("../../runtime/src/body.rs")),
     ("call", include_str!("../../runtime/src/call.rs")),
     ("errors", include_str!("../../runtime/src/errors.rs")),
+    ("file", include_str!("../../runtime/src/file.rs")),
     ("hooks", include_str!("../../runtime/src/hooks.rs")),
     ("multipart", include_str!("../../runtime/src/multipart.rs")),
     ("nullable", include_str!("../../runtime/src/nullable.rs")),
@@ -277,9 +278,13 @@ mod tests {}
         for (name, source) in FILES {
             syn::parse_file(source).unwrap_or_else(|e| panic!("runtime/src/{name}.rs: {e}"));
         }
-        let all: BTreeSet<&str> = include_str!("../../runtime/Cargo.toml")
+        let manifest = include_str!("../../runtime/Cargo.toml");
+        let features = &manifest[manifest.find("[features]").expect("a [features] table")..];
+        let features = &features[..features.find("\n[").unwrap_or(features.len())];
+        let all: BTreeSet<&str> = features
             .lines()
-            .filter_map(|l| l.strip_suffix(" = []"))
+            .filter(|l| !l.starts_with("default") && !l.starts_with('#'))
+            .filter_map(|l| l.split_once(" = [").map(|(name, _)| name))
             .collect();
         let files = runtime_files(&all);
         assert_eq!(files.len(), FILES.len(), "{:?}", files.iter().map(|f| &f.0).collect::<Vec<_>>());
