@@ -51,6 +51,23 @@ pub struct Warning {
     pub pointer: String,
     /// What was done instead.
     pub message: String,
+    /// Whether the lowering could not express the node at all and fell back:
+    /// the value became untyped JSON (`serde_json::Value`), or a parameter or
+    /// operation was left out. Without the fallback the whole run would fail.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub degraded: bool,
+}
+
+impl Warning {
+    /// A warning about a construct that was worked around.
+    pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Warning { pointer: pointer.into(), message: message.into(), degraded: false }
+    }
+
+    /// A construct the lowering could not express: it became untyped JSON or was left out.
+    pub fn degraded(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Warning { pointer: pointer.into(), message: message.into(), degraded: true }
+    }
 }
 
 impl fmt::Display for Warning {

@@ -470,6 +470,25 @@ impl Constraints {
     pub fn is_empty(&self) -> bool {
         *self == Constraints::default()
     }
+
+    /// Adds the rules of `other` this one does not state (`allOf` members refining one type).
+    pub fn refine(&mut self, other: &Constraints) {
+        if self.minimum.is_none() && other.minimum.is_some() {
+            (self.minimum, self.exclusive_minimum) = (other.minimum, other.exclusive_minimum);
+        }
+        if self.maximum.is_none() && other.maximum.is_some() {
+            (self.maximum, self.exclusive_maximum) = (other.maximum, other.exclusive_maximum);
+        }
+        self.min_length = self.min_length.or(other.min_length);
+        self.max_length = self.max_length.or(other.max_length);
+        self.pattern = self.pattern.take().or_else(|| other.pattern.clone());
+        self.min_items = self.min_items.or(other.min_items);
+        self.max_items = self.max_items.or(other.max_items);
+        if self.items.is_none() {
+            self.items = other.items.clone();
+        }
+        self.uuid |= other.uuid;
+    }
 }
 
 /// A string enum; always open to values added later (`Unknown(String)`).
@@ -517,6 +536,15 @@ impl Filter {
 }
 
 impl TypeRef {
+    /// Replaces every mention of the named types in `names` by `with`.
+    pub fn replace_named(&mut self, names: &std::collections::BTreeSet<String>, with: &TypeRef) {
+        match self {
+            TypeRef::Named(n) if names.contains(n.as_str()) => *self = with.clone(),
+            TypeRef::Array(inner) | TypeRef::Map(inner) => inner.replace_named(names, with),
+            _ => {}
+        }
+    }
+
     /// Names of the named types this reference mentions.
     fn named<'a>(&'a self, out: &mut Vec<&'a str>) {
         match self {
@@ -528,6 +556,35 @@ impl TypeRef {
 }
 
 impl Api {
+    /// Replaces every mention of the named types in `names` by `with`, in
+    /// operations, global headers and type definitions.
+    pub fn replace_named(&mut self, names: &std::collections::BTreeSet<String>, with: &TypeRef) {
+        let params = self.global_headers.iter_mut().chain(self.groups.iter_mut().flat_map(|g| g.operations.iter_mut().flat_map(|o| o.params.iter_mut())));
+        for p in params {
+            p.ty.replace_named(names, with);
+        }
+        for op in self.groups.iter_mut().flat_map(|g| g.operations.iter_mut()) {
+            if let Some(b) = &mut op.body {
+                b.ty.replace_named(names, with);
+            }
+            for s in &mut op.success {
+                s.ty.iter_mut().chain(s.stream.as_mut().map(|e| &mut e.ty)).for_each(|t| t.replace_named(names, with));
+            }
+            for e in &mut op.errors {
+                e.ty.iter_mut().for_each(|t| t.replace_named(names, with));
+            }
+        }
+        for def in &mut self.types {
+            match def {
+                TypeDef::Struct(s) => {
+                    s.fields.iter_mut().map(|f| &mut f.ty).chain(s.additional.as_mut()).for_each(|t| t.replace_named(names, with));
+                }
+                TypeDef::Union(u) => u.variants.iter_mut().for_each(|v| v.ty.replace_named(names, with)),
+                TypeDef::Enum(_) => {}
+            }
+        }
+    }
+
     /// Keeps the operations the filter selects and the types they use, directly
     /// or through other types; empty groups are dropped.
     pub fn filter(&mut self, filter: &Filter) {

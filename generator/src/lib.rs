@@ -1,11 +1,13 @@
 //! An OpenAPI 3.0/3.1 → Rust client generator.
 //!
 //! The pipeline is a chain of small stages, each a module with one job:
-//! [`load`] (YAML/JSON → value) → [`normalise`] (3.1 shapes → 3.0 shapes) →
+//! [`load`] (YAML/JSON → value, [`bundle`]d into one document, [`overlay`]s
+//! applied) → [`normalise`] (3.1 shapes → 3.0 shapes) →
 //! typed parse (openapiv3) → [`lower`] (→ [`ir`]) → [`emit`] (IR → files).
 //! [`generate`] runs them all.
 
 pub mod analyse;
+pub mod bundle;
 pub mod emit;
 pub mod diff;
 pub mod error;
@@ -14,12 +16,15 @@ pub mod load;
 pub mod lower;
 pub mod names;
 pub mod normalise;
+pub mod overlay;
+pub mod swagger2;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 pub use emit::{EmitOptions, GeneratedFile};
 pub use error::{GenError, Warning};
+pub use load::LoadOptions;
 
 /// Everything a generation run produced.
 #[derive(Debug)]
@@ -39,15 +44,21 @@ pub type Timings = Vec<(&'static str, Duration)>;
 
 /// Parses the document into the IR (load → normalise → parse → lower).
 pub fn lower_spec(path: &Path) -> Result<(ir::Api, Vec<Warning>, Timings), GenError> {
+    lower_spec_with(path, &LoadOptions::default())
+}
+
+/// [`lower_spec`] with load options: overlays applied to the document before normalising.
+pub fn lower_spec_with(path: &Path, options: &LoadOptions) -> Result<(ir::Api, Vec<Warning>, Timings), GenError> {
     let started = Instant::now();
-    let doc = load::load(path)?;
+    let (doc, mut warnings) = load::load_document(path, options)?;
     let load_time = started.elapsed();
-    let (api, warnings, mut timings) = lower_document(doc).map_err(|e| e.in_file(path))?;
+    let (api, lower_warnings, mut timings) = lower_document(doc).map_err(|e| e.in_file(path))?;
+    warnings.extend(lower_warnings);
     timings.insert(0, ("load", load_time));
     Ok((api, warnings, timings))
 }
 
-/// The stages after loading (normalise → parse → lower) on an untyped document.
+/// The stages after loading (Swagger 2.0 conversion → normalise → parse → lower) on an untyped document.
 pub fn lower_document(mut doc: serde_json::Value) -> Result<(ir::Api, Vec<Warning>, Timings), GenError> {
     let mut timings = Vec::new();
     let mut clock = Instant::now();
@@ -55,14 +66,29 @@ pub fn lower_document(mut doc: serde_json::Value) -> Result<(ir::Api, Vec<Warnin
         timings.push((name, clock.elapsed()));
         clock = Instant::now();
     };
-    let declared = doc.get("openapi").and_then(|v| v.as_str()).unwrap_or_default().to_string();
-    let (_, mut warnings) = normalise::normalise(&mut doc)?;
+    let mut warnings = Vec::new();
+    // Swagger 2.0 is converted to OpenAPI 3.0 first; the IR keeps the declared version, and
+    // what the later stages report is mapped back to pointers in the 2.0 document.
+    let (declared, source) = if swagger2::is_swagger(&doc) {
+        let (converted, convert_warnings, source) = swagger2::convert_with_source_map(doc)?;
+        (doc, warnings) = (converted, convert_warnings);
+        lap("convert", &mut timings);
+        ("2.0".to_string(), source)
+    } else {
+        (doc.get("openapi").and_then(|v| v.as_str()).unwrap_or_default().to_string(), swagger2::SourceMap::default())
+    };
+    let converted = warnings.len();
+    let back = |e: GenError| source.error(e);
+    let (_, normalise_warnings) = normalise::normalise(&mut doc).map_err(back)?;
+    warnings.extend(normalise_warnings);
     lap("normalise", &mut timings);
-    let spec = parse_typed(doc)?;
+    let spec = parse_typed(doc).map_err(back)?;
     lap("parse", &mut timings);
-    let (api, lower_warnings) = lower::lower(&spec, &declared)?;
+    let (api, lower_warnings) = lower::lower(&spec, &declared).map_err(back)?;
     lap("lower", &mut timings);
     warnings.extend(lower_warnings);
+    let later = warnings.split_off(converted);
+    warnings.extend(later.into_iter().map(|w| source.warning(w)));
     Ok((api, warnings, timings))
 }
 

@@ -32,16 +32,13 @@ pub fn normalise(doc: &mut Value) -> Result<(SpecVersion, Vec<Warning>), GenErro
     if version == SpecVersion::V31 {
         pass.document(doc);
     }
+    // Both versions: numbers openapiv3 would refuse or misread.
+    let mut path = Vec::new();
+    numbers(doc, &mut path, false, &mut pass.warnings);
     Ok((version, pass.warnings))
 }
 
 fn detect_version(doc: &Value) -> Result<SpecVersion, GenError> {
-    if let Some(v) = doc.get("swagger") {
-        return Err(GenError::at(
-            "#/swagger",
-            format!("Swagger {} documents are not supported; convert the document to OpenAPI 3.0 or 3.1 first", v.as_str().unwrap_or("2.0")),
-        ));
-    }
     match doc.get("openapi").and_then(Value::as_str) {
         Some(v) if v.starts_with("3.0") => Ok(SpecVersion::V30),
         Some(v) if v.starts_with("3.1") => Ok(SpecVersion::V31),
@@ -70,7 +67,7 @@ struct Pass {
 
 impl Pass {
     fn warn(&mut self, pointer: &str, message: impl Into<String>) {
-        self.warnings.push(Warning { pointer: pointer.to_string(), message: message.into() });
+        self.warnings.push(Warning { pointer: pointer.to_string(), message: message.into(), degraded: false });
     }
 
     fn document(&mut self, doc: &mut Value) {
@@ -283,6 +280,12 @@ impl Pass {
     }
 }
 
+/// `type: [T, 'null']` → `type: T, nullable: true` on one schema object, for
+/// the Swagger 2.0 conversion (2.0 schemas are JSON Schema draft 4, which allows type lists).
+pub(crate) fn type_array(obj: &mut Map<String, Value>) {
+    Pass { warnings: Vec::new() }.type_array(obj);
+}
+
 fn for_each_entry(holder: &mut Map<String, Value>, key: &str, mut f: impl FnMut(&str, &mut Value)) {
     if let Some(map) = holder.get_mut(key).and_then(Value::as_object_mut) {
         for (name, value) in map.iter_mut() {
@@ -308,5 +311,112 @@ fn json_type_of(value: &Value) -> Option<&'static str> {
         Value::Array(_) => Some("array"),
         Value::Object(_) => Some("object"),
         Value::Null => None,
+    }
+}
+
+/// Keys whose values are data, not schemas: nothing inside them is a bound.
+const DATA_KEYS: &[&str] = &["example", "examples", "default", "enum", "const"];
+
+/// Objects whose keys are names the document chose (a property may be called `default`).
+const NAME_MAPS: &[&str] = &[
+    "properties", "patternProperties", "schemas", "parameters", "responses", "headers", "requestBodies",
+    "content", "paths", "callbacks", "links", "securitySchemes", "$defs", "definitions", "dependentSchemas",
+    "encoding", "variables",
+];
+
+/// Any JSON number is accepted; openapiv3 reads integer bounds (`minimum`,
+/// `maximum`, `multipleOf`, `enum` of an integer schema) as `i64` and lengths
+/// and counts as `usize`, and otherwise refuses the document or reads the
+/// integer schema as untyped. So, in every schema (3.0 and 3.1): a float with
+/// an integral value (`1.0`, `-9223372036854776000`) becomes that integer; a
+/// bound the Rust type (`i64`, `i32` for `format: int32`) cannot hold, or a
+/// count that is not a whole number, is dropped from validation with a warning.
+fn numbers(value: &mut Value, path: &mut Vec<String>, in_name_map: bool, warnings: &mut Vec<Warning>) {
+    match value {
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                path.push(i.to_string());
+                numbers(item, path, false, warnings);
+                path.pop();
+            }
+        }
+        Value::Object(obj) => {
+            if !in_name_map {
+                fix_numbers(obj, path, warnings);
+            }
+            for (key, child) in obj.iter_mut() {
+                if !in_name_map && (DATA_KEYS.contains(&key.as_str()) || key.starts_with("x-")) {
+                    continue;
+                }
+                path.push(key.clone());
+                numbers(child, path, !in_name_map && NAME_MAPS.contains(&key.as_str()), warnings);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn fix_numbers(obj: &mut Map<String, Value>, path: &[String], warnings: &mut Vec<Warning>) {
+    let pointer = |key: &str| pointer_join(&path.iter().fold("#".to_string(), |p, t| pointer_join(&p, t)), key);
+    // An integer the JSON number stands for exactly, if any.
+    let integral = |v: &Value| {
+        v.as_i64().or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && *f >= -9.223_372_036_854_776e18 && *f < 9.223_372_036_854_776e18).map(|f| f as i64))
+    };
+    if obj.get("type").and_then(Value::as_str) == Some("integer") {
+        let (range, rust) = match obj.get("format").and_then(Value::as_str) {
+            Some("int32") => (i64::from(i32::MIN)..=i64::from(i32::MAX), "i32"),
+            _ => (i64::MIN..=i64::MAX, "i64"),
+        };
+        for (key, exclusive) in [("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum"), ("multipleOf", "")] {
+            let Some(v) = obj.get(key).filter(|v| v.is_number()) else { continue };
+            // `minimum: 1.5` (inclusive or not) admits the same integers as `minimum: 2`.
+            let rounded = match v.as_f64().filter(|f| f.fract() != 0.0) {
+                Some(f) if key == "minimum" => Some(Value::from(f.ceil())),
+                Some(f) if key == "maximum" => Some(Value::from(f.floor())),
+                _ => None,
+            };
+            match integral(rounded.as_ref().unwrap_or(v)).filter(|n| range.contains(n)) {
+                Some(n) if v.as_i64() == Some(n) => {}
+                Some(n) => {
+                    obj.insert(key.into(), Value::from(n));
+                    if rounded.is_some() {
+                        obj.remove(exclusive);
+                    }
+                }
+                None => {
+                    let message = format!("`{key}: {v}` is not a value of the Rust type `{rust}`; it is not checked");
+                    obj.remove(key);
+                    warnings.push(Warning::new(pointer(key), message));
+                }
+            }
+        }
+        if let Some(Value::Array(values)) = obj.get_mut("enum") {
+            let before = values.len();
+            values.retain_mut(|v| match integral(v) {
+                _ if !v.is_number() => true,
+                Some(n) => {
+                    *v = Value::from(n);
+                    true
+                }
+                None => false,
+            });
+            if values.len() != before {
+                warnings.push(Warning::new(pointer("enum"), format!("{} value(s) that are not 64-bit integers were left out of this integer enum", before - values.len())));
+            }
+        }
+    }
+    for key in ["minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"] {
+        let Some(v) = obj.get(key).filter(|v| v.is_number() && !v.is_u64()) else { continue };
+        match integral(v).and_then(|n| u64::try_from(n).ok()) {
+            Some(n) => {
+                obj.insert(key.into(), Value::from(n));
+            }
+            None => {
+                let message = format!("`{key}: {v}` is not a count; it is not checked");
+                obj.remove(key);
+                warnings.push(Warning::new(pointer(key), message));
+            }
+        }
     }
 }

@@ -1,10 +1,14 @@
-//! Property test: mutated specs never make the pipeline panic. Every stage must
-//! turn bad input into a `GenError` or a warning. The number of cases is bounded
-//! (`PROPTEST_CASES` overrides it) so CI runs a short pass.
+//! Property test: mutated specs never make the pipeline panic, and whatever
+//! lowers is emitted as Rust that parses. Every stage must turn bad input into a
+//! `GenError` or a warning. Seeds: our spec, the lowering fixtures (3.1 and 3.0
+//! shapes), a Swagger 2.0 fixture and a multi-file fixture (one of its files
+//! mutated at a time, read through an in-memory reader). The number of cases is
+//! bounded (`PROPTEST_CASES` overrides it) so CI runs a short pass.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use generator::{emit, lower_document, EmitOptions};
+use generator::{emit, lower_document, EmitOptions, LoadOptions};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -19,12 +23,41 @@ fn seeds() -> &'static [Value] {
 }
 
 fn load_seeds() -> Vec<Value> {
-    let mut paths = vec![root().join("spec/byok.openapi.yaml")];
+    let mut paths = vec![root().join("spec/byok.openapi.yaml"), root().join("generator/tests/fixtures/swagger2/petstore-like.yaml")];
     let fixtures = root().join("generator/tests/fixtures/lowering");
     let mut entries: Vec<PathBuf> = std::fs::read_dir(fixtures).unwrap().map(|e| e.unwrap().path()).collect();
     entries.sort();
     paths.extend(entries);
     paths.iter().map(|p| generator::load::load(p).unwrap()).collect()
+}
+
+/// The multi-file fixture: every YAML file under it, parsed, by absolute path.
+fn multi_file_seed() -> &'static BTreeMap<PathBuf, Value> {
+    static FILES: std::sync::OnceLock<BTreeMap<PathBuf, Value>> = std::sync::OnceLock::new();
+    FILES.get_or_init(|| {
+        let mut files = BTreeMap::new();
+        let mut pending = vec![root().join("generator/tests/fixtures/multi_file")];
+        while let Some(dir) = pending.pop() {
+            for path in std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()) {
+                if path.is_dir() {
+                    pending.push(path);
+                } else if path.extension().is_some_and(|e| e == "yaml") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    files.insert(path, serde_yaml::from_str::<Value>(&text).unwrap());
+                }
+            }
+        }
+        files
+    })
+}
+
+/// Emission must succeed on whatever lowers: it fails only if the generator
+/// produced Rust that does not parse.
+fn emit_must_succeed(api: &generator::ir::Api) {
+    let options = EmitOptions::for_api(api, "fuzz.yaml");
+    if let Err(e) = emit::emit(api, &options) {
+        panic!("a document that lowers must emit valid Rust: {e}");
+    }
 }
 
 /// JSON pointers of every node, in a stable order.
@@ -108,10 +141,29 @@ proptest! {
         let seeds = seeds();
         let mut doc = seeds[seed % seeds.len()].clone();
         mutate(&mut doc, &edits);
-        // Errors are fine; panics are not. Emission runs on whatever lowers.
+        // Errors are fine; panics are not. Whatever lowers must emit.
         if let Ok((api, _, _)) = lower_document(doc) {
-            let options = EmitOptions::for_api(&api, "fuzz.yaml");
-            let _ = emit::emit(&api, &options);
+            emit_must_succeed(&api);
+        }
+    }
+
+    #[test]
+    fn mutated_multi_file_specs_never_panic(file in 0usize..64, edits in prop::collection::vec((0usize..100_000, 0u8..20, 0usize..100_000), 1..4)) {
+        let mut files = multi_file_seed().clone();
+        let target = files.keys().nth(file % files.len()).cloned().unwrap();
+        mutate(files.get_mut(&target).unwrap(), &edits);
+        // The other files as they are; the mutated one as JSON text (valid YAML).
+        let read = |path: &Path| -> std::io::Result<String> {
+            match files.get(path) {
+                Some(value) => Ok(serde_json::to_string(value).unwrap()),
+                None => std::fs::read_to_string(path),
+            }
+        };
+        let root_file = root().join("generator/tests/fixtures/multi_file/openapi.yaml");
+        if let Ok((doc, _)) = generator::load::load_document_from(&root_file, &LoadOptions::default(), &read)
+            && let Ok((api, _, _)) = lower_document(doc)
+        {
+            emit_must_succeed(&api);
         }
     }
 }

@@ -1,4 +1,7 @@
-//! Bad input gets one clear error naming the file and the location, never a panic.
+//! Bad input gets one clear error naming the file and the location, never a
+//! panic; a document wrong in one place only (a dangling `$ref`, an operation
+//! that cannot be generated) is generated without that place, with a degraded
+//! warning naming it.
 
 use std::path::{Path, PathBuf};
 
@@ -31,11 +34,24 @@ fn invalid_json_names_line_and_column() {
     assert!(text.contains("invalid JSON"), "{text}");
 }
 
+/// Runs the pipeline on a fixture that is wrong in one place only: it lowers,
+/// with exactly one warning, a degraded one. Returns the IR and that warning.
+fn degraded_of(name: &str) -> (generator::ir::Api, generator::Warning) {
+    let (api, mut warnings, _) = lower_spec(&fixture(name)).expect("one bad place does not stop the run");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let warning = warnings.remove(0);
+    assert!(warning.degraded, "{warning}");
+    (api, warning)
+}
+
 #[test]
-fn dangling_ref_names_the_referencing_node() {
-    let text = error_of("dangling_ref.yaml");
-    assert!(text.contains("#/paths/~1a/get/responses/200/content/application~1json/schema"), "{text}");
-    assert!(text.contains("dangling $ref: `#/components/schemas/Missing`"), "{text}");
+fn dangling_ref_degrades_the_referencing_node() {
+    let (api, warning) = degraded_of("dangling_ref.yaml");
+    assert_eq!(warning.pointer, "#/paths/~1a/get/responses/200/content/application~1json/schema");
+    assert!(warning.message.contains("dangling $ref: `#/components/schemas/Missing`"), "{warning}");
+    // The operation is there, its body untyped.
+    let op = &api.groups[0].operations[0];
+    assert_eq!(op.success[0].ty, Some(generator::ir::TypeRef::Any));
 }
 
 #[test]
@@ -46,24 +62,39 @@ fn ref_cycle_is_reported() {
 }
 
 #[test]
-fn swagger_2_is_rejected_clearly() {
-    let text = error_of("swagger2.yaml");
+fn swagger_2_is_converted() {
+    // Swagger 2.0 is converted to OpenAPI 3.0 (generator/src/swagger2.rs) and lowered like any document.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/swagger2/petstore-like.yaml");
+    let (api, warnings, timings) = lower_spec(&path).expect("a Swagger 2.0 document converts");
+    assert_eq!(api.openapi, "2.0");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert!(timings.iter().any(|(stage, _)| *stage == "convert"), "{timings:?}");
+    let operations: usize = api.groups.iter().map(|g| g.operations.len()).sum();
+    assert_eq!(operations, 6);
+}
+
+#[test]
+fn unknown_swagger_version_is_rejected_clearly() {
+    let text = error_of("swagger1_2.yaml");
     assert!(text.contains("#/swagger"), "{text}");
-    assert!(text.contains("Swagger 2.0 documents are not supported"), "{text}");
+    assert!(text.contains("Swagger 1.2 documents are not supported"), "{text}");
 }
 
 #[test]
-fn duplicate_operation_ids_are_reported() {
-    let text = error_of("duplicate_operation_id.yaml");
-    assert!(text.contains("#/paths/~1b/get"), "{text}");
-    assert!(text.contains("duplicate operationId `fetch` (also at #/paths/~1a/get)"), "{text}");
+fn duplicate_operation_ids_skip_the_second() {
+    let (api, warning) = degraded_of("duplicate_operation_id.yaml");
+    assert_eq!(warning.pointer, "#/paths/~1b/get");
+    assert!(warning.message.contains("duplicate operationId `fetch` (also at #/paths/~1a/get)"), "{warning}");
+    let pointers: Vec<&str> = api.groups.iter().flat_map(|g| g.operations.iter().map(|o| o.pointer.as_str())).collect();
+    assert_eq!(pointers, ["#/paths/~1a/get"]);
 }
 
 #[test]
-fn path_parameter_missing_from_declaration() {
-    let text = error_of("missing_path_param.yaml");
-    assert!(text.contains("#/paths/~1items~1{item_id}/get"), "{text}");
-    assert!(text.contains("no path parameter `item_id` is declared"), "{text}");
+fn path_parameter_missing_from_declaration_skips_the_operation() {
+    let (api, warning) = degraded_of("missing_path_param.yaml");
+    assert_eq!(warning.pointer, "#/paths/~1items~1{item_id}/get");
+    assert!(warning.message.contains("no path parameter `item_id` is declared"), "{warning}");
+    assert!(api.groups.is_empty());
 }
 
 #[test]

@@ -114,6 +114,24 @@ fn fixtures_emit_parseable_rust() {
 }
 
 #[test]
+fn swagger2_fixtures() {
+    // Swagger 2.0 documents, converted to OpenAPI 3.0 and lowered: the IR, the
+    // conversion's warnings, and proof that the crate emits.
+    insta::glob!("fixtures/swagger2/*.yaml", |path| {
+        let (api, warnings, _) = lower_spec(path).unwrap();
+        assert_eq!(api.openapi, "2.0", "the IR records the declared version");
+        let options = EmitOptions::for_api(&api, "fixture.yaml");
+        generate(path, &options).unwrap();
+        let warnings: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+        // Named after the file even while the folder holds only one (insta's glob names by the common prefix).
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        insta::with_settings!({ snapshot_suffix => name }, {
+            insta::assert_yaml_snapshot!(serde_json::json!({ "warnings": warnings, "api": api }));
+        });
+    });
+}
+
+#[test]
 fn full_document_generation_is_deterministic() {
     // OpenRouter's full document, twice: same bytes. Output follows document
     // order on purpose (struct fields serialise in the documented order) and

@@ -23,10 +23,19 @@ fn git_show(root: &Path, rev: &str, path: &Path) -> Option<String> {
 
 /// The IR of `spec` as committed at `rev`; `None` when it is not in git there.
 pub fn base_api(root: &Path, rev: &str, spec: &Path) -> Result<Option<Api>, String> {
+    base_api_with(root, rev, spec, &Default::default())
+}
+
+/// [`base_api`] with load options: the files the spec refers to are read at
+/// `rev` too; the overlays are today's (they fix the spec, they are not its history).
+pub fn base_api_with(root: &Path, rev: &str, spec: &Path, options: &generator::LoadOptions) -> Result<Option<Api>, String> {
     let spec = std::path::absolute(spec).map_err(|e| e.to_string())?;
-    let Some(text) = git_show(root, rev, &spec) else { return Ok(None) };
+    if git_show(root, rev, &spec).is_none() {
+        return Ok(None);
+    }
     let name = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let doc = generator::load::parse(&text, Path::new(&format!("{rev}:{name}"))).map_err(|e| e.to_string())?;
+    let read = |path: &Path| git_show(root, rev, path).ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, format!("not in git at {rev}")));
+    let (doc, _) = generator::load::load_document_from(&spec, options, &read).map_err(|e| format!("{rev}:{name}: {e}"))?;
     let (api, _, _) = generator::lower_document(doc).map_err(|e| format!("{rev}:{name}: {e}"))?;
     Ok(Some(api))
 }

@@ -20,7 +20,9 @@ use crate::workspace_root;
 
 const USAGE: &str = "usage: cargo xtask corpus [DIR] [--spec PATH]... [--check-only] [--keep DIR] [--allow-failures]
 
-  DIR               generate a crate for each *.yaml, *.yml and *.json file in it
+  DIR               generate a crate for each *.yaml, *.yml and *.json file in it, and for
+                    each folder in it holding a spec split over files (root file
+                    openapi.yaml|yml|json, in the folder or in its openapi/ folder)
   --spec PATH       one more spec to include (repeatable)
   --check-only      `cargo check` instead of `cargo clippy` (rustc warnings still count)
   --keep DIR        where the crates and their workspace are written (default: target/corpus)
@@ -71,17 +73,49 @@ fn parse_args(args: &[String]) -> Result<CorpusArgs, String> {
     Ok(parsed)
 }
 
-/// The spec files directly in `dir`, sorted by name. Anything else there
-/// (README.md, notes) is not a spec and is left alone.
+/// The spec files directly in `dir`, and the root file of each folder in it that
+/// holds a spec split over files, sorted by path. Anything else there (README.md,
+/// notes) is not a spec and is left alone.
 fn specs_in(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     let mut specs: Vec<PathBuf> = entries
         .flatten()
         .map(|entry| entry.path())
-        .filter(|path| path.is_file() && path.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json"))
+        .filter_map(|path| {
+            if path.is_dir() {
+                return split_spec_root(&path);
+            }
+            path.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json").then_some(path)
+        })
         .collect();
     specs.sort();
     Ok(specs)
+}
+
+/// The root file of a spec split over the files of `folder`: `openapi.yaml`
+/// (or `.yml`, `.json`) in the folder or in its `openapi/` folder (Redocly's layout).
+fn split_spec_root(folder: &Path) -> Option<PathBuf> {
+    [folder.to_path_buf(), folder.join("openapi")]
+        .iter()
+        .flat_map(|dir| ["openapi.yaml", "openapi.yml", "openapi.json"].map(|name| dir.join(name)))
+        .find(|path| path.is_file())
+}
+
+/// How a spec is named in the table and its crate: the file name, except for a
+/// root file named `openapi.*`, known by its folder (`redocly-starter/openapi/openapi.yaml`
+/// → `redocly-starter`).
+fn spec_label(spec: &Path) -> (String, String) {
+    let file_name = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = spec.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if stem != "openapi" {
+        return (file_name, stem);
+    }
+    let absolute = std::path::absolute(spec).unwrap_or_else(|_| spec.to_path_buf());
+    let folder = absolute.ancestors().skip(1).filter_map(Path::file_name).map(|n| n.to_string_lossy().into_owned()).find(|n| n != "openapi");
+    match folder {
+        Some(folder) => (format!("{folder}/"), folder),
+        None => (file_name, stem),
+    }
 }
 
 /// One spec's line in the table.
@@ -104,6 +138,9 @@ struct Stats {
     types: usize,
     /// Warnings of the generator: constructs it could not express and worked around.
     skipped: usize,
+    /// Of those, constructs it could not express at all: made untyped JSON
+    /// (`serde_json::Value`), or a parameter or operation left out.
+    degraded: usize,
 }
 
 /// What rustc and clippy said about one crate.
@@ -172,7 +209,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 /// Generates the crate for `spec` into `work/<crate name>/`.
 fn generate_one(spec: &Path, work: &Path, taken: &mut BTreeSet<String>) -> Row {
     let file_name = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let stem = spec.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let (label, stem) = spec_label(spec);
     // Two specs with one stem (`a.yaml`, `a.json`) must not share a directory.
     let base = format!("corpus-{}", kebab(&stem));
     let mut crate_name = base.clone();
@@ -204,11 +241,12 @@ fn generate_one(spec: &Path, work: &Path, taken: &mut BTreeSet<String>) -> Row {
                     operations: generated.api.groups.iter().map(|g| g.operations.len()).sum(),
                     types: generated.api.types.len(),
                     skipped: generated.warnings.len(),
+                    degraded: generated.warnings.iter().filter(|w| w.degraded).count(),
                 }),
             }
         }
     };
-    Row { spec: file_name, crate_name, generated, gen_ms, diagnostics: None }
+    Row { spec: label, crate_name, generated, gen_ms, diagnostics: None }
 }
 
 /// Makes `out` hold exactly `files`. Unchanged files are not rewritten: Cargo
@@ -403,14 +441,14 @@ fn print_report(rows: &[Row], notes: &[String], work: &Path) -> Summary {
         format!("[{}]", footnotes.len())
     };
     let (mut clean, mut with_warnings, mut failed) = (0, 0, 0);
-    let mut table = vec![["spec", "openapi", "ops", "types", "gen ms", "compile", "warnings", "skipped"].map(String::from)];
+    let mut table = vec![["spec", "openapi", "ops", "types", "gen ms", "compile", "warnings", "skipped", "degraded"].map(String::from)];
     for row in rows {
         let gen_ms = row.gen_ms.to_string();
         let cells = match (&row.generated, &row.diagnostics) {
             (Err(e), _) => {
                 failed += 1;
                 let compile = format!("GENERATION FAILED {}", note(format!("{}: {e}", row.spec)));
-                [&row.spec, "-", "-", "-", &gen_ms, &compile, "-", "-"].map(String::from)
+                [&row.spec, "-", "-", "-", &gen_ms, &compile, "-", "-", "-"].map(String::from)
             }
             (Ok(stats), diagnostics) => {
                 let (compile, warnings) = match diagnostics {
@@ -451,6 +489,7 @@ fn print_report(rows: &[Row], notes: &[String], work: &Path) -> Summary {
                     compile,
                     warnings,
                     stats.skipped.to_string(),
+                    stats.degraded.to_string(),
                 ]
             }
         };
@@ -458,8 +497,8 @@ fn print_report(rows: &[Row], notes: &[String], work: &Path) -> Summary {
     }
 
     // A Markdown table, padded so it also reads as plain text; numbers right-aligned.
-    let numeric = [false, false, true, true, true, false, false, true];
-    let widths: Vec<usize> = (0..8).map(|c| table.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
+    let numeric = [false, false, true, true, true, false, false, true, true];
+    let widths: Vec<usize> = (0..numeric.len()).map(|c| table.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
     for (i, cells) in table.iter().enumerate() {
         let padded: Vec<String> = cells
             .iter()

@@ -26,9 +26,15 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let operations: usize = generated.api.groups.iter().map(|g| g.operations.len()).sum();
     println!("generated {} operations into {} ({} warnings)", operations, out.display(), generated.warnings.len());
 
-    let test = root.join("xtask/e2e/openrouter_full.rs");
+    lint_and_test(root, &out, "openrouter_full.rs")
+}
+
+/// Copies the hand-written test `xtask/e2e/{test}` into the generated crate at
+/// `out` and runs clippy with `-D warnings` and the tests there.
+pub(crate) fn lint_and_test(root: &Path, out: &Path, test: &str) -> Result<(), String> {
+    let source = root.join("xtask/e2e").join(test);
     std::fs::create_dir_all(out.join("tests")).map_err(|e| e.to_string())?;
-    std::fs::copy(&test, out.join("tests/openrouter_full.rs")).map_err(|e| format!("cannot copy {}: {e}", test.display()))?;
+    std::fs::copy(&source, out.join("tests").join(test)).map_err(|e| format!("cannot copy {}: {e}", source.display()))?;
 
     // The workspace's target directory: dependencies built for the workspace are reused.
     let target = root.join("target");
@@ -36,7 +42,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         println!("== cargo {}", step.join(" "));
         let status = Command::new(env!("CARGO"))
             .args(step)
-            .current_dir(&out)
+            .current_dir(out)
             .env("CARGO_TARGET_DIR", &target)
             .status()
             .map_err(|e| format!("cannot run cargo: {e}"))?;

@@ -1,10 +1,11 @@
-//! Project tasks: `cargo xtask codegen [--spec PATH] [--out DIR] [--crate-name NAME] [--check]`.
+//! Project tasks: `cargo xtask codegen [--spec PATH] [--overlay FILE]... [--out DIR] [--crate-name NAME] [--check]`.
 
 mod api_changes;
 mod bench;
 mod contract;
 mod corpus;
 mod full_e2e;
+mod swagger2_e2e;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -12,9 +13,10 @@ use std::time::Instant;
 
 use generator::{EmitOptions, GeneratedFile};
 
-const USAGE: &str = "usage: cargo xtask codegen [--spec PATH] [--out DIR] [--crate-name NAME] [--tag TAG]... [--operation ID]... [--check]
+const USAGE: &str = "usage: cargo xtask codegen [--spec PATH] [--overlay FILE]... [--out DIR] [--crate-name NAME] [--tag TAG]... [--operation ID]... [--check]
 
-  --spec PATH        OpenAPI 3.0/3.1 document (default: spec/byok.openapi.yaml)
+  --spec PATH        OpenAPI 3.0/3.1 document (default: spec/byok.openapi.yaml); $refs to other files are followed
+  --overlay FILE     OpenAPI Overlay 1.0 document applied to the spec before generating (repeatable, in order)
   --out DIR          where the crate is written (default: generated-sdk)
   --crate-name NAME  Cargo package name (default: derived from the API title)
   --tag TAG          only the operations with this tag (repeatable)
@@ -29,6 +31,10 @@ const USAGE: &str = "usage: cargo xtask codegen [--spec PATH] [--out DIR] [--cra
        cargo xtask e2e-full [--spec PATH]
 
   generates OpenRouter's full document and runs clippy and xtask/e2e/ tests on it
+
+       cargo xtask e2e-swagger2
+
+  generates the Swagger 2.0 fixture and runs clippy and xtask/e2e/swagger2.rs on it
 
        cargo xtask contract [--full [--spec PATH]]
 
@@ -66,6 +72,7 @@ fn main() -> ExitCode {
         Some("codegen") => codegen(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
         Some("e2e-full") => full_e2e::run(&workspace_root(), &args[1..]),
+        Some("e2e-swagger2") => swagger2_e2e::run(&workspace_root(), &args[1..]),
         Some("contract") => contract::run(&workspace_root(), &args[1..]),
         Some("bench") => bench::run(&workspace_root(), &args[1..]),
         Some("diff") => api_changes::run(&workspace_root(), &args[1..]),
@@ -90,6 +97,7 @@ struct CodegenArgs {
     crate_name: Option<String>,
     filter: generator::ir::Filter,
     check: bool,
+    load: generator::LoadOptions,
 }
 
 fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs, String> {
@@ -100,12 +108,14 @@ fn parse_codegen_args(args: &[String]) -> Result<CodegenArgs, String> {
         crate_name: None,
         filter: Default::default(),
         check: false,
+        load: Default::default(),
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value\n\n{USAGE}"));
         match arg.as_str() {
             "--spec" => parsed.spec = PathBuf::from(value("--spec")?),
+            "--overlay" => parsed.load.overlays.push(PathBuf::from(value("--overlay")?)),
             "--out" => parsed.out = PathBuf::from(value("--out")?),
             "--crate-name" => parsed.crate_name = Some(value("--crate-name")?),
             "--tag" => parsed.filter.tags.push(value("--tag")?),
@@ -121,14 +131,14 @@ fn codegen(args: &[String]) -> Result<(), String> {
     let args = parse_codegen_args(args)?;
     let start = Instant::now();
     let spec_name = args.spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let (api, warnings, timings) = generator::lower_spec(&args.spec).map_err(|e| e.to_string())?;
+    let (api, warnings, timings) = generator::lower_spec_with(&args.spec, &args.load).map_err(|e| e.to_string())?;
     let mut options = EmitOptions::for_api(&api, &spec_name);
     if let Some(name) = args.crate_name {
         options.crate_name = name;
     }
     // What changed since the committed spec: the summary, the version step and the changelog.
     let root = workspace_root();
-    let report = match api_changes::base_api(&root, "HEAD", &args.spec)? {
+    let report = match api_changes::base_api_with(&root, "HEAD", &args.spec, &args.load)? {
         Some(old) if args.filter.is_empty() => Some(generator::diff::diff(&old, &api)),
         _ => None,
     };
@@ -175,7 +185,7 @@ fn codegen(args: &[String]) -> Result<(), String> {
     let count = |pred: fn(&generator::ir::TypeDef) -> bool| generated.api.types.iter().filter(|t| pred(t)).count();
     let operations: usize = generated.api.groups.iter().map(|g| g.operations.len()).sum();
     println!(
-        "generated {} from {}: {} operations, {} models, {} enums, {} files written ({} unchanged), {} warnings, in {} ms",
+        "generated {} from {}: {} operations, {} models, {} enums, {} files written ({} unchanged), {} warnings, {} degraded, in {} ms",
         options.crate_name,
         spec_name,
         operations,
@@ -184,6 +194,7 @@ fn codegen(args: &[String]) -> Result<(), String> {
         changed.len(),
         generated.files.len() - changed.len(),
         generated.warnings.len(),
+        generated.warnings.iter().filter(|w| w.degraded).count(),
         start.elapsed().as_millis()
     );
     Ok(())

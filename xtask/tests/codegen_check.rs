@@ -79,12 +79,25 @@ fn crate_name_option_renames_the_package() {
 
 #[test]
 fn a_bad_spec_fails_with_the_file_and_pointer() {
-    let spec = root().join("generator/tests/fixtures/invalid/dangling_ref.yaml");
+    // A `$ref` cycle no type can stand for is one of the few document-level failures.
+    let spec = root().join("generator/tests/fixtures/invalid/ref_cycle.yaml");
     let dir = scratch("bad");
     let run = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", dir.to_str().unwrap()]);
     assert!(!run.status.success());
     let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(stderr.contains("dangling_ref.yaml: #/paths/~1a/get/responses/200"), "{stderr}");
+    assert!(stderr.contains("ref_cycle.yaml: #/components/schemas/A: $ref cycle"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_spec_wrong_in_one_place_generates_and_counts_the_degraded_spot() {
+    let spec = root().join("generator/tests/fixtures/invalid/dangling_ref.yaml");
+    let dir = scratch("degraded");
+    let run = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", dir.to_str().unwrap()]);
+    let (stdout, stderr) = (String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+    assert!(run.status.success(), "{stderr}");
+    assert!(stderr.contains("warning: #/paths/~1a/get/responses/200/content/application~1json/schema: dangling $ref"), "{stderr}");
+    assert!(stdout.contains("1 warnings, 1 degraded"), "{stdout}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,6 +1,15 @@
 //! Stage 3, lower: the typed OpenAPI document → the IR ([`crate::ir::Api`]).
-//! Operations are lowered here; schemas in [`types`].
+//! Operations are lowered here; schemas in `types`; `$ref`s to any place of
+//! the document are followed by `refs`.
+//!
+//! Only document-level problems fail the run (a `$ref` cycle no type can stand
+//! for). A schema, parameter, body or response that cannot be expressed
+//! becomes untyped JSON at that spot, a parameter that cannot be resolved is
+//! left out, and an operation that cannot be generated at all (its path
+//! template and parameters disagree, its operationId is taken) is skipped:
+//! each with a degraded warning naming its JSON pointer.
 
+mod refs;
 mod types;
 
 use std::collections::{BTreeSet, HashMap};
@@ -20,7 +29,7 @@ use types::{SchemaRef, TypeSpace};
 pub fn lower(spec: &OpenAPI, openapi: &str) -> Result<(Api, Vec<Warning>), GenError> {
     let empty = indexmap::IndexMap::new();
     let schemas = spec.components.as_ref().map_or(&empty, |c| &c.schemas);
-    let mut lowerer = Lowerer { spec, space: TypeSpace::new(schemas) };
+    let mut lowerer = Lowerer { spec, space: TypeSpace::new(spec, schemas) };
     lowerer.space.lower_components()?;
     let groups = lowerer.groups()?;
     let api = Api {
@@ -35,8 +44,15 @@ pub fn lower(spec: &OpenAPI, openapi: &str) -> Result<(Api, Vec<Warning>), GenEr
         groups,
         types: Vec::new(),
     };
+    // Types whose definition failed were degraded where they are defined; the
+    // references handed out before (recursion) become untyped JSON as well.
+    let undefined = lowerer.space.undefined();
     let (types, warnings) = lowerer.space.into_types();
-    Ok((Api { types, ..api }, warnings))
+    let mut api = Api { types, ..api };
+    if !undefined.is_empty() {
+        api.replace_named(&undefined, &TypeRef::Any);
+    }
+    Ok((api, warnings))
 }
 
 struct Lowerer<'a> {
@@ -55,7 +71,12 @@ struct Located<'a> {
 
 impl<'a> Lowerer<'a> {
     fn warn(&mut self, pointer: &str, message: impl Into<String>) {
-        self.space.warnings.push(Warning { pointer: pointer.to_string(), message: message.into() });
+        self.space.warnings.push(Warning::new(pointer, message));
+    }
+
+    /// A construct that could not be expressed and was left out or made untyped.
+    fn degraded(&mut self, pointer: &str, message: impl Into<String>) {
+        self.space.warnings.push(Warning::degraded(pointer, message));
     }
 
     /// Operations grouped by first tag; groups ordered as the document's `tags` list, then by first use.
@@ -78,10 +99,22 @@ impl<'a> Lowerer<'a> {
         let mut ids: HashMap<String, String> = HashMap::new();
         for loc in &located {
             let tag = loc.op.tags.first().cloned().unwrap_or_else(|| "default".to_string());
-            let Some(op) = self.operation(loc)? else { continue };
-            if let Some(first) = ids.insert(op.id.clone(), op.pointer.clone()) {
-                return Err(GenError::at(&op.pointer, format!("duplicate operationId `{}` (also at {first})", op.id)));
+            let op = match self.operation(loc) {
+                Ok(Some(op)) => op,
+                Ok(None) => continue,
+                Err(e) if !self.space.is_fatal() => {
+                    let at = if e.location.is_empty() || e.location == loc.pointer { String::new() } else { format!(" (at {})", e.location) };
+                    self.degraded(&loc.pointer, format!("the operation cannot be generated: {}{at}; it is skipped", e.message));
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            if let Some(first) = ids.get(&op.id) {
+                let message = format!("duplicate operationId `{}` (also at {first}); this operation is skipped", op.id);
+                self.degraded(&op.pointer, message);
+                continue;
             }
+            ids.insert(op.id.clone(), op.pointer.clone());
             if !order.contains(&tag) {
                 order.push(tag.clone());
             }
@@ -163,12 +196,16 @@ impl<'a> Lowerer<'a> {
             .chain(op.responses.default.iter().map(|r| (StatusMatch::Default, "default".to_string(), r)));
         for (status, key, response) in declared {
             let ptr = pointer_join(&responses_ptr, &key);
-            let response = self.resolve_response(response, &ptr)?;
             let is_success = matches!(status, StatusMatch::Code(200..=299) | StatusMatch::Range(2));
             let variant = if is_success { String::new() } else { error_variant(&status) };
             let hint = if is_success { format!("{stem}Response") } else { format!("{stem}{variant}Body") };
-            let body = self.response_body(response, &ptr, &hint)?;
-            let docs = Some(response.description.clone()).filter(|d| !d.is_empty());
+            let (body, docs) = match self.resolve_response(response, &ptr) {
+                Ok(response) => (self.response_body(response, &ptr, &hint)?, Some(response.description.clone()).filter(|d| !d.is_empty())),
+                Err(e) => {
+                    self.degraded(&ptr, format!("{}; the response body is untyped JSON (serde_json::Value)", e.message));
+                    (ResponseBodies { json: Some(TypeRef::Any), ..ResponseBodies::default() }, None)
+                }
+            };
             if is_success {
                 success.push(ResponseCase { status, ty: body.json, raw: body.raw, stream: body.stream, docs });
             } else {
@@ -238,7 +275,16 @@ impl<'a> Lowerer<'a> {
     where
         'a: 'p,
     {
-        let (p, pointer) = resolve_component(p, "parameters", self.spec.components.as_ref().map(|c| &c.parameters), pointer)?;
+        let (p, pointer) = match refs::deref(self.spec, p, |n| match n {
+            refs::Node::Parameter(p) => Some(p),
+            _ => None,
+        }) {
+            Ok((p, at)) => (p, at.unwrap_or_else(|| pointer.to_string())),
+            Err(message) => {
+                self.degraded(pointer, format!("{message}; the parameter is not generated"));
+                return Ok(None);
+            }
+        };
         let (data, location, style) = match p {
             Parameter::Query { parameter_data, style, .. } => {
                 let style = match style {
@@ -275,7 +321,7 @@ impl<'a> Lowerer<'a> {
         let schema_ptr = pointer_join(&pointer, "schema");
         let hint = format!("{stem}{}", names::type_name(&data.name));
         let ty = self.space.schema_ref(SchemaRef::from(schema), &schema_ptr, &hint)?;
-        let constraints = self.space.constraints_of(SchemaRef::from(schema), &schema_ptr)?;
+        let constraints = self.space.constraints_of(SchemaRef::from(schema), &schema_ptr);
         let (docs, default) = match schema {
             ReferenceOr::Item(s) => (data.description.clone().or_else(|| s.schema_data.description.clone()), s.schema_data.default.clone()),
             ReferenceOr::Reference { .. } => (data.description.clone(), None),
@@ -314,7 +360,17 @@ impl<'a> Lowerer<'a> {
     }
 
     fn request_body(&mut self, b: &'a ReferenceOr<OaRequestBody>, pointer: &str, stem: &str) -> Result<Option<RequestBody>, GenError> {
-        let (body, _) = resolve_component(b, "requestBodies", self.spec.components.as_ref().map(|c| &c.request_bodies), pointer)?;
+        let body = match refs::deref(self.spec, b, |n| match n {
+            refs::Node::RequestBody(b) => Some(b),
+            _ => None,
+        }) {
+            Ok((body, _)) => body,
+            Err(message) => {
+                self.degraded(pointer, format!("{message}; the body is untyped JSON (serde_json::Value)"));
+                let content_type = "application/json".to_string();
+                return Ok(Some(RequestBody { content_type, encoding: BodyEncoding::Json, ty: TypeRef::Any, required: false, docs: None, example: None }));
+            }
+        };
         // JSON first, then forms; one encoding is generated per operation.
         let chosen = [BodyEncoding::Json, BodyEncoding::Form, BodyEncoding::Multipart].into_iter().find_map(|encoding| {
             body.content.iter().find(|(m, _)| media_encoding(m) == Some(encoding)).map(|(m, media)| (encoding, m, media))
@@ -342,7 +398,12 @@ impl<'a> Lowerer<'a> {
     }
 
     fn resolve_response(&self, r: &'a ReferenceOr<Response>, pointer: &str) -> Result<&'a Response, GenError> {
-        resolve_component(r, "responses", self.spec.components.as_ref().map(|c| &c.responses), pointer).map(|(r, _)| r)
+        refs::deref(self.spec, r, |n| match n {
+            refs::Node::Response(r) => Some(r),
+            _ => None,
+        })
+        .map(|(r, _)| r)
+        .map_err(|message| GenError::at(pointer, message))
     }
 
     /// What a response body is: JSON (typed), an event stream, text or bytes.
@@ -488,8 +549,13 @@ impl<'a> Lowerer<'a> {
         let mut out = Vec::new();
         for (i, entry) in list.iter().enumerate() {
             let ptr = format!("#/x-speakeasy-globals/parameters/{i}");
-            let parsed: ReferenceOr<Parameter> = serde_json::from_value(entry.clone())
-                .map_err(|e| GenError::at(&ptr, format!("not a parameter: {e}")))?;
+            let parsed: ReferenceOr<Parameter> = match serde_json::from_value(entry.clone()) {
+                Ok(parsed) => parsed,
+                Err(e) => {
+                    self.degraded(&ptr, format!("not a parameter ({e}); this global parameter is not generated"));
+                    continue;
+                }
+            };
             let Some(param) = self.param(&parsed, &ptr, "Global")? else { continue };
             if param.location == ParamLocation::Header {
                 out.push(param);
@@ -510,28 +576,6 @@ const BUILDER_METHODS: &[&str] = &[
 /// Integer fields of an offset/limit response that give the total number of
 /// items, in order of preference. (Not `count`, which often counts one page.)
 const TOTAL_FIELDS: &[&str] = &["total_count", "totalCount", "total"];
-
-/// Follows a local `$ref` into one section of `components` (`parameters`,
-/// `requestBodies`, `responses`); returns the object and its JSON pointer.
-fn resolve_component<'s, T>(
-    item: &'s ReferenceOr<T>,
-    section: &str,
-    components: Option<&'s indexmap::IndexMap<String, ReferenceOr<T>>>,
-    pointer: &str,
-) -> Result<(&'s T, String), GenError> {
-    let reference = match item {
-        ReferenceOr::Item(item) => return Ok((item, pointer.to_string())),
-        ReferenceOr::Reference { reference } => reference,
-    };
-    let prefix = format!("#/components/{section}/");
-    let name = reference
-        .strip_prefix(&prefix)
-        .ok_or_else(|| GenError::at(pointer, format!("unsupported $ref `{reference}`: only local references to `{prefix}…` are supported here")))?;
-    match components.and_then(|map| map.get(name)) {
-        Some(ReferenceOr::Item(item)) => Ok((item, pointer_join(&format!("#/components/{section}"), name))),
-        _ => Err(GenError::at(pointer, format!("dangling $ref: `{reference}` does not exist in the document"))),
-    }
-}
 
 /// The body kinds a response offers.
 #[derive(Default)]
