@@ -48,7 +48,14 @@ pub fn value_name(name: &str) -> String {
     let snake = ascii_words(name).to_snake_case();
     let snake = if snake.is_empty() { "value".to_string() } else { snake };
     if snake.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("_{snake}")
+        // A name of only underscores and digits says nothing (clippy::just_underscores_and_digits):
+        // spell a leading sign (`+1`, `-1` are GitHub's reaction names) or prefix `n`.
+        match name.trim_start().chars().next() {
+            Some('+') => format!("plus_{snake}"),
+            Some('-') => format!("minus_{snake}"),
+            _ if snake.chars().all(|c| c.is_ascii_digit() || c == '_') => format!("n{snake}"),
+            _ => format!("_{snake}"),
+        }
     } else if NOT_RAW.contains(&snake.as_str()) {
         format!("{snake}_")
     } else if KEYWORDS.contains(&snake.as_str()) {
@@ -97,6 +104,9 @@ mod tests {
         assert_eq!(value_name("self"), "self_");
         assert_eq!(value_name("workspaceId"), "workspace_id");
         assert_eq!(value_name("1st"), "_1st");
+        assert_eq!(value_name("+1"), "plus_1");
+        assert_eq!(value_name("-1"), "minus_1");
+        assert_eq!(value_name("200"), "n200");
         assert_eq!(value_name("HTTP-Referer"), "http_referer");
         assert_eq!(ident("r#type").to_string(), "r#type");
     }

@@ -31,7 +31,14 @@ pub fn sanitise(text: &str) -> String {
         if i > 0 {
             out.push('\n');
         }
-        let line = line.trim_end();
+        // Tabs render unpredictably in rustdoc (clippy::tabs_in_doc_comments).
+        let expanded;
+        let line = if line.contains('\t') {
+            expanded = line.replace('\t', "    ");
+            expanded.trim_end()
+        } else {
+            line.trim_end()
+        };
         if line.trim_start().starts_with("```") {
             out.push_str(if in_fence { "```" } else { "```text" });
             in_fence = !in_fence;
@@ -130,6 +137,12 @@ mod tests {
     fn fences_are_not_doctests() {
         assert_eq!(sanitise("```\nlet x = 1;\n```"), "```text\nlet x = 1;\n```");
         assert_eq!(sanitise("```json\n{}"), "```text\n{}\n```");
+    }
+
+    #[test]
+    fn tabs_become_spaces() {
+        assert_eq!(sanitise("| a\t| b |"), "| a    | b |");
+        assert_eq!(sanitise("```\n\tx\n```"), "```text\n    x\n```");
     }
 
     #[test]
