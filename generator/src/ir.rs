@@ -610,6 +610,10 @@ impl Api {
             for t in op.success.iter().filter_map(|s| s.ty.as_ref()).chain(op.errors.iter().filter_map(|e| e.ty.as_ref())) {
                 t.named(&mut roots);
             }
+            // The events of a server-sent-event response are types of the operation too.
+            for stream in op.success.iter().filter_map(|s| s.stream.as_ref()) {
+                stream.ty.named(&mut roots);
+            }
         }
         let mut used: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
         let mut pending: Vec<String> = roots.into_iter().map(str::to_string).collect();

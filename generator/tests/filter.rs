@@ -81,3 +81,17 @@ fn operation_filter_keeps_exactly_the_named_operations() {
     let ids: Vec<&str> = full.groups.iter().flat_map(|g| g.operations.iter().map(|o| o.id.as_str())).collect();
     assert_eq!(ids, ["listBYOKKeys", "getBYOKKey"]);
 }
+
+#[test]
+fn a_filtered_streaming_operation_keeps_its_event_type() {
+    let (mut full, _, _) = lower_spec(&upstream()).unwrap();
+    full.filter(&Filter { tags: vec![], operations: vec!["sendChatCompletionRequest".into()] });
+    let op = full.groups.iter().flat_map(|g| g.operations.iter()).next().expect("the operation is kept");
+    let events: Vec<&generator::ir::TypeRef> = op.success.iter().filter_map(|s| s.stream.as_ref()).map(|s| &s.ty).collect();
+    assert!(!events.is_empty(), "sendChatCompletionRequest streams server-sent events");
+    for event in events {
+        if let generator::ir::TypeRef::Named(name) = event {
+            assert!(full.types.iter().any(|t| t.rust_name() == name), "event type {name} was dropped by the filter");
+        }
+    }
+}
