@@ -3,11 +3,13 @@
 //! The pipeline is a chain of small stages, each a module with one job:
 //! [`load`] (YAML/JSON → value, [`bundle`]d into one document, [`overlay`]s
 //! applied) → [`normalise`] (3.1 shapes → 3.0 shapes) →
-//! typed parse (openapiv3) → [`lower`] (→ [`ir`]) → [`emit`] (IR → files).
-//! [`generate`] runs them all.
+//! typed parse (openapiv3) → [`lower`] (→ [`ir`]) → [`analyse`] (decisions
+//! read off the whole IR) → [`emit`] (IR → files). [`Config`] is the entry
+//! point that runs them all.
 
 pub mod analyse;
 pub mod bundle;
+pub mod config;
 pub mod emit;
 pub mod diff;
 pub mod error;
@@ -22,6 +24,7 @@ pub mod swagger2;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+pub use config::{Config, Lowered};
 pub use emit::{EmitOptions, GeneratedFile};
 pub use error::{GenError, Warning};
 pub use load::LoadOptions;
