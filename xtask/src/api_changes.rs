@@ -6,11 +6,13 @@
 //! spec and the crate's version and changelog as committed there. So running
 //! codegen twice gives the same version and changelog, and `--check` agrees.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use generator::diff::{bump_version, diff, Report};
 use generator::ir::Api;
+
+use crate::util::{in_root, workspace_root, BYOK_SPEC};
 
 const CHANGELOG_HEADER: &str = "# Changelog\n\nEntries are added by `cargo xtask codegen` when the API changes (see `cargo xtask diff`).\n";
 
@@ -83,27 +85,38 @@ impl LowercaseFirst for String {
     }
 }
 
-/// `cargo xtask diff [--base REV] [--format markdown|json] [--spec PATH]`.
-pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
-    const USAGE: &str = "usage: cargo xtask diff [--base REV] [--format markdown|json] [--spec PATH]";
-    let (mut base, mut format, mut spec) = ("HEAD".to_string(), "markdown".to_string(), root.join("spec/byok.openapi.yaml"));
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value\n\n{USAGE}"));
-        match arg.as_str() {
-            "--base" => base = value("--base")?,
-            "--format" => format = value("--format")?,
-            "--spec" => spec = value("--spec")?.into(),
-            other => return Err(format!("unknown option `{other}`\n\n{USAGE}")),
-        }
-    }
-    let old = base_api(root, &base, &spec)?.ok_or_else(|| format!("{} is not in git at {base}", spec.display()))?;
-    let (new, _, _) = generator::lower_spec(&spec).map_err(|e| e.to_string())?;
+/// What changed in the API since REV: breaking, additive, cosmetic.
+///
+/// Compares the IR of the spec as committed at REV with the working tree's and classifies every
+/// change, with JSON pointers into both documents.
+#[derive(clap::Args)]
+#[command(args_override_self = true)]
+pub struct Args {
+    /// The git revision to compare with
+    #[arg(long, value_name = "REV", default_value = "HEAD")]
+    base: String,
+    /// How the report is printed
+    #[arg(long, value_enum, default_value_t = Format::Markdown)]
+    format: Format,
+    /// The spec, in the working tree and at REV [default: spec/byok.openapi.yaml]
+    #[arg(long, value_name = "PATH", default_value_os_t = in_root(BYOK_SPEC), hide_default_value = true)]
+    spec: PathBuf,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Markdown,
+    Json,
+}
+
+pub fn run(args: Args) -> Result<(), String> {
+    let (base, spec) = (&args.base, &args.spec);
+    let old = base_api(&workspace_root(), base, spec)?.ok_or_else(|| format!("{} is not in git at {base}", spec.display()))?;
+    let (new, _, _) = generator::lower_spec(spec).map_err(|e| e.to_string())?;
     let report = diff(&old, &new);
-    match format.as_str() {
-        "markdown" => print!("{}", report.markdown()),
-        "json" => println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?),
-        other => return Err(format!("unknown format `{other}`\n\n{USAGE}")),
+    match args.format {
+        Format::Markdown => print!("{}", report.markdown()),
+        Format::Json => println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?),
     }
     Ok(())
 }

@@ -9,46 +9,32 @@
 //!    prebuilt) and the number of crates in its dependency tree.
 
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use generator::{generate, EmitOptions};
 
-pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
+use crate::util::{self, file_name, run_cargo, workspace_root, BYOK_SPEC, FULL_SPEC};
+
+pub fn run() -> Result<(), String> {
+    let root = workspace_root();
     // Timings of a debug build mean little: re-run this task from a release build.
     if cfg!(debug_assertions) {
-        let status = Command::new(env!("CARGO"))
-            .args(["run", "--release", "--quiet", "-p", "xtask", "--", "bench"])
-            .args(args)
-            .current_dir(root)
-            .status()
-            .map_err(|e| e.to_string())?;
-        return if status.success() { Ok(()) } else { Err("the release bench failed".into()) };
+        return step(&root, &["run", "--release", "--quiet", "-p", "xtask", "--", "bench"], "the release bench failed");
     }
     println!("# codegen speed (release, one thread; median of N runs, ms)");
-    for (spec, runs) in [(root.join("spec/byok.openapi.yaml"), 30), (root.join("../shared/upstream/openrouter.openapi.yaml"), 7)] {
+    for (spec, runs) in [(root.join(BYOK_SPEC), 30), (root.join(FULL_SPEC), 7)] {
         codegen_speed(&spec, runs)?;
     }
     println!("\n# SDK overhead (generated client vs raw reqwest, same request and decode, loopback)");
-    let status = Command::new(env!("CARGO"))
-        .args(["run", "--release", "--quiet", "-p", "openrouter-byok", "--example", "overhead"])
-        .current_dir(root)
-        .status()
-        .map_err(|e| e.to_string())?;
-    if !status.success() {
-        return Err("the overhead benchmark failed".into());
-    }
+    step(&root, &["run", "--release", "--quiet", "-p", "openrouter-byok", "--example", "overhead"], "the overhead benchmark failed")?;
     println!("\n# bounded bodies (peak memory against a server whose body never ends)");
-    let status = Command::new(env!("CARGO"))
-        .args(["run", "--release", "--quiet", "-p", "openrouter-byok", "--example", "bounded_body"])
-        .current_dir(root)
-        .status()
-        .map_err(|e| e.to_string())?;
-    if !status.success() {
-        return Err("the bounded-body benchmark failed".into());
-    }
+    step(&root, &["run", "--release", "--quiet", "-p", "openrouter-byok", "--example", "bounded_body"], "the bounded-body benchmark failed")?;
     println!("\n# generated crate cost");
-    crate_cost(root)
+    crate_cost(&root)
+}
+
+/// Runs `cargo {args}` in `root`, its output shown; `failure` is the error when it fails.
+fn step(root: &Path, args: &[&str], failure: &str) -> Result<(), String> {
+    run_cargo(util::cargo(root).args(args)).map_err(|_| failure.to_string())
 }
 
 fn median(mut values: Vec<Duration>) -> Duration {
@@ -57,14 +43,13 @@ fn median(mut values: Vec<Duration>) -> Duration {
 }
 
 fn codegen_speed(spec: &Path, runs: usize) -> Result<(), String> {
-    let name = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let (api, _, _) = generator::lower_spec(spec).map_err(|e| e.to_string())?;
-    let options = EmitOptions::for_api(&api, &name);
+    let name = file_name(spec);
+    let config = generator::Config::new(spec);
     let mut stages: Vec<(&'static str, Vec<Duration>)> = Vec::new();
     let mut totals = Vec::new();
     for _ in 0..runs {
         let started = Instant::now();
-        let generated = generate(spec, &options).map_err(|e| e.to_string())?;
+        let generated = config.generate().map_err(|e| e.to_string())?;
         totals.push(started.elapsed());
         for (stage, time) in generated.timings {
             match stages.iter_mut().find(|(s, _)| *s == stage) {
@@ -79,9 +64,7 @@ fn codegen_speed(spec: &Path, runs: usize) -> Result<(), String> {
 }
 
 fn crate_cost(root: &Path) -> Result<(), String> {
-    let cargo = |args: &[&str]| {
-        Command::new(env!("CARGO")).args(args).current_dir(root).output().map_err(|e| e.to_string())
-    };
+    let cargo = |args: &[&str]| util::cargo(root).args(args).output().map_err(|e| e.to_string());
     // Dependencies built first; then only the generated crate is rebuilt.
     let prepared = cargo(&["build", "--release", "-p", "openrouter-byok"])?;
     if !prepared.status.success() {

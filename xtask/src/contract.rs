@@ -10,12 +10,23 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::generate::generate_into;
+use crate::util::{self, in_root, run_cargo, workspace_root, BYOK_SPEC, FULL_SPEC};
 
-const USAGE: &str = "usage: cargo xtask contract [--full [--spec PATH]]
-
-  (default)    the BYOK spec and the committed generated-sdk/ crate
-  --full       also OpenRouter's full document (JSON-body operations), generated into target/contract-full
-  --spec PATH  the full document (default: ../shared/upstream/openrouter.openapi.yaml)";
+/// Contract tests of every operation against the Prism mock server (installed with npm).
+///
+/// Runs the generated contract tests of generated-sdk/ (feature `contract`) against Prism
+/// validating every request against spec/byok.openapi.yaml, and always stops Prism.
+#[derive(clap::Args)]
+#[command(args_override_self = true)]
+pub struct Args {
+    /// Also OpenRouter's full document (JSON-body operations), generated into target/contract-full
+    #[arg(long)]
+    full: bool,
+    /// With --full: the full document [default: ../shared/upstream/openrouter.openapi.yaml]
+    #[arg(long, value_name = "PATH", default_value_os_t = in_root(FULL_SPEC), hide_default_value = true)]
+    spec: PathBuf,
+}
 
 /// A running Prism; stopped when dropped, whatever happens to the tests.
 struct Prism {
@@ -30,31 +41,26 @@ impl Drop for Prism {
     }
 }
 
-pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
-    let mut full = false;
-    let mut full_spec = root.join("../shared/upstream/openrouter.openapi.yaml");
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--full" => full = true,
-            "--spec" => full_spec = PathBuf::from(it.next().ok_or_else(|| format!("--spec needs a value\n\n{USAGE}"))?),
-            other => return Err(format!("unknown option `{other}`\n\n{USAGE}")),
-        }
-    }
-    let prism_bin = install_prism(root)?;
+pub fn run(args: Args) -> Result<(), String> {
+    let root = workspace_root();
+    let prism_bin = install_prism(&root)?;
 
-    let spec = root.join("spec/byok.openapi.yaml");
     {
-        let prism = start_prism(&prism_bin, &spec)?;
+        let prism = start_prism(&prism_bin, &root.join(BYOK_SPEC))?;
         println!("== contract tests of generated-sdk against Prism at {}", prism.url);
-        cargo(root, &["test", "-p", "openrouter-byok", "--features", "contract", "--test", "contract"], &prism.url, None)?;
+        run_cargo(util::cargo(&root).args(["test", "-p", "openrouter-byok", "--features", "contract", "--test", "contract"]).env("CONTRACT_BASE_URL", &prism.url))?;
     }
-    if full {
+    if args.full {
         let out = root.join("target/contract-full");
-        crate::generate_into(&full_spec, &out, "contract-full")?;
-        let prism = start_prism(&prism_bin, &full_spec)?;
+        generate_into(&args.spec, &out, "contract-full")?;
+        let prism = start_prism(&prism_bin, &args.spec)?;
         println!("== contract tests of the full document against Prism at {}", prism.url);
-        cargo(&out, &["test", "--features", "contract", "--test", "contract"], &prism.url, Some(&root.join("target")))?;
+        run_cargo(
+            util::cargo(&out)
+                .args(["test", "--features", "contract", "--test", "contract"])
+                .env("CONTRACT_BASE_URL", &prism.url)
+                .env("CARGO_TARGET_DIR", root.join("target")),
+        )?;
     }
     Ok(())
 }
@@ -109,14 +115,4 @@ fn start_prism(bin: &Path, spec: &Path) -> Result<Prism, String> {
     }
     prism.child.kill().ok();
     Err(format!("Prism did not answer on port {port} within 120 s (log: {})", log.display()))
-}
-
-fn cargo(dir: &Path, args: &[&str], url: &str, target: Option<&Path>) -> Result<(), String> {
-    let mut command = Command::new(env!("CARGO"));
-    command.args(args).current_dir(dir).env("CONTRACT_BASE_URL", url);
-    if let Some(target) = target {
-        command.env("CARGO_TARGET_DIR", target);
-    }
-    let status = command.status().map_err(|e| format!("cannot run cargo: {e}"))?;
-    if status.success() { Ok(()) } else { Err(format!("`cargo {}` failed in {}", args.join(" "), dir.display())) }
 }

@@ -13,64 +13,62 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use generator::EmitOptions;
 use serde_json::Value;
 
-use crate::workspace_root;
+use crate::generate::operation_count;
+use crate::util::{file_name, in_root, list_files, workspace_root};
 
-const USAGE: &str = "usage: cargo xtask corpus [DIR] [--spec PATH]... [--check-only] [--keep DIR] [--allow-failures]
-
-  DIR               generate a crate for each *.yaml, *.yml and *.json file in it, and for
-                    each folder in it holding a spec split over files (root file
-                    openapi.yaml|yml|json, in the folder or in its openapi/ folder)
-  --spec PATH       one more spec to include (repeatable)
-  --check-only      `cargo check` instead of `cargo clippy` (rustc warnings still count)
-  --keep DIR        where the crates and their workspace are written (default: target/corpus)
-  --allow-failures  exit 0 even when a spec fails to generate or compile, or has warnings";
-
-struct CorpusArgs {
+/// Generate a crate for each spec, build them all in one workspace and print a table.
+///
+/// The table gives each spec's OpenAPI version, operations, types, generation time, compile
+/// result, warnings, skipped constructs (the generator's warnings) and degraded constructs.
+#[derive(clap::Args)]
+#[command(args_override_self = true)]
+#[command(group(clap::ArgGroup::new("input").args(["dirs", "specs"]).required(true).multiple(true)))]
+pub struct Args {
+    /// Generate a crate for each *.yaml, *.yml and *.json file in DIR, and for each folder in it
+    /// holding a spec split over files (root file openapi.yaml|yml|json, in the folder or in its
+    /// openapi/ folder)
+    #[arg(value_name = "DIR")]
+    dirs: Vec<PathBuf>,
+    /// One more spec to include (repeatable)
+    #[arg(long = "spec", value_name = "PATH")]
     specs: Vec<PathBuf>,
+    /// `cargo check` instead of `cargo clippy` (rustc warnings still count)
+    #[arg(long)]
     check_only: bool,
-    work: PathBuf,
+    /// Where the crates and their workspace are written [default: target/corpus]
+    // Under target/ so it is ignored by git and removed by `cargo clean`; not a
+    // temporary directory, so the crates are there to read after a failure.
+    #[arg(long, value_name = "DIR", default_value_os_t = in_root("target/corpus"), hide_default_value = true)]
+    keep: PathBuf,
+    /// Exit 0 even when a spec fails to generate or compile, or has warnings
+    #[arg(long)]
     allow_failures: bool,
 }
 
-fn parse_args(args: &[String]) -> Result<CorpusArgs, String> {
-    let mut dirs = Vec::new();
-    let mut extra = Vec::new();
-    let mut parsed = CorpusArgs {
-        specs: Vec::new(),
-        check_only: false,
-        // Under target/ so it is ignored by git and removed by `cargo clean`; not a
-        // temporary directory, so the crates are there to read after a failure.
-        work: workspace_root().join("target/corpus"),
-        allow_failures: false,
-    };
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value\n\n{USAGE}"));
-        match arg.as_str() {
-            "--spec" => extra.push(PathBuf::from(value("--spec")?)),
-            "--keep" => parsed.work = PathBuf::from(value("--keep")?),
-            "--check-only" => parsed.check_only = true,
-            "--allow-failures" => parsed.allow_failures = true,
-            other if other.starts_with('-') => return Err(format!("unknown option `{other}`\n\n{USAGE}")),
-            dir => dirs.push(PathBuf::from(dir)),
+impl Args {
+    /// The specs in the order they are reported: those of each DIR, then each `--spec`.
+    fn all_specs(&self) -> Result<Vec<PathBuf>, String> {
+        let mut specs = Vec::new();
+        for dir in &self.dirs {
+            specs.extend(specs_in(dir)?);
         }
+        specs.extend(self.specs.iter().cloned());
+        if specs.is_empty() {
+            return Err("no spec to generate: give a DIR holding specs or --spec PATH".to_string());
+        }
+        Ok(specs)
     }
-    for dir in dirs {
-        parsed.specs.extend(specs_in(&dir)?);
+
+    /// Where the crates go, absolute: Cargo resolves the workspace members relative
+    /// to the workspace file; an absolute path keeps the messages and the footnotes unambiguous.
+    fn work_dir(&self) -> Result<PathBuf, String> {
+        if self.keep.is_absolute() {
+            return Ok(self.keep.clone());
+        }
+        Ok(std::env::current_dir().map_err(|e| e.to_string())?.join(&self.keep))
     }
-    parsed.specs.extend(extra);
-    if parsed.specs.is_empty() {
-        return Err(format!("no spec to generate: give a DIR holding specs or --spec PATH\n\n{USAGE}"));
-    }
-    // Cargo resolves the workspace members relative to the workspace file; an
-    // absolute path keeps the messages and the footnotes unambiguous.
-    if parsed.work.is_relative() {
-        parsed.work = std::env::current_dir().map_err(|e| e.to_string())?.join(&parsed.work);
-    }
-    Ok(parsed)
 }
 
 /// The spec files directly in `dir`, and the root file of each folder in it that
@@ -105,7 +103,7 @@ fn split_spec_root(folder: &Path) -> Option<PathBuf> {
 /// root file named `openapi.*`, known by its folder (`redocly-starter/openapi/openapi.yaml`
 /// → `redocly-starter`).
 fn spec_label(spec: &Path) -> (String, String) {
-    let file_name = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file_name = file_name(spec);
     let stem = spec.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     if stem != "openapi" {
         return (file_name, stem);
@@ -160,18 +158,15 @@ impl Diagnostics {
     }
 }
 
-pub fn run(args: &[String]) -> Result<(), String> {
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        println!("{USAGE}");
-        return Ok(());
-    }
-    let args = parse_args(args)?;
-    std::fs::create_dir_all(&args.work).map_err(|e| format!("cannot create {}: {e}", args.work.display()))?;
+pub fn run(args: Args) -> Result<(), String> {
+    let specs = args.all_specs()?;
+    let work = args.work_dir()?;
+    std::fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
 
     let mut rows = Vec::new();
     let mut taken = BTreeSet::new();
-    for spec in &args.specs {
-        let row = generate_one(spec, &args.work, &mut taken);
+    for spec in &specs {
+        let row = generate_one(spec, &work, &mut taken);
         match &row.generated {
             Ok(_) => eprintln!("generated {} from {} in {} ms", row.crate_name, row.spec, row.gen_ms),
             Err(e) => eprintln!("generation failed for {}: {e}", row.spec),
@@ -183,7 +178,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let members: Vec<String> = rows.iter().filter(|r| r.generated.is_ok()).map(|r| r.crate_name.clone()).collect();
     if !members.is_empty() {
         let start = Instant::now();
-        match build(&args.work, &members, args.check_only) {
+        match build(&work, &members, args.check_only) {
             Ok(mut by_crate) => {
                 for row in rows.iter_mut().filter(|r| r.generated.is_ok()) {
                     row.diagnostics = Some(by_crate.remove(&row.crate_name).unwrap_or_default());
@@ -196,7 +191,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         eprintln!("built {} crate(s) in {:.1} s", members.len(), start.elapsed().as_secs_f64());
     }
 
-    let summary = print_report(&rows, &notes, &args.work);
+    let summary = print_report(&rows, &notes, &work);
     if summary.failed + summary.with_warnings > 0 && !args.allow_failures {
         return Err(format!(
             "{} spec(s) failed and {} have warnings (--allow-failures reports without failing)",
@@ -208,7 +203,6 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
 /// Generates the crate for `spec` into `work/<crate name>/`.
 fn generate_one(spec: &Path, work: &Path, taken: &mut BTreeSet<String>) -> Row {
-    let file_name = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let (label, stem) = spec_label(spec);
     // Two specs with one stem (`a.yaml`, `a.json`) must not share a directory.
     let base = format!("corpus-{}", kebab(&stem));
@@ -219,16 +213,9 @@ fn generate_one(spec: &Path, work: &Path, taken: &mut BTreeSet<String>) -> Row {
         }
         crate_name = format!("{base}-{n}");
     }
-    // The options' defaults (environment prefix) come from the document, so it is
-    // lowered once for them; the time reported is that of `generate` alone, the
-    // whole pipeline as `cargo xtask codegen` runs it.
-    let mut start = Instant::now();
-    let generated = generator::lower_spec(spec).and_then(|(api, _, _)| {
-        let mut options = EmitOptions::for_api(&api, &file_name);
-        options.crate_name = crate_name.clone();
-        start = Instant::now();
-        generator::generate(spec, &options)
-    });
+    // The whole pipeline, once, as `cargo xtask codegen` runs it.
+    let start = Instant::now();
+    let generated = generator::Config::new(spec).crate_name(crate_name.clone()).generate();
     let gen_ms = start.elapsed().as_millis();
     let generated = match generated {
         Err(e) => Err(e.to_string()),
@@ -238,7 +225,7 @@ fn generate_one(spec: &Path, work: &Path, taken: &mut BTreeSet<String>) -> Row {
                 Err(e) => Err(format!("cannot write {}: {e}", out.display())),
                 Ok(_) => Ok(Stats {
                     openapi: generated.api.openapi.clone(),
-                    operations: generated.api.groups.iter().map(|g| g.operations.len()).sum(),
+                    operations: operation_count(&generated.api),
                     types: generated.api.types.len(),
                     skipped: generated.warnings.len(),
                     degraded: generated.warnings.iter().filter(|w| w.degraded).count(),
@@ -257,7 +244,7 @@ fn generate_one(spec: &Path, work: &Path, taken: &mut BTreeSet<String>) -> Row {
 fn sync_files(out: &Path, files: &[generator::GeneratedFile]) -> std::io::Result<()> {
     let wanted: BTreeSet<PathBuf> = files.iter().map(|f| out.join(&f.path)).collect();
     let mut existing = Vec::new();
-    crate::list_files(out, &mut existing);
+    list_files(out, &mut existing);
     for path in existing.iter().filter(|p| !wanted.contains(*p)) {
         std::fs::remove_file(path)?;
     }
