@@ -56,7 +56,10 @@ impl<'a> ByokApi<'a> {
     /// `GET /byok/{id}` (operation `getBYOKKey`).
     ///
     /// Send the returned builder with `.send().await` (or just `.await`).
-    pub fn get(&self, id: impl Into<String>) -> GetByokKeyBuilder {
+    pub fn get(
+        &self,
+        id: impl ::core::convert::Into<::std::string::String>,
+    ) -> GetByokKeyBuilder {
         GetByokKeyBuilder {
             client: self.client.clone(),
             options: Default::default(),
@@ -70,7 +73,10 @@ impl<'a> ByokApi<'a> {
     /// `DELETE /byok/{id}` (operation `deleteBYOKKey`).
     ///
     /// Send the returned builder with `.send().await` (or just `.await`).
-    pub fn delete(&self, id: impl Into<String>) -> DeleteByokKeyBuilder {
+    pub fn delete(
+        &self,
+        id: impl ::core::convert::Into<::std::string::String>,
+    ) -> DeleteByokKeyBuilder {
         DeleteByokKeyBuilder {
             client: self.client.clone(),
             options: Default::default(),
@@ -86,7 +92,7 @@ impl<'a> ByokApi<'a> {
     /// Send the returned builder with `.send().await` (or just `.await`).
     pub fn update(
         &self,
-        id: impl Into<String>,
+        id: impl ::core::convert::Into<::std::string::String>,
         body: crate::models::UpdateByokKeyRequest,
     ) -> UpdateByokKeyBuilder {
         UpdateByokKeyBuilder {
@@ -105,7 +111,7 @@ pub struct ListByokKeysBuilder {
     options: CallOptions,
     offset: Option<i64>,
     limit: Option<i64>,
-    workspace_id: Option<String>,
+    workspace_id: Option<::std::string::String>,
     provider: Option<crate::models::ByokProviderSlug>,
 }
 impl ListByokKeysBuilder {
@@ -120,7 +126,10 @@ impl ListByokKeysBuilder {
         self
     }
     /// Workspace whose credentials should be listed. When it is left out the account's default workspace is used; if that default workspace no longer exists the call fails with 400 and `workspace_id` must be supplied explicitly.
-    pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
+    pub fn workspace_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
@@ -223,8 +232,8 @@ impl ListByokKeysBuilder {
             crate::runtime::validation::check_range(
                 &path,
                 *value as f64,
-                Some((0.0, false)),
-                None,
+                ::core::option::Option::Some((0.0, false)),
+                ::core::option::Option::None,
             )?;
         }
         if let Some(value) = &self.limit {
@@ -232,8 +241,8 @@ impl ListByokKeysBuilder {
             crate::runtime::validation::check_range(
                 &path,
                 *value as f64,
-                Some((1.0, false)),
-                Some((100.0, false)),
+                ::core::option::Option::Some((1.0, false)),
+                ::core::option::Option::Some((100.0, false)),
             )?;
         }
         if let Some(value) = &self.workspace_id {
@@ -380,7 +389,7 @@ impl std::future::IntoFuture for CreateByokKeyBuilder {
 pub struct GetByokKeyBuilder {
     client: Client,
     options: CallOptions,
-    id: String,
+    id: ::std::string::String,
 }
 impl GetByokKeyBuilder {
     /// The deadline of this call, retries and waits included (overrides the client's timeout).
@@ -470,7 +479,7 @@ impl std::future::IntoFuture for GetByokKeyBuilder {
 pub struct DeleteByokKeyBuilder {
     client: Client,
     options: CallOptions,
-    id: String,
+    id: ::std::string::String,
 }
 impl DeleteByokKeyBuilder {
     /// The deadline of this call, retries and waits included (overrides the client's timeout).
@@ -560,7 +569,7 @@ impl std::future::IntoFuture for DeleteByokKeyBuilder {
 pub struct UpdateByokKeyBuilder {
     client: Client,
     options: CallOptions,
-    id: String,
+    id: ::std::string::String,
     body: crate::models::UpdateByokKeyRequest,
 }
 impl UpdateByokKeyBuilder {

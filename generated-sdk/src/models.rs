@@ -4,57 +4,61 @@
 #![allow(deprecated)]
 #![allow(clippy::type_complexity)]
 /// A stored bring-your-own-key provider credential (the raw key is never included).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ByokKey {
     /// Public identifier of the credential; it does not change.
-    pub id: String,
+    pub id: ::std::string::String,
     /// Lowercase slug of the upstream provider a credential is used with (for instance `openai`, `anthropic` or `amazon-bedrock`).
     pub provider: crate::models::ByokProviderSlug,
     /// Workspace the credential belongs to. `null` marks a global credential that every workspace of the account can use; it does not stand for the default workspace.
-    pub workspace_id: Option<String>,
+    pub workspace_id: ::core::option::Option<::std::string::String>,
     /// Optional display name chosen for the credential.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub name: crate::Nullable<String>,
+    pub name: crate::Nullable<::std::string::String>,
     /// Masked fragment of the key (a few leading/trailing characters) that helps recognise it in the UI.
-    pub label: String,
+    pub label: ::std::string::String,
     /// True while the credential is switched off.
     pub disabled: bool,
     /// True if the credential is held in reserve: it is only tried once the regular (non-fallback) credentials of its provider have been exhausted.
     pub is_fallback: bool,
     /// Model slugs the credential is limited to; `null` means any model.
-    pub allowed_models: Option<Vec<String>>,
+    pub allowed_models: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Hashes (`api_keys.hash`) of the OpenRouter API keys allowed to use the credential; `null` means any key.
-    pub allowed_api_key_hashes: Option<Vec<String>>,
+    pub allowed_api_key_hashes: ::core::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// IDs of the users allowed to use the credential; `null` means any user.
-    pub allowed_user_ids: Option<Vec<String>>,
+    pub allowed_user_ids: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Rank among the credentials of the same provider; lower values are tried first.
     pub sort_order: i64,
     /// When the credential was created, as an ISO 8601 timestamp.
-    pub created_at: String,
+    pub created_at: ::std::string::String,
 }
 impl ByokKey {
     /// Creates the value from its required fields; optional fields start absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        id: String,
+        id: ::std::string::String,
         provider: crate::models::ByokProviderSlug,
-        workspace_id: Option<String>,
-        label: String,
+        workspace_id: ::core::option::Option<::std::string::String>,
+        label: ::std::string::String,
         disabled: bool,
         is_fallback: bool,
-        allowed_models: Option<Vec<String>>,
-        allowed_api_key_hashes: Option<Vec<String>>,
-        allowed_user_ids: Option<Vec<String>>,
+        allowed_models: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+        allowed_api_key_hashes: ::core::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        allowed_user_ids: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
         sort_order: i64,
-        created_at: String,
+        created_at: ::std::string::String,
     ) -> Self {
         Self {
             id,
             provider,
             workspace_id,
-            name: Default::default(),
+            name: ::core::default::Default::default(),
             label,
             disabled,
             is_fallback,
@@ -277,7 +281,7 @@ pub enum ByokProviderSlug {
     /// `z-ai`
     ZAi,
     /// A value this version of the SDK does not know; kept as received.
-    Unknown(String),
+    Unknown(::std::string::String),
 }
 impl ByokProviderSlug {
     /// Every value this version of the SDK knows.
@@ -494,7 +498,7 @@ impl ByokProviderSlug {
         }
     }
 }
-impl From<&str> for ByokProviderSlug {
+impl ::core::convert::From<&str> for ByokProviderSlug {
     fn from(value: &str) -> Self {
         match value {
             "ai21" => ByokProviderSlug::Ai21,
@@ -599,14 +603,14 @@ impl From<&str> for ByokProviderSlug {
             "xai" => ByokProviderSlug::Xai,
             "xiaomi" => ByokProviderSlug::Xiaomi,
             "z-ai" => ByokProviderSlug::ZAi,
-            other => ByokProviderSlug::Unknown(other.to_string()),
+            other => ByokProviderSlug::Unknown(::std::string::String::from(other)),
         }
     }
 }
 crate::runtime::open_enum_traits!(ByokProviderSlug);
 crate::runtime::open_enum_query!(ByokProviderSlug);
 /// Body for storing a new BYOK credential.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateByokKeyRequest {
     /// Lowercase slug of the upstream provider a credential is used with (for instance `openai`, `anthropic` or `amazon-bedrock`).
     pub provider: crate::models::ByokProviderSlug,
@@ -616,31 +620,31 @@ pub struct CreateByokKeyRequest {
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub name: crate::Nullable<String>,
+    pub name: crate::Nullable<::std::string::String>,
     /// Workspace the new credential should belong to. When it is left out the account's default workspace is used; if that default workspace no longer exists the call fails with 400 and `workspace_id` must be supplied explicitly.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workspace_id: Option<String>,
+    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    pub workspace_id: ::core::option::Option<::std::string::String>,
     /// Set to true to create the credential switched off.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    pub disabled: ::core::option::Option<bool>,
     /// Set to true to hold the credential in reserve: it is only tried once the regular (non-fallback) credentials of its provider have been exhausted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_fallback: Option<bool>,
+    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    pub is_fallback: ::core::option::Option<bool>,
     /// Model slugs to limit the credential to; `null` means any model.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub allowed_models: crate::Nullable<Vec<String>>,
+    pub allowed_models: crate::Nullable<::std::vec::Vec<::std::string::String>>,
     /// Hashes (`api_keys.hash`) of the OpenRouter API keys allowed to use the credential; `null` means any key. A supplied list needs at least one entry, and hashes of keys outside your account are rejected with 400.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub allowed_api_key_hashes: crate::Nullable<Vec<String>>,
+    pub allowed_api_key_hashes: crate::Nullable<::std::vec::Vec<::std::string::String>>,
     /// IDs of the users allowed to use the credential; `null` means any user.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub allowed_user_ids: crate::Nullable<Vec<String>>,
+    pub allowed_user_ids: crate::Nullable<::std::vec::Vec<::std::string::String>>,
 }
 impl CreateByokKeyRequest {
     /// Creates the value from its required fields; optional fields start absent.
@@ -651,13 +655,13 @@ impl CreateByokKeyRequest {
         Self {
             provider,
             key,
-            name: Default::default(),
-            workspace_id: Default::default(),
-            disabled: Default::default(),
-            is_fallback: Default::default(),
-            allowed_models: Default::default(),
-            allowed_api_key_hashes: Default::default(),
-            allowed_user_ids: Default::default(),
+            name: ::core::default::Default::default(),
+            workspace_id: ::core::default::Default::default(),
+            disabled: ::core::default::Default::default(),
+            is_fallback: ::core::default::Default::default(),
+            allowed_models: ::core::default::Default::default(),
+            allowed_api_key_hashes: ::core::default::Default::default(),
+            allowed_user_ids: ::core::default::Default::default(),
         }
     }
 }
@@ -665,47 +669,51 @@ impl crate::runtime::validation::Validate for CreateByokKeyRequest {
     fn validate(
         &self,
         path: crate::runtime::validation::FieldPath<'_>,
-    ) -> Result<(), crate::ValidationError> {
+    ) -> ::core::result::Result<(), crate::ValidationError> {
         {
             let value = &self.key;
-            let field_path = || format!("{}.{}", path(), "key");
+            let field_path = || ::std::format!("{}.{}", path(), "key");
             crate::runtime::validation::check_length(
                 &field_path,
                 value.expose(),
-                Some(1),
-                None,
+                ::core::option::Option::Some(1),
+                ::core::option::Option::None,
             )?;
         }
         if let crate::Nullable::Value(value) = &self.name {
-            let field_path = || format!("{}.{}", path(), "name");
+            let field_path = || ::std::format!("{}.{}", path(), "name");
             crate::runtime::validation::check_length(
                 &field_path,
                 value.as_str(),
-                None,
-                Some(255),
+                ::core::option::Option::None,
+                ::core::option::Option::Some(255),
             )?;
         }
         if let crate::Nullable::Value(value) = &self.allowed_models {
-            let field_path = || format!("{}.{}", path(), "allowed_models");
+            let field_path = || ::std::format!("{}.{}", path(), "allowed_models");
             crate::runtime::validation::check_items(
                 &field_path,
                 value.len(),
-                None,
-                Some(100),
+                ::core::option::Option::None,
+                ::core::option::Option::Some(100),
             )?;
         }
         if let crate::Nullable::Value(value) = &self.allowed_api_key_hashes {
-            let field_path = || format!("{}.{}", path(), "allowed_api_key_hashes");
+            let field_path = || {
+                ::std::format!("{}.{}", path(), "allowed_api_key_hashes")
+            };
             crate::runtime::validation::check_items(
                 &field_path,
                 value.len(),
-                Some(1),
-                Some(100),
+                ::core::option::Option::Some(1),
+                ::core::option::Option::Some(100),
             )?;
             for (i, item) in value.iter().enumerate() {
-                let item_path = || format!("{}[{i}]", field_path());
+                let item_path = || ::std::format!("{}[{i}]", field_path());
                 {
-                    static PATTERN: std::sync::OnceLock<Option<regex_lite::Regex>> = std::sync::OnceLock::new();
+                    static PATTERN: ::std::sync::OnceLock<
+                        ::core::option::Option<::regex_lite::Regex>,
+                    > = ::std::sync::OnceLock::new();
                     crate::runtime::validation::check_pattern(
                         &item_path,
                         item.as_str(),
@@ -716,19 +724,19 @@ impl crate::runtime::validation::Validate for CreateByokKeyRequest {
             }
         }
         if let crate::Nullable::Value(value) = &self.allowed_user_ids {
-            let field_path = || format!("{}.{}", path(), "allowed_user_ids");
+            let field_path = || ::std::format!("{}.{}", path(), "allowed_user_ids");
             crate::runtime::validation::check_items(
                 &field_path,
                 value.len(),
-                None,
-                Some(100),
+                ::core::option::Option::None,
+                ::core::option::Option::Some(100),
             )?;
         }
-        Ok(())
+        ::core::result::Result::Ok(())
     }
 }
 /// Result of storing a new BYOK credential.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateByokKeyResponse {
     /// The credential that was just stored.
     pub data: crate::models::ByokKey,
@@ -740,7 +748,7 @@ impl CreateByokKeyResponse {
     }
 }
 /// Result of removing a BYOK credential.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeleteByokKeyResponse {
     /// Always true; confirms the credential was removed.
     ///
@@ -754,7 +762,7 @@ impl DeleteByokKeyResponse {
     }
 }
 /// Result of looking up one BYOK credential.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetByokKeyResponse {
     /// The credential that was looked up.
     pub data: crate::models::ByokKey,
@@ -766,96 +774,100 @@ impl GetByokKeyResponse {
     }
 }
 /// One page of BYOK credentials.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListByokKeysResponse {
     /// The credentials on this page.
-    pub data: Vec<crate::models::ByokKey>,
+    pub data: ::std::vec::Vec<crate::models::ByokKey>,
     /// How many credentials match the filters across all pages.
     pub total_count: i64,
 }
 impl ListByokKeysResponse {
     /// Creates the value from its required fields; optional fields start absent.
-    pub fn new(data: Vec<crate::models::ByokKey>, total_count: i64) -> Self {
+    pub fn new(data: ::std::vec::Vec<crate::models::ByokKey>, total_count: i64) -> Self {
         Self { data, total_count }
     }
 }
 /// Body for changing a BYOK credential; every field is optional.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateByokKeyRequest {
     /// Replacement provider API key. It overwrites the stored key material in place and a new masked label is derived from it. OpenRouter stores it encrypted and never sends it back in any response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<crate::SecretString>,
+    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    pub key: ::core::option::Option<crate::SecretString>,
     /// Optional display name for the credential.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub name: crate::Nullable<String>,
+    pub name: crate::Nullable<::std::string::String>,
     /// Switches the credential off (true) or on (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    pub disabled: ::core::option::Option<bool>,
     /// Set to true to hold the credential in reserve: it is only tried once the regular (non-fallback) credentials of its provider have been exhausted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_fallback: Option<bool>,
+    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    pub is_fallback: ::core::option::Option<bool>,
     /// Model slugs to limit the credential to; `null` means any model.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub allowed_models: crate::Nullable<Vec<String>>,
+    pub allowed_models: crate::Nullable<::std::vec::Vec<::std::string::String>>,
     /// Hashes (`api_keys.hash`) of the OpenRouter API keys allowed to use the credential; `null` lifts the limit. A supplied list needs at least one entry, and hashes of keys outside your account are rejected with 400.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub allowed_api_key_hashes: crate::Nullable<Vec<String>>,
+    pub allowed_api_key_hashes: crate::Nullable<::std::vec::Vec<::std::string::String>>,
     /// IDs of the users allowed to use the credential; `null` means any user.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub allowed_user_ids: crate::Nullable<Vec<String>>,
+    pub allowed_user_ids: crate::Nullable<::std::vec::Vec<::std::string::String>>,
 }
 impl crate::runtime::validation::Validate for UpdateByokKeyRequest {
     fn validate(
         &self,
         path: crate::runtime::validation::FieldPath<'_>,
-    ) -> Result<(), crate::ValidationError> {
-        if let Some(value) = &self.key {
-            let field_path = || format!("{}.{}", path(), "key");
+    ) -> ::core::result::Result<(), crate::ValidationError> {
+        if let ::core::option::Option::Some(value) = &self.key {
+            let field_path = || ::std::format!("{}.{}", path(), "key");
             crate::runtime::validation::check_length(
                 &field_path,
                 value.expose(),
-                Some(1),
-                None,
+                ::core::option::Option::Some(1),
+                ::core::option::Option::None,
             )?;
         }
         if let crate::Nullable::Value(value) = &self.name {
-            let field_path = || format!("{}.{}", path(), "name");
+            let field_path = || ::std::format!("{}.{}", path(), "name");
             crate::runtime::validation::check_length(
                 &field_path,
                 value.as_str(),
-                None,
-                Some(255),
+                ::core::option::Option::None,
+                ::core::option::Option::Some(255),
             )?;
         }
         if let crate::Nullable::Value(value) = &self.allowed_models {
-            let field_path = || format!("{}.{}", path(), "allowed_models");
+            let field_path = || ::std::format!("{}.{}", path(), "allowed_models");
             crate::runtime::validation::check_items(
                 &field_path,
                 value.len(),
-                None,
-                Some(100),
+                ::core::option::Option::None,
+                ::core::option::Option::Some(100),
             )?;
         }
         if let crate::Nullable::Value(value) = &self.allowed_api_key_hashes {
-            let field_path = || format!("{}.{}", path(), "allowed_api_key_hashes");
+            let field_path = || {
+                ::std::format!("{}.{}", path(), "allowed_api_key_hashes")
+            };
             crate::runtime::validation::check_items(
                 &field_path,
                 value.len(),
-                Some(1),
-                Some(100),
+                ::core::option::Option::Some(1),
+                ::core::option::Option::Some(100),
             )?;
             for (i, item) in value.iter().enumerate() {
-                let item_path = || format!("{}[{i}]", field_path());
+                let item_path = || ::std::format!("{}[{i}]", field_path());
                 {
-                    static PATTERN: std::sync::OnceLock<Option<regex_lite::Regex>> = std::sync::OnceLock::new();
+                    static PATTERN: ::std::sync::OnceLock<
+                        ::core::option::Option<::regex_lite::Regex>,
+                    > = ::std::sync::OnceLock::new();
                     crate::runtime::validation::check_pattern(
                         &item_path,
                         item.as_str(),
@@ -866,19 +878,19 @@ impl crate::runtime::validation::Validate for UpdateByokKeyRequest {
             }
         }
         if let crate::Nullable::Value(value) = &self.allowed_user_ids {
-            let field_path = || format!("{}.{}", path(), "allowed_user_ids");
+            let field_path = || ::std::format!("{}.{}", path(), "allowed_user_ids");
             crate::runtime::validation::check_items(
                 &field_path,
                 value.len(),
-                None,
-                Some(100),
+                ::core::option::Option::None,
+                ::core::option::Option::Some(100),
             )?;
         }
-        Ok(())
+        ::core::result::Result::Ok(())
     }
 }
 /// Result of changing a BYOK credential.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateByokKeyResponse {
     /// The credential after the change.
     pub data: crate::models::ByokKey,
@@ -890,7 +902,7 @@ impl UpdateByokKeyResponse {
     }
 }
 /// Error body returned with status 400 when the request is malformed or has invalid parameters.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BadRequestResponse {
     /// The `error` object carried by a BadRequestResponse body.
     pub error: crate::models::BadRequestResponseErrorData,
@@ -898,48 +910,52 @@ pub struct BadRequestResponse {
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub openrouter_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    pub openrouter_metadata: crate::Nullable<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     /// The `user_id` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub user_id: crate::Nullable<String>,
+    pub user_id: crate::Nullable<::std::string::String>,
 }
 impl BadRequestResponse {
     /// Creates the value from its required fields; optional fields start absent.
     pub fn new(error: crate::models::BadRequestResponseErrorData) -> Self {
         Self {
             error,
-            openrouter_metadata: Default::default(),
-            user_id: Default::default(),
+            openrouter_metadata: ::core::default::Default::default(),
+            user_id: ::core::default::Default::default(),
         }
     }
 }
 /// The `error` object carried by a BadRequestResponse body.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BadRequestResponseErrorData {
     /// The `code` property.
     pub code: i64,
     /// The `message` property.
-    pub message: String,
+    pub message: ::std::string::String,
     /// The `metadata` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    pub metadata: crate::Nullable<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
 }
 impl BadRequestResponseErrorData {
     /// Creates the value from its required fields; optional fields start absent.
-    pub fn new(code: i64, message: String) -> Self {
+    pub fn new(code: i64, message: ::std::string::String) -> Self {
         Self {
             code,
             message,
-            metadata: Default::default(),
+            metadata: ::core::default::Default::default(),
         }
     }
 }
 /// Error body returned with status 401 when credentials are missing or invalid.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UnauthorizedResponse {
     /// The `error` object carried by a UnauthorizedResponse body.
     pub error: crate::models::UnauthorizedResponseErrorData,
@@ -947,48 +963,52 @@ pub struct UnauthorizedResponse {
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub openrouter_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    pub openrouter_metadata: crate::Nullable<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     /// The `user_id` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub user_id: crate::Nullable<String>,
+    pub user_id: crate::Nullable<::std::string::String>,
 }
 impl UnauthorizedResponse {
     /// Creates the value from its required fields; optional fields start absent.
     pub fn new(error: crate::models::UnauthorizedResponseErrorData) -> Self {
         Self {
             error,
-            openrouter_metadata: Default::default(),
-            user_id: Default::default(),
+            openrouter_metadata: ::core::default::Default::default(),
+            user_id: ::core::default::Default::default(),
         }
     }
 }
 /// The `error` object carried by a UnauthorizedResponse body.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UnauthorizedResponseErrorData {
     /// The `code` property.
     pub code: i64,
     /// The `message` property.
-    pub message: String,
+    pub message: ::std::string::String,
     /// The `metadata` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    pub metadata: crate::Nullable<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
 }
 impl UnauthorizedResponseErrorData {
     /// Creates the value from its required fields; optional fields start absent.
-    pub fn new(code: i64, message: String) -> Self {
+    pub fn new(code: i64, message: ::std::string::String) -> Self {
         Self {
             code,
             message,
-            metadata: Default::default(),
+            metadata: ::core::default::Default::default(),
         }
     }
 }
 /// Error body returned with status 403 when the caller is authenticated but lacks permission.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ForbiddenResponse {
     /// The `error` object carried by a ForbiddenResponse body.
     pub error: crate::models::ForbiddenResponseErrorData,
@@ -996,48 +1016,52 @@ pub struct ForbiddenResponse {
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub openrouter_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    pub openrouter_metadata: crate::Nullable<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     /// The `user_id` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub user_id: crate::Nullable<String>,
+    pub user_id: crate::Nullable<::std::string::String>,
 }
 impl ForbiddenResponse {
     /// Creates the value from its required fields; optional fields start absent.
     pub fn new(error: crate::models::ForbiddenResponseErrorData) -> Self {
         Self {
             error,
-            openrouter_metadata: Default::default(),
-            user_id: Default::default(),
+            openrouter_metadata: ::core::default::Default::default(),
+            user_id: ::core::default::Default::default(),
         }
     }
 }
 /// The `error` object carried by a ForbiddenResponse body.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ForbiddenResponseErrorData {
     /// The `code` property.
     pub code: i64,
     /// The `message` property.
-    pub message: String,
+    pub message: ::std::string::String,
     /// The `metadata` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    pub metadata: crate::Nullable<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
 }
 impl ForbiddenResponseErrorData {
     /// Creates the value from its required fields; optional fields start absent.
-    pub fn new(code: i64, message: String) -> Self {
+    pub fn new(code: i64, message: ::std::string::String) -> Self {
         Self {
             code,
             message,
-            metadata: Default::default(),
+            metadata: ::core::default::Default::default(),
         }
     }
 }
 /// Error body returned with status 404 when the requested resource does not exist.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NotFoundResponse {
     /// The `error` object carried by a NotFoundResponse body.
     pub error: crate::models::NotFoundResponseErrorData,
@@ -1045,48 +1069,52 @@ pub struct NotFoundResponse {
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub openrouter_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    pub openrouter_metadata: crate::Nullable<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     /// The `user_id` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub user_id: crate::Nullable<String>,
+    pub user_id: crate::Nullable<::std::string::String>,
 }
 impl NotFoundResponse {
     /// Creates the value from its required fields; optional fields start absent.
     pub fn new(error: crate::models::NotFoundResponseErrorData) -> Self {
         Self {
             error,
-            openrouter_metadata: Default::default(),
-            user_id: Default::default(),
+            openrouter_metadata: ::core::default::Default::default(),
+            user_id: ::core::default::Default::default(),
         }
     }
 }
 /// The `error` object carried by a NotFoundResponse body.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NotFoundResponseErrorData {
     /// The `code` property.
     pub code: i64,
     /// The `message` property.
-    pub message: String,
+    pub message: ::std::string::String,
     /// The `metadata` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    pub metadata: crate::Nullable<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
 }
 impl NotFoundResponseErrorData {
     /// Creates the value from its required fields; optional fields start absent.
-    pub fn new(code: i64, message: String) -> Self {
+    pub fn new(code: i64, message: ::std::string::String) -> Self {
         Self {
             code,
             message,
-            metadata: Default::default(),
+            metadata: ::core::default::Default::default(),
         }
     }
 }
 /// Error body returned with status 500 when the server fails unexpectedly.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InternalServerResponse {
     /// The `error` object carried by a InternalServerResponse body.
     pub error: crate::models::InternalServerResponseErrorData,
@@ -1094,43 +1122,47 @@ pub struct InternalServerResponse {
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub openrouter_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    pub openrouter_metadata: crate::Nullable<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
     /// The `user_id` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub user_id: crate::Nullable<String>,
+    pub user_id: crate::Nullable<::std::string::String>,
 }
 impl InternalServerResponse {
     /// Creates the value from its required fields; optional fields start absent.
     pub fn new(error: crate::models::InternalServerResponseErrorData) -> Self {
         Self {
             error,
-            openrouter_metadata: Default::default(),
-            user_id: Default::default(),
+            openrouter_metadata: ::core::default::Default::default(),
+            user_id: ::core::default::Default::default(),
         }
     }
 }
 /// The `error` object carried by a InternalServerResponse body.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InternalServerResponseErrorData {
     /// The `code` property.
     pub code: i64,
     /// The `message` property.
-    pub message: String,
+    pub message: ::std::string::String,
     /// The `metadata` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    pub metadata: crate::Nullable<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
 }
 impl InternalServerResponseErrorData {
     /// Creates the value from its required fields; optional fields start absent.
-    pub fn new(code: i64, message: String) -> Self {
+    pub fn new(code: i64, message: ::std::string::String) -> Self {
         Self {
             code,
             message,
-            metadata: Default::default(),
+            metadata: ::core::default::Default::default(),
         }
     }
 }

@@ -1,5 +1,7 @@
 //! Turning names from the document into valid, idiomatic Rust identifiers.
 
+pub mod reserved;
+
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Words Rust reserves (strict and reserved keywords of the 2024 edition).

@@ -58,7 +58,7 @@ fn one_inexpressible_schema_is_untyped_and_the_rest_generated() {
     // And the crate is emitted.
     let options = EmitOptions::for_api(&api, "degraded.yaml");
     let generated = generate(&path, &options).unwrap();
-    assert!(generated.files.iter().any(|f| f.path == "src/models.rs" && f.contents.contains("pub odd: Option<serde_json::Value>")));
+    assert!(generated.files.iter().any(|f| f.path == "src/models.rs" && f.contents.contains("pub odd: ::core::option::Option<::serde_json::Value>")));
 }
 
 #[test]

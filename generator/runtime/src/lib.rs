@@ -48,34 +48,37 @@ pub mod text;
 /// The traits every open enum gets from its `as_str` and `From<&str>`:
 /// `Display`, `FromStr` and serde. A macro so that each of the
 /// (sometimes hundreds of) generated enums does not repeat them.
+///
+/// It expands in `models.rs`, beside types named after the API's schemas
+/// (`Result`, `Option`, `S`), so every path is absolute and the enum is `Self`.
 #[cfg(feature = "open-enum")]
 #[allow(unused_macros)] // invoked by generated code, and here only by tests
 macro_rules! open_enum_traits {
     ($name:ident) => {
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl std::str::FromStr for $name {
-            type Err = std::convert::Infallible;
+        impl ::core::str::FromStr for $name {
+            type Err = ::core::convert::Infallible;
 
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok($name::from(value))
+            fn from_str(value: &str) -> ::core::result::Result<Self, ::core::convert::Infallible> {
+                ::core::result::Result::Ok(<Self as ::core::convert::From<&str>>::from(value))
             }
         }
 
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-                Ok($name::from(value.as_ref()))
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+                ::core::result::Result::Ok(<Self as ::core::convert::From<&str>>::from(&value))
             }
         }
     };
@@ -85,13 +88,14 @@ macro_rules! open_enum_traits {
 pub(crate) use open_enum_traits;
 
 /// Query encoding for an open enum sent as a query parameter (by its wire value).
+/// Absolute paths, as in `open_enum_traits`.
 #[cfg(all(feature = "open-enum", feature = "query"))]
 #[allow(unused_macros)] // invoked by generated code, and here only by tests
 macro_rules! open_enum_query {
     ($name:ident) => {
         impl $crate::runtime::query::ToQuery for $name {
             fn push_query(&self, name: &'static str, out: &mut $crate::runtime::query::QueryPairs) {
-                out.push((std::borrow::Cow::Borrowed(name), self.as_str().to_string()));
+                out.push((::std::borrow::Cow::Borrowed(name), ::std::string::String::from(self.as_str())));
             }
         }
     };

@@ -16,9 +16,11 @@ pub fn contract_rs(api: &Api, crate_ident: &str) -> TokenStream {
     let krate = format_ident!("{}", crate_ident);
     let mut tests = Vec::new();
     let mut skipped = Vec::new();
+    // Test names come from operationIds, which may differ only in case or name a helper of this file.
+    let mut taken = crate::names::reserved::CONTRACT_ITEMS.iter().map(|n| n.to_string()).collect();
     for group in &api.groups {
         for op in &group.operations {
-            match operation_test(api, group, op, &krate) {
+            match operation_test(api, group, op, &krate, &mut taken) {
                 Some(test) => tests.push(test),
                 None => skipped.push(op.id.clone()),
             }
@@ -49,6 +51,8 @@ pub fn contract_rs(api: &Api, crate_ident: &str) -> TokenStream {
         // Type paths are written as inside the library (`crate::models::…`);
         // these aliases make them resolve in this test crate too.
         mod models {
+            // Unused when no operation takes a model.
+            #[allow(unused_imports)]
             pub use #krate::models::*;
         }
         #[allow(unused_imports)]
@@ -103,11 +107,17 @@ fn example_value(api: &Api, ty: &TypeRef, example: Option<&serde_json::Value>, d
     }
 }
 
-fn operation_test(api: &Api, group: &Group, op: &Operation, krate: &proc_macro2::Ident) -> Option<TokenStream> {
+fn operation_test(
+    api: &Api,
+    group: &Group,
+    op: &Operation,
+    krate: &proc_macro2::Ident,
+    taken: &mut std::collections::BTreeSet<String>,
+) -> Option<TokenStream> {
     if op.body.as_ref().is_some_and(|b| b.encoding != BodyEncoding::Json) {
         return None;
     }
-    let test_name = format_ident!("{}", crate::names::value_name(&op.id).trim_start_matches("r#"));
+    let test_name = ident(&crate::names::unique(crate::names::value_name(&op.id), taken));
     let accessor = ident(&group.accessor);
     let method = ident(&op.method_name);
     let mut args = Vec::new();

@@ -1,4 +1,14 @@
 //! Structs and open enums of `src/models.rs`.
+//!
+//! Hygiene: schema types are defined in this module, so a schema may shadow
+//! any name of the prelude here (`Result`, `Option`, `String`, `Default`,
+//! `From`). Everything emitted into it names std, core, serde and the crate's
+//! own items by absolute path, and implementations say `Self::Variant`, not
+//! `Name::Variant`, where a generic parameter (`S`, `D`) could shadow `Name`.
+//! Derives stay short (`Debug`, `Default`): macros have their own namespace,
+//! which a type cannot enter. The other generated modules never see a schema's
+//! name unqualified (they write `crate::models::X`), so only the type tokens
+//! they share with this module (`emit/types.rs`) are absolute there.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -56,7 +66,7 @@ fn struct_def(s: &Struct, boxed: &BTreeSet<(String, String)>) -> TokenStream {
         quote! {
             /// Properties not declared in the schema.
             #[serde(flatten)]
-            pub additional_properties: std::collections::BTreeMap<String, #ty>,
+            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #ty>,
         }
     });
     let has_required = s.fields.iter().any(|f| f.presence == Presence::Required);
@@ -64,7 +74,7 @@ fn struct_def(s: &Struct, boxed: &BTreeSet<(String, String)>) -> TokenStream {
     let constructor = has_required.then(|| constructor(s, boxed));
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
         pub struct #name {
             #(#fields)*
             #additional
@@ -88,7 +98,7 @@ fn field_def(f: &Field, boxed: bool) -> TokenStream {
     let rename = (f.rust_name.trim_start_matches("r#") != wire).then(|| quote!(#[serde(rename = #wire)]));
     let presence = match f.presence {
         Presence::Required | Presence::RequiredNullable => quote!(),
-        Presence::Optional => quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
+        Presence::Optional => quote!(#[serde(default, skip_serializing_if = "::core::option::Option::is_none")]),
         Presence::OptionalNullable => quote!(#[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]),
     };
     let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
@@ -115,10 +125,10 @@ fn constructor(s: &Struct, boxed: &BTreeSet<(String, String)>) -> TokenStream {
         if matches!(f.presence, Presence::Required | Presence::RequiredNullable) {
             quote!(#n)
         } else {
-            quote!(#n: Default::default())
+            quote!(#n: ::core::default::Default::default())
         }
     });
-    let additional = s.additional.as_ref().map(|_| quote!(additional_properties: Default::default(),));
+    let additional = s.additional.as_ref().map(|_| quote!(additional_properties: ::core::default::Default::default(),));
     let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         impl #name {
@@ -157,7 +167,7 @@ fn enum_def(e: &Enum) -> TokenStream {
         pub enum #name {
             #(#[doc = #variant_docs] #variants,)*
             /// A value this version of the SDK does not know; kept as received.
-            #catch_all(String),
+            #catch_all(::std::string::String),
         }
 
         impl #name {
@@ -173,11 +183,11 @@ fn enum_def(e: &Enum) -> TokenStream {
             }
         }
 
-        impl From<&str> for #name {
+        impl ::core::convert::From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
                     #(#values => #name::#variants,)*
-                    other => #name::#catch_all(other.to_string()),
+                    other => #name::#catch_all(::std::string::String::from(other)),
                 }
             }
         }
@@ -199,7 +209,7 @@ fn union_def(u: &Union, boxed: &BTreeSet<(String, String)>) -> TokenStream {
         .iter()
         .map(|v| {
             let t = rust_type(&v.ty);
-            if is_boxed(boxed, &u.rust_name, &v.rust_name) { quote!(Box<#t>) } else { t }
+            if is_boxed(boxed, &u.rust_name, &v.rust_name) { quote!(::std::boxed::Box<#t>) } else { t }
         })
         .collect();
     let variant_docs: Vec<String> = u
@@ -226,27 +236,27 @@ fn union_def(u: &Union, boxed: &BTreeSet<(String, String)>) -> TokenStream {
                 pub enum #name {
                     #(#[doc = #variant_docs] #variants(#types),)*
                     /// A variant this version of the SDK does not know; kept as received.
-                    #catch_all(serde_json::Value),
+                    #catch_all(::serde_json::Value),
                 }
 
-                impl serde::Serialize for #name {
-                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                impl ::serde::Serialize for #name {
+                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                         match self {
-                            #(#name::#variants(value) => value.serialize(serializer),)*
-                            #name::#catch_all(value) => value.serialize(serializer),
+                            #(Self::#variants(value) => ::serde::Serialize::serialize(value, serializer),)*
+                            Self::#catch_all(value) => ::serde::Serialize::serialize(value, serializer),
                         }
                     }
                 }
 
-                impl<'de> serde::Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
                         // The tag stays in the value: each variant's struct declares it too.
-                        let value = serde_json::Value::deserialize(deserializer)?;
-                        let decoded = match value.get(#tag).and_then(serde_json::Value::as_str) {
-                            #(Some(#values) => serde_json::from_value(value).map(#name::#variants),)*
-                            _ => Ok(#name::#catch_all(value)),
+                        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                        let decoded = match value.get(#tag).and_then(::serde_json::Value::as_str) {
+                            #(::core::option::Option::Some(#values) => ::serde_json::from_value(value).map(Self::#variants),)*
+                            _ => ::core::result::Result::Ok(Self::#catch_all(value)),
                         };
-                        decoded.map_err(serde::de::Error::custom)
+                        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
                     }
                 }
             }
@@ -256,14 +266,14 @@ fn union_def(u: &Union, boxed: &BTreeSet<(String, String)>) -> TokenStream {
             let unknown = open.then(|| {
                 quote! {
                     /// A value that matches none of the variants; kept as received.
-                    #catch_all(serde_json::Value),
+                    #catch_all(::serde_json::Value),
                 }
             });
             quote! {
                 #docs
                 ///
                 /// Decoding tries the variants in order and takes the first that fits.
-                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
                 #[serde(untagged)]
                 #[non_exhaustive]
                 #[allow(clippy::large_enum_variant)]

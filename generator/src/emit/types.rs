@@ -1,4 +1,7 @@
 //! IR type references → Rust type tokens.
+//!
+//! Every path is absolute (`::std::string::String`, `crate::models::X`): these
+//! tokens land in `models.rs` too, where a schema may be called `String` or `Vec`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -9,22 +12,22 @@ use crate::names::ident;
 /// The Rust type of a value.
 pub fn rust_type(t: &TypeRef) -> TokenStream {
     match t {
-        TypeRef::String => quote!(String),
+        TypeRef::String => quote!(::std::string::String),
         TypeRef::Secret => quote!(crate::SecretString),
         TypeRef::Integer { bits: 32 } => quote!(i32),
         TypeRef::Integer { .. } => quote!(i64),
         TypeRef::Number => quote!(f64),
         TypeRef::Binary => quote!(crate::FileUpload),
         TypeRef::Boolean => quote!(bool),
-        TypeRef::Any => quote!(serde_json::Value),
+        TypeRef::Any => quote!(::serde_json::Value),
         TypeRef::Array(item) => {
             let item = rust_type(item);
-            quote!(Vec<#item>)
+            quote!(::std::vec::Vec<#item>)
         }
-        TypeRef::Map(value) if **value == TypeRef::Any => quote!(serde_json::Map<String, serde_json::Value>),
+        TypeRef::Map(value) if **value == TypeRef::Any => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
         TypeRef::Map(value) => {
             let value = rust_type(value);
-            quote!(std::collections::BTreeMap<String, #value>)
+            quote!(::std::collections::BTreeMap<::std::string::String, #value>)
         }
         TypeRef::Named(name) => {
             let name = ident(name);
@@ -37,10 +40,10 @@ pub fn rust_type(t: &TypeRef) -> TokenStream {
 /// cycle of types that would otherwise contain themselves.
 pub fn field_type(t: &TypeRef, presence: Presence, boxed: bool) -> TokenStream {
     let inner = rust_type(t);
-    let inner = if boxed { quote!(Box<#inner>) } else { inner };
+    let inner = if boxed { quote!(::std::boxed::Box<#inner>) } else { inner };
     match presence {
         Presence::Required => inner,
-        Presence::RequiredNullable | Presence::Optional => quote!(Option<#inner>),
+        Presence::RequiredNullable | Presence::Optional => quote!(::core::option::Option<#inner>),
         Presence::OptionalNullable => quote!(crate::Nullable<#inner>),
     }
 }
@@ -49,8 +52,8 @@ pub fn field_type(t: &TypeRef, presence: Presence, boxed: bool) -> TokenStream {
 /// strings take `impl Into<String>`.
 pub fn setter_arg(t: &TypeRef) -> (TokenStream, TokenStream) {
     match t {
-        TypeRef::String => (quote!(impl Into<String>), quote!(.into())),
-        TypeRef::Secret => (quote!(impl Into<crate::SecretString>), quote!(.into())),
+        TypeRef::String => (quote!(impl ::core::convert::Into<::std::string::String>), quote!(.into())),
+        TypeRef::Secret => (quote!(impl ::core::convert::Into<crate::SecretString>), quote!(.into())),
         other => (rust_type(other), quote!()),
     }
 }

@@ -1,5 +1,7 @@
 //! Client-side checks of the document's constraints (lengths, ranges, item
 //! counts, patterns), emitted as code that runs before a request is sent.
+//! Paths are absolute: the checks of a struct are emitted into `models.rs`,
+//! where a schema may be called `Option` or `Result`.
 
 use std::collections::BTreeSet;
 
@@ -16,9 +18,9 @@ pub fn checks(ty: &TypeRef, c: &Constraints, path: &Ident, value: &Ident, valida
     let opt_usize = |v: Option<usize>| match v {
         Some(n) => {
             let n = Literal::usize_unsuffixed(n);
-            quote!(Some(#n))
+            quote!(::core::option::Option::Some(#n))
         }
-        None => quote!(None),
+        None => quote!(::core::option::Option::None),
     };
     match ty {
         TypeRef::String | TypeRef::Secret => {
@@ -34,7 +36,7 @@ pub fn checks(ty: &TypeRef, c: &Constraints, path: &Ident, value: &Ident, valida
             if let Some(pattern) = &c.pattern {
                 out.extend(quote! {
                     {
-                        static PATTERN: std::sync::OnceLock<Option<regex_lite::Regex>> = std::sync::OnceLock::new();
+                        static PATTERN: ::std::sync::OnceLock<::core::option::Option<::regex_lite::Regex>> = ::std::sync::OnceLock::new();
                         crate::runtime::validation::check_pattern(&#path, #text, #pattern, &PATTERN)?;
                     }
                 });
@@ -48,9 +50,9 @@ pub fn checks(ty: &TypeRef, c: &Constraints, path: &Ident, value: &Ident, valida
             let bound = |v: Option<f64>, exclusive: bool| match v {
                 Some(n) => {
                     let n = Literal::f64_unsuffixed(n);
-                    quote!(Some((#n, #exclusive)))
+                    quote!(::core::option::Option::Some((#n, #exclusive)))
                 }
-                None => quote!(None),
+                None => quote!(::core::option::Option::None),
             };
             let (min, max) = (bound(c.minimum, c.exclusive_minimum), bound(c.maximum, c.exclusive_maximum));
             let number = if *ty == TypeRef::Number { quote!(*#value) } else { quote!(*#value as f64) };
@@ -68,7 +70,7 @@ pub fn checks(ty: &TypeRef, c: &Constraints, path: &Ident, value: &Ident, valida
                 let item_checks = checks(inner, &item_constraints, &item_path, &item, validated);
                 out.extend(quote! {
                     for (i, #item) in #value.iter().enumerate() {
-                        let #item_path = || format!("{}[{i}]", #path());
+                        let #item_path = || ::std::format!("{}[{i}]", #path());
                         #item_checks
                     }
                 });
@@ -92,20 +94,20 @@ pub fn validate_impl(s: &Struct, validated: &BTreeSet<String>) -> TokenStream {
         let body = checks(&f.ty, &f.constraints, &field_path, &value, validated);
         let wire = &f.name;
         let inner = quote! {
-            let #field_path = || format!("{}.{}", path(), #wire);
+            let #field_path = || ::std::format!("{}.{}", path(), #wire);
             #body
         };
         match f.presence {
             Presence::Required => quote!({ let #value = &self.#field; #inner }),
-            Presence::Optional | Presence::RequiredNullable => quote!(if let Some(#value) = &self.#field { #inner }),
+            Presence::Optional | Presence::RequiredNullable => quote!(if let ::core::option::Option::Some(#value) = &self.#field { #inner }),
             Presence::OptionalNullable => quote!(if let crate::Nullable::Value(#value) = &self.#field { #inner }),
         }
     });
     quote! {
         impl crate::runtime::validation::Validate for #name {
-            fn validate(&self, path: crate::runtime::validation::FieldPath<'_>) -> Result<(), crate::ValidationError> {
+            fn validate(&self, path: crate::runtime::validation::FieldPath<'_>) -> ::core::result::Result<(), crate::ValidationError> {
                 #(#fields)*
-                Ok(())
+                ::core::result::Result::Ok(())
             }
         }
     }

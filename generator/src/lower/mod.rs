@@ -22,7 +22,7 @@ use serde_json::Value;
 
 use crate::error::{pointer_join, GenError, Warning};
 use crate::ir::*;
-use crate::names;
+use crate::names::{self, reserved};
 use types::{SchemaRef, TypeSpace};
 
 /// Lowers a parsed (and normalised) document. `openapi` is the version the document declared.
@@ -122,23 +122,49 @@ impl<'a> Lowerer<'a> {
         }
 
         let mut groups = Vec::new();
-        // Modules the crate already has, and methods `Client` already has.
-        let mut modules: BTreeSet<String> = ["lib", "client", "models", "runtime"].map(String::from).into();
-        let mut accessors: BTreeSet<String> = ["new", "builder", "from_env", "base_url", "transport"].map(String::from).into();
+        // Module and accessor names taken by earlier groups (the crate's own are in `reserved`).
+        let mut modules: BTreeSet<String> = BTreeSet::new();
+        let mut accessors: BTreeSet<String> = BTreeSet::new();
         for tag in order {
             let Some(mut operations) = by_tag.remove(&tag) else { continue };
+            let tag_ptr = match self.spec.tags.iter().position(|t| t.name == tag) {
+                Some(i) => format!("#/tags/{i}"),
+                None => pointer_join(&pointer_join(&operations[0].pointer, "tags"), "0"),
+            };
             let natural = names::value_name(&tag);
-            let module = if modules.contains(&natural) { format!("{natural}_api") } else { natural.clone() };
-            let module = names::unique(module, &mut modules);
-            let accessor = if accessors.contains(&natural) { format!("{natural}_api") } else { natural };
-            let accessor = names::unique(accessor, &mut accessors);
-            let type_name = self.space.reserve_name(&format!("{tag} Api"), &format!("#/tags/{tag}"));
+            let module = free_name(&natural, reserved::is_free_for_module(&natural), "_api", &mut modules);
+            if module != natural {
+                let why = if reserved::is_free_for_module(&natural) { "another group's" } else { "one the crate has or names" };
+                self.warn(&tag_ptr, format!("the tag `{tag}` would be the module `{natural}`, which is {why}; it is `{module}`"));
+            }
+            let accessor = free_name(&natural, reserved::is_free_for_accessor(&natural), "_api", &mut accessors);
+            if accessor != natural {
+                let why = if reserved::is_free_for_accessor(&natural) { "another group's" } else { "one `Client` has (or clippy reads as a trait's)" };
+                self.warn(&tag_ptr, format!("the tag `{tag}` would be the method `Client::{natural}`, which is {why}; it is `{accessor}`"));
+            }
+            let type_name = self.space.reserve_name(&format!("{tag} Api"), &tag_ptr);
             let mut methods = BTreeSet::new();
+            let mut stems = BTreeSet::new();
             for op in &mut operations {
                 let wanted = op.method_name.clone();
-                op.method_name = names::unique(wanted.clone(), &mut methods);
+                let free = reserved::is_free_for_group_method(&wanted);
+                op.method_name = free_name(&wanted, free, "_op", &mut methods);
                 if op.method_name != wanted {
-                    self.warn(&op.pointer, format!("method name `{wanted}` is used twice in group `{tag}`; this one is `{}`", op.method_name));
+                    let message = if free {
+                        format!("method name `{wanted}` is used twice in group `{tag}`; this one is `{}`", op.method_name)
+                    } else {
+                        format!("method name `{wanted}` is one the group handle has (or clippy reads as a trait's); this one is `{}`", op.method_name)
+                    };
+                    self.warn(&op.pointer, message);
+                }
+                // `<stem>Builder` and `<stem>Error` are types of the group's module, beside its imports.
+                let wanted = op.type_stem.clone();
+                let free = reserved::type_stem_is_free(&wanted);
+                op.type_stem = free_name(&wanted, free, "Operation", &mut stems);
+                if op.type_stem != wanted {
+                    let why = if free { format!("another operation's in group `{tag}`") } else { "names the operations module imports".to_string() };
+                    let stem = &op.type_stem;
+                    self.warn(&op.pointer, format!("the types `{wanted}Builder` and `{wanted}Error` would be {why}; they are `{stem}Builder` and `{stem}Error`"));
                 }
             }
             let docs = self.spec.tags.iter().find(|t| t.name == tag).and_then(|t| t.description.clone());
@@ -260,9 +286,14 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             let mut param = param;
-            if BUILDER_METHODS.contains(&param.rust_name.as_str()) {
+            if !reserved::is_free_for_param(&param.rust_name) {
                 let renamed = format!("{}_param", param.rust_name);
-                self.warn(&ptr, format!("parameter setter `{}` would clash with a request builder method; it is `{renamed}`", param.rust_name));
+                let message = if reserved::OPERATOR_METHODS.contains(&param.rust_name.as_str()) {
+                    format!("parameter `{}`: a setter `{}` reads as an operator trait's method (clippy::should_implement_trait); it is `{renamed}`", param.name, param.rust_name)
+                } else {
+                    format!("parameter `{}` would clash with the request builder's own `{}`; it is `{renamed}`", param.name, param.rust_name)
+                };
+                self.warn(&ptr, message);
                 param.rust_name = renamed;
             }
             param.rust_name = names::unique(param.rust_name, &mut taken);
@@ -547,6 +578,7 @@ impl<'a> Lowerer<'a> {
             return Ok(Vec::new());
         };
         let mut out = Vec::new();
+        let mut taken = BTreeSet::new();
         for (i, entry) in list.iter().enumerate() {
             let ptr = format!("#/x-speakeasy-globals/parameters/{i}");
             let parsed: ReferenceOr<Parameter> = match serde_json::from_value(entry.clone()) {
@@ -556,8 +588,20 @@ impl<'a> Lowerer<'a> {
                     continue;
                 }
             };
-            let Some(param) = self.param(&parsed, &ptr, "Global")? else { continue };
+            let Some(mut param) = self.param(&parsed, &ptr, "Global")? else { continue };
             if param.location == ParamLocation::Header {
+                // Each is a setter and a field of `ClientBuilder`.
+                if !reserved::is_free_for_global_header(&param.rust_name) {
+                    let renamed = format!("{}_header", param.rust_name);
+                    let message = if reserved::OPERATOR_METHODS.contains(&param.rust_name.as_str()) {
+                        format!("global header `{}`: a setter `{}` reads as an operator trait's method (clippy::should_implement_trait); it is `{renamed}`", param.name, param.rust_name)
+                    } else {
+                        format!("global header `{}` would clash with the client builder's own `{}`; it is `{renamed}`", param.name, param.rust_name)
+                    };
+                    self.warn(&ptr, message);
+                    param.rust_name = renamed;
+                }
+                param.rust_name = names::unique(param.rust_name, &mut taken);
                 out.push(param);
             } else {
                 self.warn(&ptr, "only header globals are supported; this global parameter is not generated");
@@ -567,11 +611,12 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// Methods and fields every request builder has; parameters must not take these names.
-const BUILDER_METHODS: &[&str] = &[
-    "timeout", "retries", "header", "base_url", "send", "send_with_response", "into_pages", "into_stream",
-    "into_future", "body", "client", "options",
-];
+/// `wanted`, or `wanted` + `suffix` when the crate reserves it (`free` is false),
+/// made unique among `taken` (and recorded there).
+fn free_name(wanted: &str, free: bool, suffix: &str, taken: &mut BTreeSet<String>) -> String {
+    let candidate = if free { wanted.to_string() } else { format!("{}{suffix}", wanted.trim_start_matches("r#")) };
+    names::unique(candidate, taken)
+}
 
 /// Integer fields of an offset/limit response that give the total number of
 /// items, in order of preference. (Not `count`, which often counts one page.)

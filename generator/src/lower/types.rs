@@ -1028,8 +1028,9 @@ impl<'a> TypeSpace<'a> {
             }
             additional = additional.or(member_additional);
         }
-        let mut taken = BTreeSet::new();
+        let mut taken: BTreeSet<String> = names::reserved::STRUCT_FIELDS.iter().map(|f| f.to_string()).collect();
         for f in &mut fields {
+            // Renamed by `fields` already when reserved; here only names two members share.
             f.rust_name = names::unique(f.rust_name.clone(), &mut taken);
         }
         for name in &required {
@@ -1077,13 +1078,16 @@ impl<'a> TypeSpace<'a> {
         owner: &str,
     ) -> Result<Vec<Field>, GenError> {
         let props_ptr = pointer_join(pointer, "properties");
-        let mut taken = BTreeSet::new();
+        // Fields the emitter adds (`additional_properties`) are taken from the start.
+        let mut taken: BTreeSet<String> = names::reserved::STRUCT_FIELDS.iter().map(|f| f.to_string()).collect();
         let mut fields = Vec::with_capacity(properties.len());
         for (name, prop) in properties {
             let ptr = pointer_join(&props_ptr, name);
             let natural = names::value_name(name);
             let rust_name = names::unique(natural.clone(), &mut taken);
-            if rust_name != natural {
+            if rust_name != natural && names::reserved::STRUCT_FIELDS.contains(&natural.as_str()) {
+                self.warn(&ptr, format!("the field name `{natural}` is one the generated struct has itself; this one is `{rust_name}`"));
+            } else if rust_name != natural {
                 self.warn(&ptr, format!("the field name `{natural}` is already used in `{owner}`; this one is `{rust_name}`"));
             }
             let hint = format!("{owner}{}", names::type_name(name));
