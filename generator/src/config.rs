@@ -26,12 +26,13 @@ pub struct Config {
     filter: Filter,
     crate_name: Option<String>,
     crate_version: Option<String>,
+    spec_name: Option<String>,
 }
 
 impl Config {
     /// A run on the document at `spec` (its root file, for a document split over several).
     pub fn new(spec: impl Into<PathBuf>) -> Self {
-        Config { spec: spec.into(), load: LoadOptions::default(), filter: Filter::default(), crate_name: None, crate_version: None }
+        Config { spec: spec.into(), load: LoadOptions::default(), filter: Filter::default(), crate_name: None, crate_version: None, spec_name: None }
     }
 
     /// Applies an OpenAPI Overlay document after loading (in the order added).
@@ -58,6 +59,12 @@ impl Config {
         self
     }
 
+    /// The spec name the `@generated` headers quote (default: the file name).
+    pub fn spec_name(mut self, name: impl Into<String>) -> Self {
+        self.spec_name = Some(name.into());
+        self
+    }
+
     /// The document this run reads.
     pub fn spec(&self) -> &Path {
         &self.spec
@@ -78,7 +85,7 @@ impl Config {
 
     /// The emit options of this run for `api`: the configured choices, the rest from the document.
     pub fn emit_options(&self, api: &Api) -> EmitOptions {
-        let spec_name = self.spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let spec_name = self.spec_name.clone().unwrap_or_else(|| self.spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
         let mut options = EmitOptions::for_api(api, &spec_name);
         if let Some(name) = &self.crate_name {
             options.crate_name = name.clone();

@@ -150,33 +150,6 @@ fn pointer_of(path: &serde_path_to_error::Path, base: &str) -> String {
     pointer
 }
 
-/// Runs the whole pipeline on `spec` and returns the files to write.
-pub fn generate(spec: &Path, options: &EmitOptions) -> Result<Generated, GenError> {
-    generate_filtered(spec, options, &ir::Filter::default())
-}
-
-/// Runs the whole pipeline, keeping only the operations `filter` selects (and the types they use).
-pub fn generate_filtered(spec: &Path, options: &EmitOptions, filter: &ir::Filter) -> Result<Generated, GenError> {
-    let (api, warnings, timings) = lower_spec(spec)?;
-    emit_lowered(api, warnings, timings, options, filter).map_err(|e| e.in_file(spec))
-}
-
-/// The emit stage on an already lowered API (for callers that needed the IR
-/// first, e.g. to derive options from it), after applying `filter`.
-pub fn emit_lowered(mut api: ir::Api, warnings: Vec<Warning>, mut timings: Timings, options: &EmitOptions, filter: &ir::Filter) -> Result<Generated, GenError> {
-    if !filter.is_empty() {
-        api.filter(filter);
-        if api.groups.is_empty() {
-            return Err(GenError::at("#/paths", format!("no operation matches the filter {filter:?}")));
-        }
-    }
-    let start = Instant::now();
-    let (files, format) = emit::emit_timed(&api, options)?;
-    timings.push(("emit", start.elapsed().saturating_sub(format)));
-    timings.push(("format", format));
-    Ok(Generated { api, files, warnings, timings })
-}
-
 /// The files whose contents differ from what is on disk under `out` (missing ones included).
 pub fn changed_files<'f>(out: &Path, files: &'f [GeneratedFile]) -> Vec<&'f GeneratedFile> {
     files.iter().filter(|f| std::fs::read_to_string(out.join(&f.path)).ok().as_deref() != Some(f.contents.as_str())).collect()

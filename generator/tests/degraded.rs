@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use generator::ir::{Api, Operation, TypeDef, TypeRef};
-use generator::{generate, lower_document, lower_spec, EmitOptions, Warning};
+use generator::{lower_document, lower_spec, EmitOptions, Warning};
 use serde_json::json;
 
 fn fixture(name: &str) -> PathBuf {
@@ -56,8 +56,7 @@ fn one_inexpressible_schema_is_untyped_and_the_rest_generated() {
     assert_eq!(field_type(&api, "Note", "id"), TypeRef::String);
 
     // And the crate is emitted.
-    let options = EmitOptions::for_api(&api, "degraded.yaml");
-    let generated = generate(&path, &options).unwrap();
+    let generated = generator::Config::new(&path).generate().unwrap();
     assert!(generated.files.iter().any(|f| f.path == "src/models.rs" && f.contents.contains("pub odd: ::core::option::Option<::serde_json::Value>")));
 }
 

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use generator::ir::{Presence, TypeDef};
-use generator::{lower_spec, lower_spec_with, EmitOptions, LoadOptions};
+use generator::{lower_spec, lower_spec_with, LoadOptions};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -31,9 +31,8 @@ fn multi_file_spec_generates_the_same_crate_as_its_single_file_equivalent() {
         "{warnings:?}"
     );
     // Same files, same bytes (the header names the spec: same name for both).
-    let options = EmitOptions::for_api(&split_api, "openapi.yaml");
-    let a = generator::generate(&split, &options).unwrap().files;
-    let b = generator::generate(&single, &options).unwrap().files;
+    let a = generator::Config::new(&split).generate().unwrap().files;
+    let b = generator::Config::new(&single).spec_name("openapi.yaml").generate().unwrap().files;
     assert_eq!(a.iter().map(|f| &f.path).collect::<Vec<_>>(), b.iter().map(|f| &f.path).collect::<Vec<_>>());
     for (a, b) in a.iter().zip(&b) {
         assert!(a.contents == b.contents, "{} differs between the split and the single-file document", a.path);

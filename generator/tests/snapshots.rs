@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use generator::{generate, lower_spec, EmitOptions};
+use generator::{lower_spec, Config};
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
@@ -14,14 +14,12 @@ fn byok_spec() -> PathBuf {
     workspace_root().join("spec/byok.openapi.yaml")
 }
 
-/// Options as `cargo xtask codegen` uses them: the version is the committed
+/// The run as `cargo xtask codegen` makes it: the version is the committed
 /// crate's (the xtask bumps it when the API changes).
-fn byok_options(api: &generator::ir::Api) -> EmitOptions {
-    let mut options = EmitOptions::for_api(api, "byok.openapi.yaml");
+fn byok_config() -> Config {
     let manifest = std::fs::read_to_string(workspace_root().join("generated-sdk/Cargo.toml")).unwrap();
     let version = manifest.lines().find_map(|l| l.strip_prefix("version = \"").and_then(|v| v.strip_suffix('"'))).unwrap();
-    options.crate_version = version.to_string();
-    options
+    Config::new(byok_spec()).crate_version(version)
 }
 
 #[test]
@@ -33,9 +31,7 @@ fn byok_ir() {
 
 #[test]
 fn byok_generated_files() {
-    let (api, _, _) = lower_spec(&byok_spec()).unwrap();
-    let options = byok_options(&api);
-    let generated = generate(&byok_spec(), &options).unwrap();
+    let generated = byok_config().generate().unwrap();
     let paths: Vec<&str> = generated.files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(
         paths,
@@ -75,9 +71,7 @@ fn byok_generated_files() {
 #[test]
 fn committed_sdk_matches_the_generator() {
     // The same check as `cargo xtask codegen --check`, so a plain `cargo test` catches drift too.
-    let (api, _, _) = lower_spec(&byok_spec()).unwrap();
-    let options = byok_options(&api);
-    let generated = generate(&byok_spec(), &options).unwrap();
+    let generated = byok_config().generate().unwrap();
     let out = workspace_root().join("generated-sdk");
     for file in &generated.files {
         let committed = std::fs::read_to_string(out.join(&file.path)).unwrap_or_default();
@@ -87,10 +81,9 @@ fn committed_sdk_matches_the_generator() {
 
 #[test]
 fn generation_is_deterministic() {
-    let (api, _, _) = lower_spec(&byok_spec()).unwrap();
-    let options = EmitOptions::for_api(&api, "byok.openapi.yaml");
-    let first = generate(&byok_spec(), &options).unwrap().files;
-    let second = generate(&byok_spec(), &options).unwrap().files;
+    let config = Config::new(byok_spec());
+    let first = config.generate().unwrap().files;
+    let second = config.generate().unwrap().files;
     assert_eq!(first, second);
 }
 
@@ -107,9 +100,7 @@ fn lowering_fixtures() {
 fn fixtures_emit_parseable_rust() {
     // Every fixture must also survive emission (the emitter parses what it prints).
     insta::glob!("fixtures/lowering/*.yaml", |path| {
-        let (api, _, _) = lower_spec(path).unwrap();
-        let options = EmitOptions::for_api(&api, "fixture.yaml");
-        generate(path, &options).unwrap();
+        Config::new(path).generate().unwrap();
     });
 }
 
@@ -120,8 +111,7 @@ fn swagger2_fixtures() {
     insta::glob!("fixtures/swagger2/*.yaml", |path| {
         let (api, warnings, _) = lower_spec(path).unwrap();
         assert_eq!(api.openapi, "2.0", "the IR records the declared version");
-        let options = EmitOptions::for_api(&api, "fixture.yaml");
-        generate(path, &options).unwrap();
+        Config::new(path).generate().unwrap();
         let warnings: Vec<String> = warnings.iter().map(ToString::to_string).collect();
         // Named after the file even while the folder holds only one (insta's glob names by the common prefix).
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
@@ -137,10 +127,9 @@ fn full_document_generation_is_deterministic() {
     // order on purpose (struct fields serialise in the documented order) and
     // never depends on hash-map iteration order, which differs between runs.
     let spec = workspace_root().join("../shared/upstream/openrouter.openapi.yaml");
-    let (api, _, _) = lower_spec(&spec).unwrap();
-    let options = EmitOptions::for_api(&api, "openrouter.openapi.yaml");
-    let first = generate(&spec, &options).unwrap();
-    let second = generate(&spec, &options).unwrap();
+    let config = Config::new(&spec);
+    let first = config.generate().unwrap();
+    let second = config.generate().unwrap();
     assert_eq!(first.files.len(), second.files.len());
     for (a, b) in first.files.iter().zip(&second.files) {
         assert!(a == b, "{} differs between two runs", a.path);

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use generator::{EmitOptions, Generated};
+use generator::Generated;
 
 pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -30,11 +30,7 @@ impl Fixture {
     /// the document), with the crate named after the fixture so that every crate
     /// of the scratch workspace has its own name.
     pub fn generate(&self) -> Generated {
-        let file_name = self.spec.file_name().unwrap().to_string_lossy().into_owned();
-        let (api, _, _) = generator::lower_spec(&self.spec).unwrap_or_else(|e| panic!("{}: {e}", self.spec.display()));
-        let mut options = EmitOptions::for_api(&api, &file_name);
-        options.crate_name = self.crate_name();
-        generator::generate(&self.spec, &options).unwrap_or_else(|e| panic!("{}: {e}", self.spec.display()))
+        generator::Config::new(&self.spec).crate_name(self.crate_name()).generate().unwrap_or_else(|e| panic!("{}: {e}", self.spec.display()))
     }
 }
 
