@@ -8,7 +8,7 @@ use crate::ir::{Api, Auth, BodyEncoding, Constraints, Operation, Param, ParamLoc
 
 /// Whether a named type is a string enum (sent as its wire value).
 pub fn is_enum(api: &Api, name: &str) -> bool {
-    api.types.iter().any(|t| matches!(t, TypeDef::Enum(e) if e.rust_name == name))
+    matches!(api.type_def(name), Some(TypeDef::Enum(_)))
 }
 
 /// How a value becomes the text of a path segment or header.
@@ -86,7 +86,7 @@ pub fn structs_to_validate(api: &Api) -> BTreeSet<String> {
         match ty {
             TypeRef::Array(inner) => pending.push(inner),
             TypeRef::Named(n) if found.contains(n) && sent.insert(n.clone()) => {
-                if let Some(TypeDef::Struct(s)) = api.types.iter().find(|t| t.rust_name() == n) {
+                if let Some(s) = api.struct_def(n) {
                     pending.extend(s.fields.iter().map(|f| &f.ty));
                 }
             }
@@ -247,10 +247,7 @@ pub fn runtime_features(api: &Api) -> BTreeSet<&'static str> {
             if body.encoding == BodyEncoding::Multipart {
                 // Files and the other fields are different kinds of part.
                 let fields = match &body.ty {
-                    TypeRef::Named(n) => api.types.iter().find_map(|t| match t {
-                        TypeDef::Struct(s) if &s.rust_name == n => Some(&s.fields),
-                        _ => None,
-                    }),
+                    TypeRef::Named(n) => api.struct_def(n).map(|s| &s.fields),
                     _ => None,
                 };
                 for field in fields.into_iter().flatten() {

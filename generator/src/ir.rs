@@ -28,6 +28,9 @@ pub struct Api {
     pub groups: Vec<Group>,
     /// Named types: structs and enums.
     pub types: Vec<TypeDef>,
+    /// Where each named type is in `types`, built on first lookup ([`Api::type_def`]).
+    #[serde(skip)]
+    pub type_index: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
 }
 
 /// How the API key is sent.
@@ -84,10 +87,10 @@ pub struct Operation {
     pub method_name: String,
     /// PascalCase stem for the operation's own types (`ListByokKeys`).
     pub type_stem: String,
-    /// HTTP method in upper case.
-    pub http_method: String,
-    /// Path template relative to the base URL (`/byok/{id}`).
-    pub path: String,
+    /// HTTP method.
+    pub http_method: HttpMethod,
+    /// Path template relative to the base URL (`/byok/{id}`), parsed.
+    pub path: PathTemplate,
     /// `summary`.
     pub summary: Option<String>,
     /// `description`.
@@ -108,6 +111,139 @@ pub struct Operation {
     pub stream_request_field: Option<String>,
     /// JSON pointer of the operation.
     pub pointer: String,
+}
+
+/// The HTTP method of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HttpMethod {
+    /// `GET`.
+    Get,
+    /// `PUT`.
+    Put,
+    /// `POST`.
+    Post,
+    /// `DELETE`.
+    Delete,
+    /// `OPTIONS`.
+    Options,
+    /// `HEAD`.
+    Head,
+    /// `PATCH`.
+    Patch,
+    /// `TRACE`.
+    Trace,
+}
+
+impl HttpMethod {
+    /// Every method a path item can hold, in the order OpenAPI lists them.
+    pub const ALL: [HttpMethod; 8] = [
+        HttpMethod::Get,
+        HttpMethod::Put,
+        HttpMethod::Post,
+        HttpMethod::Delete,
+        HttpMethod::Options,
+        HttpMethod::Head,
+        HttpMethod::Patch,
+        HttpMethod::Trace,
+    ];
+
+    /// The method as sent: `GET`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+
+    /// The method named as a path item's key (`get`), in any case.
+    pub fn parse(name: &str) -> Option<HttpMethod> {
+        HttpMethod::ALL.into_iter().find(|m| m.as_str().eq_ignore_ascii_case(name))
+    }
+}
+
+impl std::fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A path template (`/byok/{id}`), parsed once into literal text and parameter
+/// placeholders. Serialises as the template text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathTemplate {
+    raw: String,
+    segments: Vec<PathSegment>,
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSegment {
+    /// Text sent as it is (`/byok/`).
+    Literal(String),
+    /// A `{name}` placeholder, filled from the path parameter `name`.
+    Param(String),
+}
+
+impl PathTemplate {
+    /// Parses `raw`; an unclosed `{` is literal text.
+    pub fn parse(raw: &str) -> PathTemplate {
+        let mut segments = Vec::new();
+        let mut rest = raw;
+        while let Some(start) = rest.find('{') {
+            let Some(len) = rest[start..].find('}') else { break };
+            if start > 0 {
+                segments.push(PathSegment::Literal(rest[..start].to_string()));
+            }
+            segments.push(PathSegment::Param(rest[start + 1..start + len].to_string()));
+            rest = &rest[start + len + 1..];
+        }
+        if !rest.is_empty() {
+            segments.push(PathSegment::Literal(rest.to_string()));
+        }
+        PathTemplate { raw: raw.to_string(), segments }
+    }
+
+    /// The template as written.
+    pub fn as_str(&self) -> &str {
+        &self.raw
+    }
+
+    /// Its literal pieces and placeholders, in order.
+    pub fn segments(&self) -> &[PathSegment] {
+        &self.segments
+    }
+
+    /// The names of its placeholders, in order.
+    pub fn params(&self) -> impl Iterator<Item = &str> {
+        self.segments.iter().filter_map(|s| match s {
+            PathSegment::Param(name) => Some(name.as_str()),
+            PathSegment::Literal(_) => None,
+        })
+    }
+
+    /// Whether it has any placeholder.
+    pub fn has_params(&self) -> bool {
+        self.params().next().is_some()
+    }
+}
+
+impl std::fmt::Display for PathTemplate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.raw)
+    }
+}
+
+impl Serialize for PathTemplate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.raw)
+    }
 }
 
 /// Where a parameter goes.
@@ -556,6 +692,24 @@ impl TypeRef {
 }
 
 impl Api {
+    /// The named type whose Rust name is `name`, without scanning `types`.
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        let index = self.type_index.get_or_init(|| self.types.iter().enumerate().map(|(i, t)| (t.rust_name().to_string(), i)).collect());
+        match index.get(name).and_then(|&i| self.types.get(i)) {
+            Some(t) if t.rust_name() == name => Some(t),
+            // `types` was changed after the index was built: look it up directly.
+            _ => self.types.iter().find(|t| t.rust_name() == name),
+        }
+    }
+
+    /// The struct whose Rust name is `name`, if that type is a struct.
+    pub fn struct_def(&self, name: &str) -> Option<&Struct> {
+        match self.type_def(name) {
+            Some(TypeDef::Struct(s)) => Some(s),
+            _ => None,
+        }
+    }
+
     /// Replaces every mention of the named types in `names` by `with`, in
     /// operations, global headers and type definitions.
     pub fn replace_named(&mut self, names: &std::collections::BTreeSet<String>, with: &TypeRef) {
@@ -622,7 +776,7 @@ impl Api {
                 continue;
             }
             let mut next = Vec::new();
-            match self.types.iter().find(|t| t.rust_name() == name) {
+            match self.type_def(&name) {
                 Some(TypeDef::Struct(s)) => {
                     for f in &s.fields {
                         f.ty.named(&mut next);
@@ -641,5 +795,41 @@ impl Api {
             pending.extend(next.into_iter().map(str::to_string));
         }
         self.types.retain(|t| used.contains(t.rust_name()));
+        self.type_index = Default::default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{HttpMethod, PathSegment, PathTemplate};
+
+    #[test]
+    fn path_templates_are_parsed_once_into_literals_and_parameters() {
+        let template = PathTemplate::parse("/byok/{id}/keys/{key_id}.json");
+        assert_eq!(
+            template.segments(),
+            [
+                PathSegment::Literal("/byok/".into()),
+                PathSegment::Param("id".into()),
+                PathSegment::Literal("/keys/".into()),
+                PathSegment::Param("key_id".into()),
+                PathSegment::Literal(".json".into()),
+            ]
+        );
+        assert_eq!(template.params().collect::<Vec<_>>(), ["id", "key_id"]);
+        assert_eq!(template.to_string(), "/byok/{id}/keys/{key_id}.json");
+        assert!(!PathTemplate::parse("/byok").has_params());
+        // An unclosed brace is text, not a parameter.
+        assert_eq!(PathTemplate::parse("/a{b").segments(), [PathSegment::Literal("/a{b".into())]);
+        assert_eq!(serde_json::to_value(&template).unwrap(), serde_json::json!("/byok/{id}/keys/{key_id}.json"));
+    }
+
+    #[test]
+    fn methods_parse_from_path_item_keys_and_print_upper_case() {
+        assert_eq!(HttpMethod::parse("get"), Some(HttpMethod::Get));
+        assert_eq!(HttpMethod::parse("PATCH"), Some(HttpMethod::Patch));
+        assert_eq!(HttpMethod::parse("fetch"), None);
+        assert_eq!(HttpMethod::Delete.to_string(), "DELETE");
+        assert_eq!(serde_json::to_value(HttpMethod::Post).unwrap(), serde_json::json!("POST"));
     }
 }

@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::types::rust_type;
-use crate::ir::{Api, BodyEncoding, Group, Operation, ParamLocation, TypeDef, TypeRef};
+use crate::ir::{Api, BodyEncoding, Group, HttpMethod, Operation, ParamLocation, TypeDef, TypeRef};
 use crate::names::ident;
 
 /// The contract test file.
@@ -99,7 +99,7 @@ fn example_value(api: &Api, ty: &TypeRef, example: Option<&serde_json::Value>, d
         TypeRef::Number => serde_json::json!(1.0),
         TypeRef::Boolean => serde_json::json!(true),
         TypeRef::Array(_) => serde_json::json!([]),
-        TypeRef::Named(n) => match api.types.iter().find(|t| t.rust_name() == n) {
+        TypeRef::Named(n) => match api.type_def(n) {
             Some(TypeDef::Enum(e)) => e.variants.first().map_or(serde_json::json!("value"), |v| serde_json::json!(v.value)),
             _ => serde_json::json!({}),
         },
@@ -158,11 +158,11 @@ fn operation_test(
 fn rejection_tests(api: &Api, krate: &proc_macro2::Ident) -> TokenStream {
     let _ = krate;
     let ops = || api.groups.iter().flat_map(|g| g.operations.iter());
-    let without_params = ops().find(|o| o.params.iter().all(|p| !p.required) && o.body.is_none() && o.http_method == "GET");
-    let with_body = ops().find(|o| o.body.as_ref().is_some_and(|b| b.required && b.encoding == BodyEncoding::Json) && !o.path.contains('{'));
+    let without_params = ops().find(|o| o.params.iter().all(|p| !p.required) && o.body.is_none() && o.http_method == HttpMethod::Get);
+    let with_body = ops().find(|o| o.body.as_ref().is_some_and(|b| b.required && b.encoding == BodyEncoding::Json) && !o.path.has_params());
     let mut out = TokenStream::new();
     if let (Some(op), true) = (without_params, api.auth.is_some()) {
-        let path = &op.path;
+        let path = op.path.as_str();
         out.extend(quote! {
             #[tokio::test]
             async fn the_mock_refuses_a_request_without_credentials() {
@@ -172,8 +172,8 @@ fn rejection_tests(api: &Api, krate: &proc_macro2::Ident) -> TokenStream {
         });
     }
     if let Some(op) = with_body {
-        let path = &op.path;
-        let method = format_ident!("{}", op.http_method.to_lowercase());
+        let path = op.path.as_str();
+        let method = format_ident!("{}", op.http_method.as_str().to_lowercase());
         out.extend(quote! {
             #[tokio::test]
             async fn the_mock_refuses_a_body_of_the_wrong_shape() {

@@ -8,7 +8,7 @@ use super::docs::{doc, doc_or, inner_doc};
 use super::types::{rust_type, setter_arg};
 use super::validation::{checks, needs_check, structs_to_validate};
 use crate::analyse::{QueryEncoding, WireText, query_encoding, wire_text};
-use crate::ir::{Api, BodyEncoding, Constraints, ErrorCase, Group, Operation, Param, ParamLocation, ParamStyle, Presence, RawBody, StatusMatch, TypeDef, TypeRef};
+use crate::ir::{Api, BodyEncoding, Constraints, ErrorCase, Group, Operation, Param, ParamLocation, ParamStyle, PathSegment, Presence, RawBody, StatusMatch, TypeRef};
 use crate::names::ident;
 
 /// `src/<group>.rs`.
@@ -290,17 +290,20 @@ fn dispatch(arms: &[TokenStream], only: Option<TokenStream>) -> TokenStream {
 /// The body of `request()`: validation, path, query, headers and body encoding.
 fn send_body(api: &Api, op: &Operation) -> TokenStream {
     let label = format!("{} {}", op.http_method, op.path);
-    let method = format_ident!("{}", op.http_method);
+    let method = format_ident!("{}", op.http_method.as_str());
 
     // Path: `/byok/{id}` → "/byok/" + encode_path(&self.id), built without `format!`
     // so that prettyplease formats the arguments.
     let mut path_steps = Vec::new();
-    let mut rest = op.path.as_str();
-    while let Some(start) = rest.find('{') {
-        path_steps.push(push_literal(&rest[..start]));
-        let end = rest[start..].find('}').map_or(rest.len(), |e| start + e);
-        let name = &rest[start + 1..end];
-        if let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.name == name) {
+    for segment in op.path.segments() {
+        let name = match segment {
+            PathSegment::Literal(text) => {
+                path_steps.push(push_literal(text));
+                continue;
+            }
+            PathSegment::Param(name) => name,
+        };
+        if let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && &p.name == name) {
             let n = ident(&p.rust_name);
             let value = match wire_text(api, &p.ty) {
                 WireText::String => quote!(&self.#n),
@@ -315,12 +318,10 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
             let wire = &p.name;
             path_steps.push(quote!(path.push_str(&crate::runtime::path::path_segment(#wire, #value)?);));
         }
-        rest = &rest[(end + 1).min(rest.len())..];
     }
-    path_steps.push(push_literal(rest));
     path_steps.retain(|step| !step.is_empty());
-    let path_decl = if path_steps.len() == 1 && !op.path.contains('{') {
-        let literal = &op.path;
+    let path_decl = if !op.path.has_params() {
+        let literal = op.path.as_str();
         quote!(let path = #literal.to_string();)
     } else {
         quote!(let mut path = String::new(); #(#path_steps)*)
@@ -381,7 +382,7 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
         }
         None => quote!(None),
     };
-    let path_template = &op.path;
+    let path_template = op.path.as_str();
     let op_id = &op.id;
     let has_query = op.params.iter().any(|p| p.location == ParamLocation::Query);
     let query_decl = if has_query { quote!(let mut query = Vec::new();) } else { quote!(let query = Vec::new();) };
@@ -422,10 +423,7 @@ fn encode_body(api: &Api, b: &crate::ir::RequestBody, label: &str) -> TokenStrea
         }
         BodyEncoding::Multipart => {
             let fields = match &b.ty {
-                TypeRef::Named(n) => api.types.iter().find_map(|t| match t {
-                    TypeDef::Struct(s) if &s.rust_name == n => Some(&s.fields),
-                    _ => None,
-                }),
+                TypeRef::Named(n) => api.struct_def(n).map(|s| &s.fields),
                 _ => None,
             };
             let parts = fields.into_iter().flatten().map(|f| {
@@ -705,7 +703,7 @@ fn pagination(api: &Api, op: &Operation) -> TokenStream {
     use crate::ir::PaginationKind;
     let Some(paging) = &op.pagination else { return TokenStream::new() };
     let Some(TypeRef::Named(response)) = op.success.iter().find_map(|s| s.ty.as_ref()) else { return TokenStream::new() };
-    let Some(TypeDef::Struct(page)) = api.types.iter().find(|t| t.rust_name() == response) else { return TokenStream::new() };
+    let Some(page) = api.struct_def(response) else { return TokenStream::new() };
     let Some(results) = page.fields.iter().find(|f| f.name == paging.results_field) else { return TokenStream::new() };
     let TypeRef::Array(item) = &results.ty else { return TokenStream::new() };
     let optional_param = |name: &str| op.params.iter().find(|p| p.name == name && p.location == ParamLocation::Query && !p.required);
@@ -833,10 +831,7 @@ fn streaming(api: &Api, op: &Operation) -> TokenStream {
     let field = op.stream_request_field.as_ref().and_then(|name| {
         let body = op.body.as_ref().filter(|b| b.required)?;
         let TypeRef::Named(n) = &body.ty else { return None };
-        api.types.iter().find_map(|t| match t {
-            TypeDef::Struct(s) if &s.rust_name == n => s.fields.iter().find(|f| &f.name == name && f.ty == TypeRef::Boolean),
-            _ => None,
-        })
+        api.struct_def(n)?.fields.iter().find(|f| &f.name == name && f.ty == TypeRef::Boolean)
     });
     let set_field = field.map(|f| {
         let n = ident(&f.rust_name);

@@ -96,8 +96,8 @@ pub fn readme(api: &Api, options: &EmitOptions) -> Result<String, GenError> {
                 .map(|o| OpRow {
                     call: call_signature(o),
                     method: o.method_name.clone(),
-                    http: o.http_method.clone(),
-                    path: o.path.clone(),
+                    http: o.http_method.to_string(),
+                    path: o.path.to_string(),
                     summary: o.summary.clone().unwrap_or_default().replace('|', "\\|"),
                 })
                 .collect(),

@@ -43,6 +43,7 @@ pub fn lower(spec: &OpenAPI, openapi: &str) -> Result<(Api, Vec<Warning>), GenEr
         global_headers: lowerer.global_headers()?,
         groups,
         types: Vec::new(),
+        type_index: Default::default(),
     };
     // Types whose definition failed were degraded where they are defined; the
     // references handed out before (recursion) become untyped JSON as well.
@@ -252,8 +253,9 @@ impl<'a> Lowerer<'a> {
             id,
             method_name,
             type_stem: stem,
-            http_method: loc.method.to_uppercase(),
-            path: loc.path.to_string(),
+            // Path items hold only the eight methods OpenAPI names.
+            http_method: HttpMethod::parse(loc.method).unwrap_or(HttpMethod::Get),
+            path: PathTemplate::parse(loc.path),
             summary: op.summary.clone(),
             description: op.description.clone(),
             deprecated: op.deprecated,
@@ -376,7 +378,8 @@ impl<'a> Lowerer<'a> {
 
     /// Every `{name}` in the path template needs a path parameter, and the other way round.
     fn check_path_template(&self, loc: &Located<'_>, params: &[Param]) -> Result<(), GenError> {
-        let placeholders: Vec<&str> = loc.path.split('{').skip(1).filter_map(|s| s.split('}').next()).collect();
+        let template = PathTemplate::parse(loc.path);
+        let placeholders: Vec<&str> = template.params().collect();
         for name in &placeholders {
             if !params.iter().any(|p| p.location == ParamLocation::Path && p.name == *name) {
                 return Err(GenError::at(&loc.pointer, format!("the path template `{}` has `{{{name}}}` but no path parameter `{name}` is declared", loc.path)));
