@@ -1,10 +1,40 @@
-//! Stage 4, analyse: decisions derived from the whole IR that several emitters
-//! share, so that emit only prints. Which structs carry checks, how each
-//! parameter is encoded, and which parts of the runtime a crate needs.
+//! Stage 4, analyse: decisions derived from the whole IR, so that emit only prints.
+//!
+//! [`analyse`] runs once, right after lowering (the end of
+//! [`crate::lower_document`]), and records its decisions in the IR, so the IR
+//! snapshots and the change report see them: which struct fields and union
+//! variants are boxed to break cycles of types ([`cycles`]), the name of each
+//! open enum's and union's catch-all variant, or that an untagged union has
+//! none ([`catch_all`]), and that every operation's pagination is one emit can
+//! print ([`pagination`], which drops it with a warning otherwise).
+//!
+//! The functions below are the decisions emit asks for while printing, each
+//! a pure function of the IR: which structs carry checks, how each parameter
+//! is encoded, and which parts of the runtime a crate needs.
+
+pub mod catch_all;
+pub mod cycles;
+pub mod pagination;
 
 use std::collections::BTreeSet;
 
+use crate::error::Warning;
 use crate::ir::{Api, Auth, BodyEncoding, Constraints, Operation, Param, ParamLocation, ParamStyle, RawBody, StatusMatch, TypeDef, TypeRef};
+
+/// Records the analysis's decisions in `api` (see the module documentation);
+/// returns what it had to work around. Running it again changes nothing.
+///
+/// [`Api::filter`](crate::ir::Api::filter) after it needs no second run: it
+/// keeps every type a kept type reaches, so each cycle through a kept type
+/// survives whole, a catch-all depends on its own type only, and a kept
+/// operation keeps its parameters and its success type.
+pub fn analyse(api: &mut Api) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    cycles::mark_boxed(api);
+    catch_all::name_catch_alls(api);
+    pagination::check(api, &mut warnings);
+    warnings
+}
 
 /// Whether a named type is a string enum (sent as its wire value).
 pub fn is_enum(api: &Api, name: &str) -> bool {

@@ -70,7 +70,7 @@ impl Config {
         &self.spec
     }
 
-    /// Load → (convert) → normalise → parse → lower, once; [`Lowered::emit`] finishes the run.
+    /// Load → (convert) → normalise → parse → lower → analyse, once; [`Lowered::emit`] finishes the run.
     /// Callers that need the IR before emitting (to compare it with an earlier
     /// version and pick the crate version) use this and then `emit`.
     pub fn lower(&self) -> Result<Lowered, GenError> {
@@ -97,10 +97,10 @@ impl Config {
     }
 }
 
-/// A lowered document: the IR, what was worked around, and the time so far.
+/// A lowered document: the analysed IR, what was worked around, and the time so far.
 #[derive(Debug)]
 pub struct Lowered {
-    /// The IR of the whole document (before filtering).
+    /// The analysed IR of the whole document (before filtering).
     pub api: Api,
     /// What the generator worked around.
     pub warnings: Vec<Warning>,
@@ -111,16 +111,18 @@ pub struct Lowered {
 impl Lowered {
     /// Applies the run's filter and emits the files.
     pub fn emit(self, config: &Config) -> Result<Generated, GenError> {
-        let Lowered { mut api, warnings, mut timings } = self;
+        let Lowered { mut api, mut warnings, mut timings } = self;
         let options = config.emit_options(&api);
         if !config.filter.is_empty() {
+            // The analysis stands for what the filter keeps (see `analyse::analyse`).
             api.filter(&config.filter);
             if api.groups.is_empty() {
                 return Err(GenError::at("#/paths", format!("no operation matches the filter {:?}", config.filter)).in_file(&config.spec));
             }
         }
         let start = Instant::now();
-        let (files, format) = emit::emit_timed(&api, &options).map_err(|e| e.in_file(&config.spec))?;
+        let ((files, emit_warnings), format) = emit::emit_timed(&api, &options).map_err(|e| e.in_file(&config.spec))?;
+        warnings.extend(emit_warnings);
         timings.push(("emit", start.elapsed().saturating_sub(format)));
         timings.push(("format", format));
         Ok(Generated { api, files, warnings, timings })

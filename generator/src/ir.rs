@@ -496,6 +496,11 @@ pub struct Union {
     pub variants: Vec<UnionVariant>,
     /// JSON pointer of the schema.
     pub pointer: String,
+    /// Name of the variant that keeps a value no variant accepts (`Unknown`, or
+    /// another name when a variant is already called that); `None` when there is
+    /// none: an untagged union with a variant of any JSON value, which takes
+    /// everything. Decided by analysis (`analyse::catch_all`).
+    pub catch_all: Option<String>,
 }
 
 /// One variant of a union.
@@ -507,6 +512,11 @@ pub struct UnionVariant {
     pub ty: TypeRef,
     /// The tag property's value for this variant, in a tagged union.
     pub tag_value: Option<String>,
+    /// Whether the value is held in a `Box`: its type leads back to the union
+    /// through values held inline, a cycle the type could not otherwise hold.
+    /// Decided by analysis (`analyse::cycles`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub boxed: bool,
 }
 
 /// A struct generated from an object schema.
@@ -560,6 +570,11 @@ pub struct Field {
     pub constraints: Constraints,
     /// Whether the field is deprecated.
     pub deprecated: bool,
+    /// Whether the value is held in a `Box`: its type leads back to the struct
+    /// through values held inline, a cycle the type could not otherwise hold.
+    /// Decided by analysis (`analyse::cycles`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub boxed: bool,
 }
 
 /// Validation rules taken from a schema.
@@ -627,7 +642,7 @@ impl Constraints {
     }
 }
 
-/// A string enum; always open to values added later (`Unknown(String)`).
+/// A string enum; always open to values added later (its `catch_all` variant holds them).
 #[derive(Debug, Clone, Serialize)]
 pub struct Enum {
     /// Name in the document.
@@ -640,6 +655,10 @@ pub struct Enum {
     pub variants: Vec<EnumVariant>,
     /// JSON pointer of the schema.
     pub pointer: String,
+    /// Name of the variant that keeps a value this SDK does not know (`Unknown`,
+    /// or another name when a known value already has that one). Decided by
+    /// analysis (`analyse::catch_all`).
+    pub catch_all: String,
 }
 
 /// One known enum value.

@@ -4,8 +4,8 @@
 //! [`load`] (YAML/JSON → value, [`bundle`]d into one document, [`overlay`]s
 //! applied) → [`normalise`] (3.1 shapes → 3.0 shapes) →
 //! typed parse (openapiv3) → [`lower`] (→ [`ir`]) → [`analyse`] (decisions
-//! read off the whole IR) → [`emit`] (IR → files). [`Config`] is the entry
-//! point that runs them all.
+//! read off the whole IR, recorded in it) → [`emit`] (IR → files, deciding
+//! nothing). [`Config`] is the entry point that runs them all.
 
 pub mod analyse;
 pub mod bundle;
@@ -45,7 +45,7 @@ pub struct Generated {
 /// Time spent in each stage, in pipeline order.
 pub type Timings = Vec<(&'static str, Duration)>;
 
-/// Parses the document into the IR (load → normalise → parse → lower).
+/// Parses the document into the analysed IR (load → normalise → parse → lower → analyse).
 pub fn lower_spec(path: &Path) -> Result<(ir::Api, Vec<Warning>, Timings), GenError> {
     lower_spec_with(path, &LoadOptions::default())
 }
@@ -61,7 +61,8 @@ pub fn lower_spec_with(path: &Path, options: &LoadOptions) -> Result<(ir::Api, V
     Ok((api, warnings, timings))
 }
 
-/// The stages after loading (Swagger 2.0 conversion → normalise → parse → lower) on an untyped document.
+/// The stages after loading (Swagger 2.0 conversion → normalise → parse → lower → analyse) on an
+/// untyped document. The IR it returns is complete: emit only prints it.
 pub fn lower_document(mut doc: serde_json::Value) -> Result<(ir::Api, Vec<Warning>, Timings), GenError> {
     let mut timings = Vec::new();
     let mut clock = Instant::now();
@@ -87,9 +88,13 @@ pub fn lower_document(mut doc: serde_json::Value) -> Result<(ir::Api, Vec<Warnin
     lap("normalise", &mut timings);
     let spec = parse_typed(doc).map_err(back)?;
     lap("parse", &mut timings);
-    let (api, lower_warnings) = lower::lower(&spec, &declared).map_err(back)?;
+    let (mut api, lower_warnings) = lower::lower(&spec, &declared).map_err(back)?;
     lap("lower", &mut timings);
     warnings.extend(lower_warnings);
+    // The one place the IR is completed; everything downstream (filter, emit,
+    // snapshots, the change report) reads the analysed IR.
+    warnings.extend(analyse::analyse(&mut api));
+    lap("analyse", &mut timings);
     let later = warnings.split_off(converted);
     warnings.extend(later.into_iter().map(|w| source.warning(w)));
     Ok((api, warnings, timings))

@@ -1,6 +1,12 @@
-//! Stage 4, emit: the IR → the files of a client crate. Rust is built as
-//! tokens (quote) and formatted by prettyplease; `Cargo.toml` and `README.md`
+//! Stage 5, emit: the analysed IR → the files of a client crate. Rust is built
+//! as tokens (quote) and formatted by prettyplease; `Cargo.toml` and `README.md`
 //! come from the minijinja templates in `templates/`.
+//!
+//! Emit prints; it decides nothing. What the crate holds is in the IR (lowering
+//! and [`crate::analyse::analyse`], e.g. which members are boxed and what the
+//! catch-all variants are called), or is asked of [`crate::analyse`]'s pure
+//! functions of the IR. An emitter that ever has to leave something out reports
+//! it in the warnings [`emit`] returns, naming the pointer, like every stage.
 
 mod client;
 mod contract;
@@ -14,7 +20,7 @@ mod validation;
 
 use proc_macro2::TokenStream;
 
-use crate::error::GenError;
+use crate::error::{GenError, Warning};
 use crate::ir::Api;
 
 /// Choices that are not in the spec.
@@ -66,15 +72,22 @@ thread_local! {
     static FORMAT_TIME: std::cell::Cell<std::time::Duration> = const { std::cell::Cell::new(std::time::Duration::ZERO) };
 }
 
-/// Emits every file and reports how much of the time went to formatting.
-pub fn emit_timed(api: &Api, options: &EmitOptions) -> Result<(Vec<GeneratedFile>, std::time::Duration), GenError> {
+/// The files of a crate and what emit had to work around.
+pub type Emitted = (Vec<GeneratedFile>, Vec<Warning>);
+
+/// [`emit`], and how much of the time went to formatting.
+pub fn emit_timed(api: &Api, options: &EmitOptions) -> Result<(Emitted, std::time::Duration), GenError> {
     FORMAT_TIME.with(|t| t.set(std::time::Duration::ZERO));
-    let files = emit(api, options)?;
-    Ok((files, FORMAT_TIME.with(std::cell::Cell::get)))
+    let emitted = emit(api, options)?;
+    Ok((emitted, FORMAT_TIME.with(std::cell::Cell::get)))
 }
 
-/// Emits every file of the crate, sorted by path.
-pub fn emit(api: &Api, options: &EmitOptions) -> Result<Vec<GeneratedFile>, GenError> {
+/// Emits every file of the crate, sorted by path, and the warnings of emit
+/// (none today: everything it could leave out is decided, and warned about,
+/// in lowering and analysis). `api` is analysed: from [`crate::lower_document`]
+/// or [`crate::Config::lower`].
+pub fn emit(api: &Api, options: &EmitOptions) -> Result<Emitted, GenError> {
+    let warnings = Vec::new();
     let features = crate::analyse::runtime_features(api);
     let mut files = vec![
         rust_file("src/lib.rs", client::lib_rs(api, &features), options)?,
@@ -92,7 +105,7 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Vec<GeneratedFile>, GenE
         files.push(rust_file(&path, operations::group_rs(api, group), options)?);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    Ok((files, warnings))
 }
 
 /// The `@generated` line every Rust file starts with.

@@ -11,24 +11,22 @@
 //! they share with this module (`emit/types.rs`) are absolute there.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::docs::{doc, doc_or};
-use super::types::{boxed_members, field_type, rust_type};
+use super::types::{field_type, member_type, rust_type};
 use super::validation::{structs_to_validate, validate_impl};
-use std::collections::BTreeSet;
 
-use crate::ir::{Api, Enum, Field, Presence, Struct, TypeDef, TypeRef, Union};
+use crate::ir::{Api, Enum, Field, Presence, Struct, TypeDef, Union};
 use crate::names::ident;
 
 /// The whole `models` module.
 pub fn models_rs(api: &Api) -> TokenStream {
     let validated = structs_to_validate(api);
     let queried = crate::analyse::enums_sent_in_query(api);
-    let boxed = boxed_members(api);
     let items = api.types.iter().map(|t| match t {
         TypeDef::Struct(s) => {
-            let def = struct_def(s, &boxed);
+            let def = struct_def(s);
             let validate = validate_impl(s, &validated);
             quote!(#def #validate)
         }
@@ -38,7 +36,7 @@ pub fn models_rs(api: &Api) -> TokenStream {
             let query = queried.contains(&e.rust_name).then(|| quote!(crate::runtime::open_enum_query!(#name);));
             quote!(#def #query)
         }
-        TypeDef::Union(u) => union_def(u, &boxed),
+        TypeDef::Union(u) => union_def(u),
     });
     quote! {
         //! Request and response types of the API.
@@ -52,15 +50,10 @@ pub fn models_rs(api: &Api) -> TokenStream {
     }
 }
 
-/// Whether `member` of the type `owner` is boxed (see [`boxed_members`]).
-fn is_boxed(boxed: &BTreeSet<(String, String)>, owner: &str, member: &str) -> bool {
-    boxed.contains(&(owner.to_string(), member.to_string()))
-}
-
-fn struct_def(s: &Struct, boxed: &BTreeSet<(String, String)>) -> TokenStream {
+fn struct_def(s: &Struct) -> TokenStream {
     let name = ident(&s.rust_name);
     let docs = doc_or(&[s.docs.as_deref()], &format!("The `{}` object.", s.name));
-    let fields = s.fields.iter().map(|f| field_def(f, is_boxed(boxed, &s.rust_name, &f.rust_name)));
+    let fields = s.fields.iter().map(field_def);
     let additional = s.additional.as_ref().map(|t| {
         let ty = rust_type(t);
         quote! {
@@ -71,7 +64,7 @@ fn struct_def(s: &Struct, boxed: &BTreeSet<(String, String)>) -> TokenStream {
     });
     let has_required = s.fields.iter().any(|f| f.presence == Presence::Required);
     let default = (!has_required).then(|| quote!(Default,));
-    let constructor = has_required.then(|| constructor(s, boxed));
+    let constructor = has_required.then(|| constructor(s));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
@@ -83,9 +76,9 @@ fn struct_def(s: &Struct, boxed: &BTreeSet<(String, String)>) -> TokenStream {
     }
 }
 
-fn field_def(f: &Field, boxed: bool) -> TokenStream {
+fn field_def(f: &Field) -> TokenStream {
     let name = ident(&f.rust_name);
-    let ty = field_type(&f.ty, f.presence, boxed);
+    let ty = field_type(&f.ty, f.presence, f.boxed);
     let mut text = f.docs.clone().filter(|d| !d.trim().is_empty()).unwrap_or_else(|| format!("The `{}` property.", f.name));
     if let Some(value) = &f.const_value {
         text.push_str(&format!("\n\nAlways `{value}`."));
@@ -112,12 +105,12 @@ fn field_def(f: &Field, boxed: bool) -> TokenStream {
 }
 
 /// `new(required fields…)`; the other fields start absent.
-fn constructor(s: &Struct, boxed: &BTreeSet<(String, String)>) -> TokenStream {
+fn constructor(s: &Struct) -> TokenStream {
     let name = ident(&s.rust_name);
     let required: Vec<&Field> = s.fields.iter().filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable)).collect();
     let args = required.iter().map(|f| {
         let n = ident(&f.rust_name);
-        let ty = field_type(&f.ty, f.presence, is_boxed(boxed, &s.rust_name, &f.rust_name));
+        let ty = field_type(&f.ty, f.presence, f.boxed);
         quote!(#n: #ty)
     });
     let inits = s.fields.iter().map(|f| {
@@ -141,20 +134,10 @@ fn constructor(s: &Struct, boxed: &BTreeSet<(String, String)>) -> TokenStream {
     }
 }
 
-/// The name of the variant that keeps values this SDK does not know: `Unknown`,
-/// unless the document already uses that name for a value.
-fn catch_all_variant<'a>(taken: impl Iterator<Item = &'a str> + Clone) -> proc_macro2::Ident {
-    let name = ["Unknown", "UnknownValue", "Other", "OtherValue"]
-        .into_iter()
-        .find(|c| !taken.clone().any(|v| v == *c))
-        .unwrap_or("UnrecognisedValue");
-    format_ident!("{name}")
-}
-
 fn enum_def(e: &Enum) -> TokenStream {
     let name = ident(&e.rust_name);
     let docs = doc_or(&[e.docs.as_deref()], &format!("The `{}` values.", e.name));
-    let catch_all = catch_all_variant(e.variants.iter().map(|v| v.rust_name.as_str()));
+    let catch_all = ident(&e.catch_all);
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.rust_name)).collect();
     let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
     let variant_docs = values.iter().map(|v| format!(" `{v}`"));
@@ -198,20 +181,15 @@ fn enum_def(e: &Enum) -> TokenStream {
 }
 
 /// A union: tagged unions dispatch on the tag's value; untagged ones try each
-/// variant in order. Both keep values this SDK does not know as raw JSON.
-fn union_def(u: &Union, boxed: &BTreeSet<(String, String)>) -> TokenStream {
+/// variant in order. Both keep values this SDK does not know as raw JSON, in
+/// the catch-all variant the IR names (an untagged union whose IR has none
+/// already takes every value).
+fn union_def(u: &Union) -> TokenStream {
     let name = ident(&u.rust_name);
     let docs = doc_or(&[u.docs.as_deref()], &format!("One of several shapes (`{}`).", u.name));
-    let catch_all = catch_all_variant(u.variants.iter().map(|v| v.rust_name.as_str()));
+    let catch_all = u.catch_all.as_deref().map(ident);
     let variants: Vec<_> = u.variants.iter().map(|v| ident(&v.rust_name)).collect();
-    let types: Vec<TokenStream> = u
-        .variants
-        .iter()
-        .map(|v| {
-            let t = rust_type(&v.ty);
-            if is_boxed(boxed, &u.rust_name, &v.rust_name) { quote!(::std::boxed::Box<#t>) } else { t }
-        })
-        .collect();
+    let types: Vec<TokenStream> = u.variants.iter().map(|v| member_type(&v.ty, v.boxed)).collect();
     let variant_docs: Vec<String> = u
         .variants
         .iter()
@@ -220,8 +198,8 @@ fn union_def(u: &Union, boxed: &BTreeSet<(String, String)>) -> TokenStream {
             _ => format!(" A `{}` value.", v.rust_name),
         })
         .collect();
-    match &u.tag {
-        Some(tag) => {
+    match (&u.tag, catch_all) {
+        (Some(tag), Some(catch_all)) => {
             let values: Vec<&str> = u.variants.iter().map(|v| v.tag_value.as_deref().unwrap_or_default()).collect();
             let tag_doc = format!(" The `{tag}` property tells the variants apart; an unknown `{tag}` decodes into `{catch_all}`.");
             quote! {
@@ -261,9 +239,9 @@ fn union_def(u: &Union, boxed: &BTreeSet<(String, String)>) -> TokenStream {
                 }
             }
         }
-        None => {
-            let open = !u.variants.iter().any(|v| v.ty == TypeRef::Any);
-            let unknown = open.then(|| {
+        (Some(_), None) => unreachable!("analysis names the catch-all of every tagged union (`{}`)", u.pointer),
+        (None, catch_all) => {
+            let unknown = catch_all.map(|catch_all| {
                 quote! {
                     /// A value that matches none of the variants; kept as received.
                     #catch_all(::serde_json::Value),

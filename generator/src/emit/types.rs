@@ -36,11 +36,16 @@ pub fn rust_type(t: &TypeRef) -> TokenStream {
     }
 }
 
-/// The Rust type of a field, wrapped for its presence; `boxed` breaks a
-/// cycle of types that would otherwise contain themselves.
-pub fn field_type(t: &TypeRef, presence: Presence, boxed: bool) -> TokenStream {
+/// The Rust type of a struct field or union variant: boxed when the analysis
+/// says so (`boxed` in the IR: the member is on a cycle of types).
+pub fn member_type(t: &TypeRef, boxed: bool) -> TokenStream {
     let inner = rust_type(t);
-    let inner = if boxed { quote!(::std::boxed::Box<#inner>) } else { inner };
+    if boxed { quote!(::std::boxed::Box<#inner>) } else { inner }
+}
+
+/// The Rust type of a field, boxed as the IR says and wrapped for its presence.
+pub fn field_type(t: &TypeRef, presence: Presence, boxed: bool) -> TokenStream {
+    let inner = member_type(t, boxed);
     match presence {
         Presence::Required => inner,
         Presence::RequiredNullable | Presence::Optional => quote!(::core::option::Option<#inner>),
@@ -56,55 +61,4 @@ pub fn setter_arg(t: &TypeRef) -> (TokenStream, TokenStream) {
         TypeRef::Secret => (quote!(impl ::core::convert::Into<crate::SecretString>), quote!(.into())),
         other => (rust_type(other), quote!()),
     }
-}
-
-/// Fields (`(type, field)`) and union variants (`(union, variant)`) that must be
-/// boxed: those whose type leads back to their owner through fields and
-/// variants held inline (not through a `Vec` or map, which already allocate).
-pub fn boxed_members(api: &crate::ir::Api) -> std::collections::BTreeSet<(String, String)> {
-    use crate::ir::TypeDef;
-    use std::collections::{BTreeMap, BTreeSet};
-    let mut edges: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
-    for t in &api.types {
-        let out = edges.entry(t.rust_name()).or_default();
-        match t {
-            TypeDef::Struct(s) => {
-                for f in &s.fields {
-                    if let TypeRef::Named(n) = &f.ty {
-                        out.push((f.rust_name.as_str(), n.as_str()));
-                    }
-                }
-            }
-            TypeDef::Union(u) => {
-                for v in &u.variants {
-                    if let TypeRef::Named(n) = &v.ty {
-                        out.push((v.rust_name.as_str(), n.as_str()));
-                    }
-                }
-            }
-            TypeDef::Enum(_) => {}
-        }
-    }
-    let reaches = |from: &str, target: &str| {
-        let mut seen = BTreeSet::new();
-        let mut stack = vec![from];
-        while let Some(node) = stack.pop() {
-            if node == target {
-                return true;
-            }
-            if seen.insert(node) {
-                stack.extend(edges.get(node).into_iter().flatten().map(|(_, to)| *to));
-            }
-        }
-        false
-    };
-    let mut boxed = BTreeSet::new();
-    for (owner, members) in &edges {
-        for (member, to) in members {
-            if reaches(to, owner) {
-                boxed.insert((owner.to_string(), member.to_string()));
-            }
-        }
-    }
-    boxed
 }

@@ -522,7 +522,7 @@ impl<'a> TypeSpace<'a> {
                     .flatten()
                     .map(|value| EnumVariant { value: value.clone(), rust_name: names::unique(names::variant_name(value), &mut used) })
                     .collect();
-                self.push(TypeDef::Enum(Enum { name: rust_name.clone(), rust_name, docs, variants, pointer: pointer.to_string() }));
+                self.push(TypeDef::Enum(Enum { name: rust_name.clone(), rust_name, docs, variants, pointer: pointer.to_string(), catch_all: String::new() }));
             }
             SchemaKind::Type(Type::Object(o)) => {
                 self.check_required(&o.properties, &o.required, pointer);
@@ -683,7 +683,7 @@ impl<'a> TypeSpace<'a> {
                 None => kind_name(&ty),
             };
             let rust_variant = names::unique(natural, &mut used);
-            variants.push(crate::ir::UnionVariant { rust_name: rust_variant, ty, tag_value });
+            variants.push(crate::ir::UnionVariant { rust_name: rust_variant, ty, tag_value, boxed: false });
         }
         let mut tag = discriminator.map(|d| d.property_name.clone());
         if tag.is_none() {
@@ -701,7 +701,7 @@ impl<'a> TypeSpace<'a> {
                 for v in &mut variants {
                     v.tag_value = None;
                 }
-                return Ok(crate::ir::Union { name: rust_name.clone(), rust_name, docs: of.docs.clone(), tag: None, variants, pointer: pointer.to_string() });
+                return Ok(crate::ir::Union { name: rust_name.clone(), rust_name, docs: of.docs.clone(), tag: None, variants, pointer: pointer.to_string(), catch_all: None });
             }
             // Tag values name the variants better than type names do.
             let mut used = BTreeSet::new();
@@ -709,7 +709,7 @@ impl<'a> TypeSpace<'a> {
                 v.rust_name = names::unique(names::variant_name(v.tag_value.as_deref().unwrap_or_default()), &mut used);
             }
         }
-        Ok(crate::ir::Union { name: rust_name.clone(), rust_name, docs: of.docs.clone(), tag, variants, pointer: pointer.to_string() })
+        Ok(crate::ir::Union { name: rust_name.clone(), rust_name, docs: of.docs.clone(), tag, variants, pointer: pointer.to_string(), catch_all: None })
     }
 
     /// A struct of an object union branch's fields and the fields of the
@@ -1111,6 +1111,7 @@ impl<'a> TypeSpace<'a> {
                 const_value: notes.innermost.and_then(const_value),
                 constraints,
                 deprecated: notes.deprecated,
+                boxed: false,
             });
         }
         Ok(fields)

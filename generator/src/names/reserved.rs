@@ -264,7 +264,7 @@ mod tests {
             }
         });
         let (api, _, _) = crate::lower_document(doc).expect("the document lowers");
-        let files = emit(&api, &EmitOptions::for_api(&api, "everything.yaml")).expect("the crate emits");
+        let (files, _) = emit(&api, &EmitOptions::for_api(&api, "everything.yaml")).expect("the crate emits");
         (api, files)
     }
 
