@@ -61,6 +61,22 @@ pub struct RetryPolicy {
     pub connection_errors: bool,
 }
 
+impl RetryPolicy {
+    /// The policy of a document without a retry extension: a few quick retries of
+    /// 503 answers and connection failures (408 and 429 are retried by the runtime
+    /// in any case). The one place this default is stated.
+    pub fn conservative() -> RetryPolicy {
+        RetryPolicy {
+            initial_interval_ms: 500,
+            max_interval_ms: 8_000,
+            exponent: 2.0,
+            max_elapsed_ms: 60_000,
+            status_codes: vec![StatusMatch::Code(503)],
+            connection_errors: true,
+        }
+    }
+}
+
 /// A group of operations (one tag): `client.byok()`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Group {
@@ -711,6 +727,14 @@ impl TypeRef {
 }
 
 impl Api {
+    /// The retry policy the client starts with, and whether the document declared it.
+    pub fn default_retry(&self) -> (RetryPolicy, bool) {
+        match &self.retry {
+            Some(policy) => (policy.clone(), true),
+            None => (RetryPolicy::conservative(), false),
+        }
+    }
+
     /// The named type whose Rust name is `name`, without scanning `types`.
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
         let index = self.type_index.get_or_init(|| self.types.iter().enumerate().map(|(i, t)| (t.rust_name().to_string(), i)).collect());

@@ -407,19 +407,11 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
 /// conservative policy when it has none.
 fn retry_default(api: &Api) -> TokenStream {
     use crate::ir::StatusMatch;
-    let (initial, max, exponent, elapsed, attempts, statuses, connection, source) = match &api.retry {
-        Some(r) => (
-            r.initial_interval_ms,
-            r.max_interval_ms,
-            r.exponent,
-            r.max_elapsed_ms,
-            quote!(Some(crate::runtime::retry::DEFAULT_MAX_ATTEMPTS)),
-            r.status_codes.clone(),
-            r.connection_errors,
-            "the API document's retry extension",
-        ),
-        None => (500, 8_000, 2.0, 60_000, quote!(Some(crate::runtime::retry::DEFAULT_MAX_ATTEMPTS)), vec![StatusMatch::Code(503)], true, "a conservative default (the API document declares no retry policy)"),
-    };
+    let (policy, declared) = api.default_retry();
+    let (initial, max, exponent, elapsed, statuses, connection) =
+        (policy.initial_interval_ms, policy.max_interval_ms, policy.exponent, policy.max_elapsed_ms, policy.status_codes, policy.connection_errors);
+    let attempts = quote!(Some(crate::runtime::retry::DEFAULT_MAX_ATTEMPTS));
+    let source = if declared { "the API document's retry extension" } else { "a conservative default (the API document declares no retry policy)" };
     // 429 asks the client to come back later: always retried, honouring Retry-After.
     let mut ranges: Vec<(u16, u16)> = statuses
         .iter()

@@ -115,32 +115,25 @@ pub fn readme(api: &Api, options: &EmitOptions) -> Result<String, GenError> {
         o.pagination.is_some() && o.body.is_none() && o.params.iter().all(|p| !p.required)
     });
     let paginated = paginated.map(|(g, o)| minijinja::context! { call => format!("client.{}().{}()", g.accessor, o.method_name) });
-    let retry_doc = match &api.retry {
-        Some(r) => format!(
-            "By default (from the API document) the first delay is {} ms, each delay grows ×{} up to {} s, retries stop after {} s in all, and {} and 429 answers{} are retried.",
-            r.initial_interval_ms,
-            r.exponent,
-            r.max_interval_ms / 1000,
-            r.max_elapsed_ms / 1000,
-            r.status_codes.iter().map(status_text).collect::<Vec<_>>().join(", "),
-            if r.connection_errors { " and connection failures" } else { "" }
-        ),
-        None => "By default up to 3 attempts are made, on 429 and 503 answers and connection failures.".to_string(),
-    };
-    let retry = match &api.retry {
-        Some(r) => context! {
-            initial_ms => r.initial_interval_ms,
-            exponent => r.exponent,
-            max_ms => r.max_interval_ms,
-            elapsed => format!("{} s", r.max_elapsed_ms / 1000),
-            statuses => r.status_codes.iter().map(status_text).collect::<Vec<_>>().join(", "),
-            connection => r.connection_errors,
-            source => "the API document's retry extension",
-        },
-        None => context! {
-            initial_ms => 500, exponent => 2.0, max_ms => 8000, elapsed => "60 s", statuses => "503", connection => true,
-            source => "the document declares no retry policy",
-        },
+    let (r, declared) = api.default_retry();
+    let statuses = r.status_codes.iter().map(status_text).collect::<Vec<_>>().join(", ");
+    let retry_doc = format!(
+        "By default ({}) the first delay is {} ms, each delay grows ×{} up to {} s, retries stop after {} s in all, and {statuses} and 429 answers{} are retried.",
+        if declared { "from the API document" } else { "the document declares no retry policy" },
+        r.initial_interval_ms,
+        r.exponent,
+        r.max_interval_ms / 1000,
+        r.max_elapsed_ms / 1000,
+        if r.connection_errors { " and connection failures" } else { "" }
+    );
+    let retry = context! {
+        initial_ms => r.initial_interval_ms,
+        exponent => r.exponent,
+        max_ms => r.max_interval_ms,
+        elapsed => format!("{} s", r.max_elapsed_ms / 1000),
+        statuses => statuses,
+        connection => r.connection_errors,
+        source => if declared { "the API document's retry extension" } else { "the document declares no retry policy" },
     };
     let (example, error_example, error_snippet) = match example_op {
         Some((g, o)) => {
