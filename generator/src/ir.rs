@@ -5,6 +5,8 @@
 
 use serde::Serialize;
 
+pub use crate::names::RustName;
+
 /// The whole API.
 #[derive(Debug, Clone, Serialize)]
 pub struct Api {
@@ -83,9 +85,9 @@ pub struct Group {
     /// The tag as written in the document.
     pub tag: String,
     /// Rust module holding the group's builders and errors (`byok`).
-    pub module: String,
+    pub module: RustName,
     /// Method on the client that returns the group handle (`byok`).
-    pub accessor: String,
+    pub accessor: RustName,
     /// Rust type name of the group handle (`ByokApi`).
     pub type_name: String,
     /// The tag's description.
@@ -100,7 +102,7 @@ pub struct Operation {
     /// `operationId` (derived from method and path when missing).
     pub id: String,
     /// Method name on the group handle (`list`).
-    pub method_name: String,
+    pub method_name: RustName,
     /// PascalCase stem for the operation's own types (`ListByokKeys`).
     pub type_stem: String,
     /// HTTP method.
@@ -279,7 +281,7 @@ pub struct Param {
     /// Name on the wire.
     pub name: String,
     /// Rust identifier.
-    pub rust_name: String,
+    pub rust_name: RustName,
     /// Path, query or header.
     pub location: ParamLocation,
     /// Whether the caller must give it.
@@ -498,7 +500,8 @@ impl TypeDef {
 /// A value that is one of several types (`oneOf`/`anyOf`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Union {
-    /// Name in the document.
+    /// Name in the document: the component's key, or for an inline schema the
+    /// name derived for it (its Rust name).
     pub name: String,
     /// Rust type name.
     pub rust_name: String,
@@ -538,7 +541,8 @@ pub struct UnionVariant {
 /// A struct generated from an object schema.
 #[derive(Debug, Clone, Serialize)]
 pub struct Struct {
-    /// Name in the document (component name or derived name for inline schemas).
+    /// Name in the document: the component's key (`BYOKKey`), or for an inline
+    /// schema, which has none, the name derived for it (its Rust name).
     pub name: String,
     /// Rust type name.
     pub rust_name: String,
@@ -571,7 +575,7 @@ pub struct Field {
     /// Property name on the wire.
     pub name: String,
     /// Rust identifier (keywords escaped).
-    pub rust_name: String,
+    pub rust_name: RustName,
     /// Field type (without the optional/nullable wrapper).
     pub ty: TypeRef,
     /// Required / nullable kind.
@@ -661,7 +665,8 @@ impl Constraints {
 /// A string enum; always open to values added later (its `catch_all` variant holds them).
 #[derive(Debug, Clone, Serialize)]
 pub struct Enum {
-    /// Name in the document.
+    /// Name in the document: the component's key, or for an inline schema the
+    /// name derived for it (its Rust name).
     pub name: String,
     /// Rust type name.
     pub rust_name: String,

@@ -67,6 +67,66 @@ pub fn value_name(name: &str) -> String {
     }
 }
 
+/// A Rust identifier as the generator chose it, keeping its raw form: `r#type`
+/// for a keyword, `workspace_id` otherwise. Serialises as written (`r#type`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(transparent)]
+pub struct RustName(String);
+
+impl RustName {
+    /// The name as written in code (`r#type`).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The name without a raw prefix (`type`): for file names, docs and comparisons with wire names.
+    pub fn bare(&self) -> &str {
+        self.0.strip_prefix("r#").unwrap_or(&self.0)
+    }
+
+    /// Whether it is a raw identifier (`r#type`).
+    pub fn is_raw(&self) -> bool {
+        self.0.starts_with("r#")
+    }
+
+    /// The identifier token.
+    pub fn ident(&self) -> proc_macro2::Ident {
+        ident(&self.0)
+    }
+}
+
+impl From<String> for RustName {
+    fn from(name: String) -> Self {
+        RustName(name)
+    }
+}
+
+impl std::ops::Deref for RustName {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for RustName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for RustName {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for RustName {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
 /// The identifier token for a name produced above (raw identifiers included).
 pub fn ident(name: &str) -> proc_macro2::Ident {
     match name.strip_prefix("r#") {

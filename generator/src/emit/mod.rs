@@ -101,7 +101,7 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Emitted, GenError> {
         files.push(GeneratedFile { path: format!("src/{path}"), contents: format!("{}{contents}", header(options)) });
     }
     for group in &api.groups {
-        let path = format!("src/{}.rs", group.module.trim_start_matches("r#"));
+        let path = format!("src/{}.rs", group.module.bare());
         files.push(rust_file(&path, operations::group_rs(api, group), options)?);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));

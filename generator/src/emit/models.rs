@@ -88,7 +88,7 @@ fn field_def(f: &Field) -> TokenStream {
     }
     let docs = doc(&text);
     let wire = &f.name;
-    let rename = (f.rust_name.trim_start_matches("r#") != wire).then(|| quote!(#[serde(rename = #wire)]));
+    let rename = (f.rust_name.bare() != wire).then(|| quote!(#[serde(rename = #wire)]));
     let presence = match f.presence {
         Presence::Required | Presence::RequiredNullable => quote!(),
         Presence::Optional => quote!(#[serde(default, skip_serializing_if = "::core::option::Option::is_none")]),

@@ -28,7 +28,7 @@ pub fn group_rs(api: &Api, group: &Group) -> TokenStream {
         conditional.push(quote!(use crate::UnexpectedResponse;));
     }
     let conditional_imports = quote!(#(#conditional)*);
-    let handle_doc = format!(" Operations tagged `{}`; get it from [`crate::Client::{}`].", group.tag, group.accessor.trim_start_matches("r#"));
+    let handle_doc = format!(" Operations tagged `{}`; get it from [`crate::Client::{}`].", group.tag, group.accessor.bare());
     quote! {
         #module_doc
 
@@ -551,7 +551,7 @@ fn status_label(status: &StatusMatch) -> String {
 
 fn error_enum(group: &Group, op: &Operation) -> TokenStream {
     let name = error_name(op);
-    let method = op.method_name.trim_start_matches("r#");
+    let method = op.method_name.bare();
     let docs = format!(" Errors of [`{}::{method}`] (`{}`).", group.type_name, op.id);
     let typed: Vec<&ErrorCase> = op.errors.iter().collect();
     let has_default = typed.iter().any(|c| c.status == StatusMatch::Default);

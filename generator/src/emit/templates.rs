@@ -88,14 +88,14 @@ pub fn readme(api: &Api, options: &EmitOptions) -> Result<String, GenError> {
         .groups
         .iter()
         .map(|g| GroupRow {
-            accessor: g.accessor.clone(),
+            accessor: g.accessor.to_string(),
             docs: g.docs.clone(),
             operations: g
                 .operations
                 .iter()
                 .map(|o| OpRow {
                     call: call_signature(o),
-                    method: o.method_name.clone(),
+                    method: o.method_name.to_string(),
                     http: o.http_method.to_string(),
                     path: o.path.to_string(),
                     summary: o.summary.clone().unwrap_or_default().replace('|', "\\|"),
@@ -152,7 +152,7 @@ pub fn readme(api: &Api, options: &EmitOptions) -> Result<String, GenError> {
     let global_headers: Vec<HeaderRow> = api
         .global_headers
         .iter()
-        .map(|h| HeaderRow { method: h.rust_name.clone(), name: h.name.clone(), example: format!("my-{}", h.rust_name.replace('_', "-")) })
+        .map(|h| HeaderRow { method: h.rust_name.to_string(), name: h.name.clone(), example: format!("my-{}", h.rust_name.replace('_', "-")) })
         .collect();
     let auth = match &api.auth {
         Some(Auth::Bearer) => "bearer".to_string(),

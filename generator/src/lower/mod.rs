@@ -149,7 +149,7 @@ impl<'a> Lowerer<'a> {
             for op in &mut operations {
                 let wanted = op.method_name.clone();
                 let free = reserved::is_free_for_group_method(&wanted);
-                op.method_name = free_name(&wanted, free, "_op", &mut methods);
+                op.method_name = free_name(&wanted, free, "_op", &mut methods).into();
                 if op.method_name != wanted {
                     let message = if free {
                         format!("method name `{wanted}` is used twice in group `{tag}`; this one is `{}`", op.method_name)
@@ -169,7 +169,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             let docs = self.spec.tags.iter().find(|t| t.name == tag).and_then(|t| t.description.clone());
-            groups.push(Group { tag, module, accessor, type_name, docs, operations });
+            groups.push(Group { tag, module: module.into(), accessor: accessor.into(), type_name, docs, operations });
         }
         Ok(groups)
     }
@@ -251,7 +251,7 @@ impl<'a> Lowerer<'a> {
         let stream_request_field = op.extensions.get("x-speakeasy-stream-request-field").and_then(Value::as_str).map(str::to_string);
         Ok(Some(Operation {
             id,
-            method_name,
+            method_name: method_name.into(),
             type_stem: stem,
             // Path items hold only the eight methods OpenAPI names.
             http_method: HttpMethod::parse(loc.method).unwrap_or(HttpMethod::Get),
@@ -296,9 +296,9 @@ impl<'a> Lowerer<'a> {
                     format!("parameter `{}` would clash with the request builder's own `{}`; it is `{renamed}`", param.name, param.rust_name)
                 };
                 self.warn(&ptr, message);
-                param.rust_name = renamed;
+                param.rust_name = renamed.into();
             }
-            param.rust_name = names::unique(param.rust_name, &mut taken);
+            param.rust_name = names::unique(param.rust_name.to_string(), &mut taken).into();
             out.push(param);
         }
         Ok(out)
@@ -339,7 +339,7 @@ impl<'a> Lowerer<'a> {
             self.warn(&pointer, format!("parameter `{}` uses `content` instead of `schema`; it is sent as a string", data.name));
             return Ok(Some(Param {
                 name: data.name.clone(),
-                rust_name: names::value_name(&data.name),
+                rust_name: names::value_name(&data.name).into(),
                 location,
                 required: data.required || location == ParamLocation::Path,
                 ty: TypeRef::String,
@@ -362,7 +362,7 @@ impl<'a> Lowerer<'a> {
         let example = data.example.clone().or_else(|| self.space.example_of(SchemaRef::from(schema)));
         Ok(Some(Param {
             name: data.name.clone(),
-            rust_name: names::value_name(&data.name),
+            rust_name: names::value_name(&data.name).into(),
             location,
             required: data.required || location == ParamLocation::Path,
             ty,
@@ -602,9 +602,9 @@ impl<'a> Lowerer<'a> {
                         format!("global header `{}` would clash with the client builder's own `{}`; it is `{renamed}`", param.name, param.rust_name)
                     };
                     self.warn(&ptr, message);
-                    param.rust_name = renamed;
+                    param.rust_name = renamed.into();
                 }
-                param.rust_name = names::unique(param.rust_name, &mut taken);
+                param.rust_name = names::unique(param.rust_name.to_string(), &mut taken).into();
                 out.push(param);
             } else {
                 self.warn(&ptr, "only header globals are supported; this global parameter is not generated");

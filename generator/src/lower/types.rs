@@ -509,7 +509,7 @@ impl<'a> TypeSpace<'a> {
                 self.push(TypeDef::Union(def));
             } else {
                 let (fields, additional) = self.merge_all_of(&members, declared, pointer, &rust_name)?;
-                self.push(TypeDef::Struct(Struct { name: rust_name.clone(), rust_name, docs, fields, additional, pointer: pointer.to_string() }));
+                self.push(TypeDef::Struct(Struct { name: document_name(pointer, &rust_name), rust_name, docs, fields, additional, pointer: pointer.to_string() }));
             }
             return Ok(());
         }
@@ -522,13 +522,13 @@ impl<'a> TypeSpace<'a> {
                     .flatten()
                     .map(|value| EnumVariant { value: value.clone(), rust_name: names::unique(names::variant_name(value), &mut used) })
                     .collect();
-                self.push(TypeDef::Enum(Enum { name: rust_name.clone(), rust_name, docs, variants, pointer: pointer.to_string(), catch_all: String::new() }));
+                self.push(TypeDef::Enum(Enum { name: document_name(pointer, &rust_name), rust_name, docs, variants, pointer: pointer.to_string(), catch_all: String::new() }));
             }
             SchemaKind::Type(Type::Object(o)) => {
                 self.check_required(&o.properties, &o.required, pointer);
                 let fields = self.fields(&o.properties, &o.required, pointer, &rust_name)?;
                 let additional = self.additional(o.additional_properties.as_ref(), pointer, &rust_name)?;
-                self.push(TypeDef::Struct(Struct { name: rust_name.clone(), rust_name, docs, fields, additional, pointer: pointer.to_string() }));
+                self.push(TypeDef::Struct(Struct { name: document_name(pointer, &rust_name), rust_name, docs, fields, additional, pointer: pointer.to_string() }));
             }
             SchemaKind::OneOf { one_of: branches } | SchemaKind::AnyOf { any_of: branches } => {
                 let def = self.union(&union_of(schema), branches, pointer, rust_name, None)?;
@@ -546,7 +546,7 @@ impl<'a> TypeSpace<'a> {
                 self.check_required(&a.properties, &a.required, pointer);
                 let fields = self.fields(&a.properties, &a.required, pointer, &rust_name)?;
                 let additional = self.additional(a.additional_properties.as_ref(), pointer, &rust_name)?;
-                self.push(TypeDef::Struct(Struct { name: rust_name.clone(), rust_name, docs, fields, additional, pointer: pointer.to_string() }));
+                self.push(TypeDef::Struct(Struct { name: document_name(pointer, &rust_name), rust_name, docs, fields, additional, pointer: pointer.to_string() }));
             }
             _ => unreachable!("define is only called for named schemas"),
         }
@@ -701,7 +701,7 @@ impl<'a> TypeSpace<'a> {
                 for v in &mut variants {
                     v.tag_value = None;
                 }
-                return Ok(crate::ir::Union { name: rust_name.clone(), rust_name, docs: of.docs.clone(), tag: None, variants, pointer: pointer.to_string(), catch_all: None });
+                return Ok(crate::ir::Union { name: document_name(pointer, &rust_name), rust_name, docs: of.docs.clone(), tag: None, variants, pointer: pointer.to_string(), catch_all: None });
             }
             // Tag values name the variants better than type names do.
             let mut used = BTreeSet::new();
@@ -709,7 +709,7 @@ impl<'a> TypeSpace<'a> {
                 v.rust_name = names::unique(names::variant_name(v.tag_value.as_deref().unwrap_or_default()), &mut used);
             }
         }
-        Ok(crate::ir::Union { name: rust_name.clone(), rust_name, docs: of.docs.clone(), tag, variants, pointer: pointer.to_string(), catch_all: None })
+        Ok(crate::ir::Union { name: document_name(pointer, &rust_name), rust_name, docs: of.docs.clone(), tag, variants, pointer: pointer.to_string(), catch_all: None })
     }
 
     /// A struct of an object union branch's fields and the fields of the
@@ -720,7 +720,7 @@ impl<'a> TypeSpace<'a> {
         members.insert(shared.union_at, (pointer.to_string(), branch));
         let (fields, additional) = self.merge_members(&members, pointer, &rust_name)?;
         let docs = self.deref(branch, pointer).and_then(|(s, _)| s.schema_data.description.clone().or_else(|| s.schema_data.title.clone()));
-        self.push(TypeDef::Struct(Struct { name: rust_name.clone(), rust_name: rust_name.clone(), docs, fields, additional, pointer: pointer.to_string() }));
+        self.push(TypeDef::Struct(Struct { name: document_name(pointer, &rust_name), rust_name: rust_name.clone(), docs, fields, additional, pointer: pointer.to_string() }));
         Ok(TypeRef::Named(rust_name))
     }
 
@@ -734,6 +734,7 @@ impl<'a> TypeSpace<'a> {
         // Variants point into the union's branches; the union is the allOf's.
         let mut def = self.union_with_fields_at(all_of, declared, at, pointer, rust_name)?;
         def.pointer = pointer.to_string();
+        def.name = document_name(pointer, &def.rust_name);
         Ok(def)
     }
 
@@ -1031,7 +1032,7 @@ impl<'a> TypeSpace<'a> {
         let mut taken: BTreeSet<String> = names::reserved::STRUCT_FIELDS.iter().map(|f| f.to_string()).collect();
         for f in &mut fields {
             // Renamed by `fields` already when reserved; here only names two members share.
-            f.rust_name = names::unique(f.rust_name.clone(), &mut taken);
+            f.rust_name = names::unique(f.rust_name.to_string(), &mut taken).into();
         }
         for name in &required {
             if !fields.iter().any(|f| &f.name == name) {
@@ -1103,7 +1104,7 @@ impl<'a> TypeSpace<'a> {
             let constraints = self.checked(notes.constraints(), &ptr);
             fields.push(Field {
                 name: name.clone(),
-                rust_name,
+                rust_name: rust_name.into(),
                 sensitive: notes.sensitive || ty == TypeRef::Secret,
                 ty,
                 presence,
@@ -1294,6 +1295,16 @@ fn const_value(schema: &Schema) -> Option<serde_json::Value> {
 /// A schema with nothing but annotations, as in `allOf: [{$ref}, {description}]`.
 fn is_annotation_only(s: &Schema) -> bool {
     matches!(&s.schema_kind, SchemaKind::Any(a) if *a == openapiv3::AnySchema::default())
+}
+
+/// The name a type has in the document: the key of a component schema
+/// (`BYOKKey` for `#/components/schemas/BYOKKey`); an inline schema has none, so
+/// it is known by the name derived for it (its Rust name).
+fn document_name(pointer: &str, rust_name: &str) -> String {
+    match pointer.strip_prefix("#/components/schemas/") {
+        Some(key) if !key.contains('/') => key.replace("~1", "/").replace("~0", "~"),
+        _ => rust_name.to_string(),
+    }
 }
 
 /// A string schema with `format: uuid`.

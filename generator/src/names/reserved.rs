@@ -333,14 +333,14 @@ mod tests {
         let (api, files) = everything();
         for group in &api.groups {
             let file = parse(&files, &format!("src/{}.rs", group.module));
-            let setters: BTreeSet<String> = group.operations.iter().flat_map(|o| o.params.iter().map(|p| p.rust_name.clone())).collect();
+            let setters: BTreeSet<String> = group.operations.iter().flat_map(|o| o.params.iter().map(|p| p.rust_name.to_string())).collect();
             let found = members(&file, |name| name.ends_with("Builder"));
             assert_listed("a request builder", &found, &[BUILDER_METHODS, BUILDER_FIELDS], &setters);
             for wanted in ["send_stream", "into_pages", "into_stream", "body", "request"] {
                 assert!(group.module != "items" || found.contains(wanted), "the test API should exercise `{wanted}`");
             }
 
-            let methods: BTreeSet<String> = group.operations.iter().map(|o| o.method_name.clone()).collect();
+            let methods: BTreeSet<String> = group.operations.iter().map(|o| o.method_name.to_string()).collect();
             let handle = members(&file, |name| name == group.type_name);
             assert_listed("a group handle", &handle, &[HANDLE_METHODS, &["client"]], &methods);
 
@@ -373,9 +373,9 @@ mod tests {
     fn every_client_member_and_crate_root_item_emit_defines_is_reserved() {
         let (api, files) = everything();
         let client = parse(&files, "src/client.rs");
-        let accessors: BTreeSet<String> = api.groups.iter().map(|g| g.accessor.clone()).collect();
+        let accessors: BTreeSet<String> = api.groups.iter().map(|g| g.accessor.to_string()).collect();
         assert_listed("`Client`", &members(&client, |n| n == "Client"), &[CLIENT_METHODS], &accessors);
-        let globals: BTreeSet<String> = api.global_headers.iter().map(|h| h.rust_name.clone()).collect();
+        let globals: BTreeSet<String> = api.global_headers.iter().map(|h| h.rust_name.to_string()).collect();
         assert!(!globals.is_empty(), "the test API should have a global header");
         assert_listed("`ClientBuilder`", &members(&client, |n| n == "ClientBuilder"), &[CLIENT_BUILDER_MEMBERS], &globals);
 
@@ -390,7 +390,7 @@ mod tests {
                 _ => {}
             }
         }
-        let groups: BTreeSet<String> = api.groups.iter().map(|g| g.module.clone()).collect();
+        let groups: BTreeSet<String> = api.groups.iter().map(|g| g.module.to_string()).collect();
         assert_listed("`lib.rs`", &modules, &[MODULES], &groups);
         assert_listed("`lib.rs`", &exports, &[CRATE_EXPORTS], &BTreeSet::new());
         for name in ["EventStream", "FileUpload", "ByteStream"] {
@@ -431,7 +431,7 @@ mod tests {
             .types
             .iter()
             .filter_map(|t| match t {
-                crate::ir::TypeDef::Struct(s) => Some(s.fields.iter().map(|f| f.rust_name.clone())),
+                crate::ir::TypeDef::Struct(s) => Some(s.fields.iter().map(|f| f.rust_name.to_string())),
                 _ => None,
             })
             .flatten()
