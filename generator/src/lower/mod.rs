@@ -288,17 +288,8 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             let mut param = param;
-            if !reserved::is_free_for_param(&param.rust_name) {
-                let renamed = format!("{}_param", param.rust_name);
-                let message = if reserved::OPERATOR_METHODS.contains(&param.rust_name.as_str()) {
-                    format!("parameter `{}`: a setter `{}` reads as an operator trait's method (clippy::should_implement_trait); it is `{renamed}`", param.name, param.rust_name)
-                } else {
-                    format!("parameter `{}` would clash with the request builder's own `{}`; it is `{renamed}`", param.name, param.rust_name)
-                };
-                self.warn(&ptr, message);
-                param.rust_name = renamed.into();
-            }
-            param.rust_name = names::unique(param.rust_name.to_string(), &mut taken).into();
+            let free = reserved::is_free_for_param(&param.rust_name);
+            self.name_setter(&mut param, free, &OPERATION_PARAMETER, &ptr, &mut taken);
             out.push(param);
         }
         Ok(out)
@@ -374,6 +365,24 @@ impl<'a> Lowerer<'a> {
             // `form` explodes by default; the other styles do not.
             explode: data.explode.unwrap_or(style == ParamStyle::Form || style == ParamStyle::DeepObject),
         }))
+    }
+
+    /// Gives a parameter that becomes a setter of `kind` its final Rust name:
+    /// renamed (with a warning) when the crate reserves the name (`free` is
+    /// false), then made unique among `taken`.
+    fn name_setter(&mut self, param: &mut Param, free: bool, kind: &SetterKind, pointer: &str, taken: &mut BTreeSet<String>) {
+        let SetterKind { what, owner, suffix } = kind;
+        if !free {
+            let renamed = format!("{}{suffix}", param.rust_name);
+            let message = if reserved::OPERATOR_METHODS.contains(&param.rust_name.as_str()) {
+                format!("{what} `{}`: a setter `{}` reads as an operator trait's method (clippy::should_implement_trait); it is `{renamed}`", param.name, param.rust_name)
+            } else {
+                format!("{what} `{}` would clash with the {owner}'s own `{}`; it is `{renamed}`", param.name, param.rust_name)
+            };
+            self.warn(pointer, message);
+            param.rust_name = renamed.into();
+        }
+        param.rust_name = names::unique(param.rust_name.to_string(), taken).into();
     }
 
     /// Every `{name}` in the path template needs a path parameter, and the other way round.
@@ -594,17 +603,8 @@ impl<'a> Lowerer<'a> {
             let Some(mut param) = self.param(&parsed, &ptr, "Global")? else { continue };
             if param.location == ParamLocation::Header {
                 // Each is a setter and a field of `ClientBuilder`.
-                if !reserved::is_free_for_global_header(&param.rust_name) {
-                    let renamed = format!("{}_header", param.rust_name);
-                    let message = if reserved::OPERATOR_METHODS.contains(&param.rust_name.as_str()) {
-                        format!("global header `{}`: a setter `{}` reads as an operator trait's method (clippy::should_implement_trait); it is `{renamed}`", param.name, param.rust_name)
-                    } else {
-                        format!("global header `{}` would clash with the client builder's own `{}`; it is `{renamed}`", param.name, param.rust_name)
-                    };
-                    self.warn(&ptr, message);
-                    param.rust_name = renamed.into();
-                }
-                param.rust_name = names::unique(param.rust_name.to_string(), &mut taken).into();
+                let free = reserved::is_free_for_global_header(&param.rust_name);
+                self.name_setter(&mut param, free, &GLOBAL_HEADER, &ptr, &mut taken);
                 out.push(param);
             } else {
                 self.warn(&ptr, "only header globals are supported; this global parameter is not generated");
@@ -613,6 +613,20 @@ impl<'a> Lowerer<'a> {
         Ok(out)
     }
 }
+
+/// Where a parameter becomes a setter, for [`Lowerer::name_setter`]: how the
+/// warning names it and its owner, and the suffix a reserved name gets.
+struct SetterKind {
+    what: &'static str,
+    owner: &'static str,
+    suffix: &'static str,
+}
+
+/// An operation's parameter: a setter of its request builder.
+const OPERATION_PARAMETER: SetterKind = SetterKind { what: "parameter", owner: "request builder", suffix: "_param" };
+
+/// A global header: a setter of the client builder.
+const GLOBAL_HEADER: SetterKind = SetterKind { what: "global header", owner: "client builder", suffix: "_header" };
 
 /// `wanted`, or `wanted` + `suffix` when the crate reserves it (`free` is false),
 /// made unique among `taken` (and recorded there).
