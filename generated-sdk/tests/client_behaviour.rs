@@ -6,6 +6,8 @@
 //! Mocks are mounted with `.expect(n)` wherever the number of requests matters:
 //! a wrong count makes the test fail when its `MockServer` is dropped.
 
+mod common;
+use common::key_json;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -39,23 +41,6 @@ const HASH: &str = "f01d52606dc8f0a8303a7b5cc3fa07109c2e346cec7c0a16b40de462992c
 const KEY_ID: &str = "11111111-2222-3333-4444-555555555555";
 const KEY_PATH: &str = "/byok/11111111-2222-3333-4444-555555555555";
 
-/// A stored credential with the given id.
-fn key_json(id: &str) -> Value {
-    json!({
-        "id": id,
-        "provider": "openai",
-        "workspace_id": null,
-        "name": "Production OpenAI Key",
-        "label": "sk-...AbCd",
-        "disabled": false,
-        "is_fallback": false,
-        "allowed_models": null,
-        "allowed_api_key_hashes": null,
-        "allowed_user_ids": null,
-        "sort_order": 0,
-        "created_at": "2025-08-24T10:30:00Z"
-    })
-}
 
 /// A `{ "data": <key> }` body (get, create, update).
 fn one_key(id: &str) -> Value {

@@ -9,6 +9,8 @@
 //! test's script says. Every reply closes the connection (`Connection: close`),
 //! so one connection is one request. Every test runs under [`bounded`].
 
+mod common;
+use common::key_json;
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -222,22 +224,6 @@ async fn bounded<T>(test: impl Future<Output = T>) -> T {
         .expect("the test did not finish within its time limit")
 }
 
-fn key_json(id: &str) -> Value {
-    json!({
-        "id": id,
-        "provider": "openai",
-        "workspace_id": null,
-        "name": "Production OpenAI Key",
-        "label": "sk-...AbCd",
-        "disabled": false,
-        "is_fallback": false,
-        "allowed_models": null,
-        "allowed_api_key_hashes": null,
-        "allowed_user_ids": null,
-        "sort_order": 0,
-        "created_at": "2025-08-24T10:30:00Z"
-    })
-}
 
 fn page(ids: &[String], total: usize) -> Value {
     json!({ "data": ids.iter().map(|id| key_json(id)).collect::<Vec<_>>(), "total_count": total })
