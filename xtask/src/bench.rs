@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: the figures of BENCHMARKS.md.
 //! 1. codegen speed per stage (load, normalise, parse, lower, emit, format) for
-//!    the BYOK spec and OpenRouter's full document, release build, one thread;
+//!    the BYOK spec and OpenRouter's full document, release build (emit uses
+//!    every core; its formatting time is processor time summed over threads);
 //! 2. SDK overhead: the generated client against raw reqwest on loopback
 //!    (`generated-sdk/examples/overhead.rs`);
 //! 3. bounded bodies: peak memory of a call against a server whose body never
@@ -20,7 +21,7 @@ pub fn run() -> Result<(), String> {
     if cfg!(debug_assertions) {
         return step(&root, &["run", "--release", "--quiet", "-p", "xtask", "--", "bench"], "the release bench failed");
     }
-    println!("# codegen speed (release, one thread; median of N runs, ms)");
+    println!("# codegen speed (release; emit on every core, format = its processor time; median of N runs, ms)");
     for (spec, runs) in [(root.join(BYOK_SPEC), 30), (root.join(FULL_SPEC), 7)] {
         codegen_speed(&spec, runs)?;
     }

@@ -68,44 +68,101 @@ pub struct GeneratedFile {
 }
 
 thread_local! {
-    /// Time spent formatting (syn parse + prettyplease) in this thread's current `emit`.
+    /// Time spent formatting (syn parse + prettyplease) in this thread's current
+    /// `emit`, the emit threads' time included: processor time, not wall time.
     static FORMAT_TIME: std::cell::Cell<std::time::Duration> = const { std::cell::Cell::new(std::time::Duration::ZERO) };
 }
 
 /// The files of a crate and what emit had to work around.
 pub type Emitted = (Vec<GeneratedFile>, Vec<Warning>);
 
-/// [`emit`], and how much of the time went to formatting.
+/// [`emit`], and the processor time spent formatting (summed over emit's threads).
 pub fn emit_timed(api: &Api, options: &EmitOptions) -> Result<(Emitted, std::time::Duration), GenError> {
     FORMAT_TIME.with(|t| t.set(std::time::Duration::ZERO));
     let emitted = emit(api, options)?;
     Ok((emitted, FORMAT_TIME.with(std::cell::Cell::get)))
 }
 
+/// What one emit job produces: one file, or several (the runtime).
+type JobOutput = Result<Vec<GeneratedFile>, GenError>;
+
+/// Builds and formats some files of the crate; runs on any emit thread.
+type Job<'a> = Box<dyn Fn() -> JobOutput + Sync + 'a>;
+
 /// Emits every file of the crate, sorted by path, and the warnings of emit
 /// (none today: everything it could leave out is decided, and warned about,
 /// in lowering and analysis). `api` is analysed: from [`crate::lower_document`]
 /// or [`crate::Config::lower`].
+///
+/// Files are independent, so they are built and formatted on several threads
+/// (token streams are not `Send`, so each file is built where it is
+/// formatted); the output does not depend on the number of threads.
 pub fn emit(api: &Api, options: &EmitOptions) -> Result<Emitted, GenError> {
     let warnings = Vec::new();
     let features = crate::analyse::runtime_features(api);
-    let mut files = vec![
-        rust_file("src/lib.rs", client::lib_rs(api, &features), options)?,
-        rust_file("src/client.rs", client::client_rs(api, options), options)?,
-        rust_file("src/models.rs", models::models_rs(api), options)?,
-        rust_file("tests/contract.rs", contract::contract_rs(api, &options.crate_name.replace('-', "_")), options)?,
-        GeneratedFile { path: "Cargo.toml".into(), contents: templates::cargo_toml(api, options)? },
-        GeneratedFile { path: "README.md".into(), contents: templates::readme(api, options)? },
+    let crate_ident = options.crate_name.replace('-', "_");
+    // One job a file (the runtime is one job), largest first so that no thread is left with it last.
+    let mut jobs: Vec<Job<'_>> = vec![
+        Box::new(|| Ok(vec![rust_file("src/models.rs", models::models_rs(api), options)?])),
+        Box::new(|| Ok(vec![rust_file("tests/contract.rs", contract::contract_rs(api, &crate_ident), options)?])),
+        Box::new(|| {
+            let files = runtime::runtime_files(&features);
+            Ok(files.into_iter().map(|(path, contents)| GeneratedFile { path: format!("src/{path}"), contents: format!("{}{contents}", header(options)) }).collect())
+        }),
     ];
-    for (path, contents) in runtime::runtime_files(&features) {
-        files.push(GeneratedFile { path: format!("src/{path}"), contents: format!("{}{contents}", header(options)) });
-    }
     for group in &api.groups {
-        let path = format!("src/{}.rs", group.module.bare());
-        files.push(rust_file(&path, operations::group_rs(api, group), options)?);
+        jobs.push(Box::new(move || {
+            let path = format!("src/{}.rs", group.module.bare());
+            Ok(vec![rust_file(&path, operations::group_rs(api, group), options)?])
+        }));
     }
+    jobs.push(Box::new(|| Ok(vec![rust_file("src/client.rs", client::client_rs(api, options), options)?])));
+    jobs.push(Box::new(|| Ok(vec![rust_file("src/lib.rs", client::lib_rs(api, &features), options)?])));
+    jobs.push(Box::new(|| {
+        Ok(vec![
+            GeneratedFile { path: "Cargo.toml".into(), contents: templates::cargo_toml(api, options)? },
+            GeneratedFile { path: "README.md".into(), contents: templates::readme(api, options)? },
+        ])
+    }));
+    let mut files = run_jobs(&jobs)?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok((files, warnings))
+}
+
+/// Runs `jobs` on up to `available_parallelism` threads (each takes the next
+/// job until none is left) and adds the formatting time of every thread to
+/// this thread's [`FORMAT_TIME`]. The first error, in job order, wins.
+fn run_jobs(jobs: &[Job<'_>]) -> JobOutput {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(jobs.len()).max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<(Vec<(usize, JobOutput)>, std::time::Duration)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    FORMAT_TIME.with(|t| t.set(std::time::Duration::ZERO));
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(job) = jobs.get(i) else { break };
+                        done.push((i, job()));
+                    }
+                    (done, FORMAT_TIME.with(std::cell::Cell::get))
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().expect("an emit thread panicked")).collect()
+    });
+    let mut outcomes: Vec<(usize, JobOutput)> = Vec::with_capacity(jobs.len());
+    for (done, format) in results {
+        FORMAT_TIME.with(|t| t.set(t.get() + format));
+        outcomes.extend(done);
+    }
+    outcomes.sort_by_key(|(i, _)| *i);
+    let mut files = Vec::new();
+    for (_, outcome) in outcomes {
+        files.extend(outcome?);
+    }
+    Ok(files)
 }
 
 /// The `@generated` line every Rust file starts with.
