@@ -101,15 +101,22 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Emitted, GenError> {
     let warnings = Vec::new();
     let features = crate::analyse::runtime_features(api);
     let crate_ident = options.crate_name.replace('-', "_");
-    // One job a file (the runtime is one job), largest first so that no thread is left with it last.
-    let mut jobs: Vec<Job<'_>> = vec![
-        Box::new(|| Ok(vec![rust_file("src/models.rs", models::models_rs(api), options)?])),
-        Box::new(|| Ok(vec![rust_file("tests/contract.rs", contract::contract_rs(api, &crate_ident), options)?])),
-        Box::new(|| {
-            let files = runtime::runtime_files(&features);
-            Ok(files.into_iter().map(|(path, contents)| GeneratedFile { path: format!("src/{path}"), contents: format!("{}{contents}", header(options)) }).collect())
-        }),
-    ];
+    // One job a file (the runtime is one job), the largest first so that no
+    // thread is left with one last. `models.rs` is most of a large crate: it is
+    // built and formatted in pieces of consecutive types, joined in order
+    // afterwards (prettyplease lays out each item on its own, so the pieces
+    // join into the same text one file would give).
+    let models = models::ModelsContext::new(api);
+    let mut jobs: Vec<Job<'_>> = vec![Box::new(|| Ok(vec![piece(0, rust_text(models::models_head(), "src/models.rs")?)]))];
+    for (i, types) in api.types.chunks(MODEL_TYPES_PER_JOB).enumerate() {
+        let models = &models;
+        jobs.push(Box::new(move || Ok(vec![piece(i + 1, rust_text(models::model_items(types, models), "src/models.rs")?)])));
+    }
+    jobs.push(Box::new(|| Ok(vec![rust_file("tests/contract.rs", contract::contract_rs(api, &crate_ident), options)?])));
+    jobs.push(Box::new(|| {
+        let files = runtime::runtime_files(&features);
+        Ok(files.into_iter().map(|(path, contents)| GeneratedFile { path: format!("src/{path}"), contents: format!("{}{contents}", header(options)) }).collect())
+    }));
     for group in &api.groups {
         jobs.push(Box::new(move || {
             let path = format!("src/{}.rs", group.module.bare());
@@ -124,9 +131,26 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Emitted, GenError> {
             GeneratedFile { path: "README.md".into(), contents: templates::readme(api, options)? },
         ])
     }));
-    let mut files = run_jobs(&jobs)?;
+    let (pieces, mut files): (Vec<GeneratedFile>, Vec<GeneratedFile>) = run_jobs(&jobs)?.into_iter().partition(|f| f.path.starts_with(MODEL_PIECE));
+    // Jobs come back in job order, so the pieces are in order.
+    let mut contents = header(options);
+    for p in pieces {
+        contents.push_str(&p.contents);
+    }
+    files.push(GeneratedFile { path: "src/models.rs".into(), contents });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok((files, warnings))
+}
+
+/// How many types one `models.rs` job builds and formats.
+const MODEL_TYPES_PER_JOB: usize = 64;
+
+/// The path prefix of a piece of `models.rs` while the jobs run.
+const MODEL_PIECE: &str = "\0models-piece:";
+
+/// Piece `index` of `models.rs`.
+fn piece(index: usize, contents: String) -> GeneratedFile {
+    GeneratedFile { path: format!("{MODEL_PIECE}{index:06}"), contents }
 }
 
 /// Runs `jobs` on up to `available_parallelism` threads (each takes the next
@@ -175,12 +199,18 @@ fn header(options: &EmitOptions) -> String {
 
 /// Formats tokens as a Rust file with the `@generated` header.
 fn rust_file(path: &str, tokens: TokenStream, options: &EmitOptions) -> Result<GeneratedFile, GenError> {
+    let contents = format!("{}{}", header(options), rust_text(tokens, path)?);
+    Ok(GeneratedFile { path: path.to_string(), contents })
+}
+
+/// Formats tokens as Rust text (syn parse + prettyplease); `path` names the file in errors.
+fn rust_text(tokens: TokenStream, path: &str) -> Result<String, GenError> {
     let started = std::time::Instant::now();
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| GenError::at("", format!("internal error: the generator produced invalid Rust for {path}: {e}")))?;
-    let contents = format!("{}{}", header(options), prettyplease::unparse(&file));
+    let text = prettyplease::unparse(&file);
     FORMAT_TIME.with(|t| t.set(t.get() + started.elapsed()));
-    Ok(GeneratedFile { path: path.to_string(), contents })
+    Ok(text)
 }
 
 #[cfg(test)]

@@ -20,24 +20,21 @@ use super::validation::{structs_to_validate, validate_impl};
 use crate::ir::{Api, Enum, Field, Presence, Struct, TypeDef, Union};
 use crate::names::ident;
 
-/// The whole `models` module.
-pub fn models_rs(api: &Api) -> TokenStream {
-    let validated = structs_to_validate(api);
-    let queried = crate::analyse::enums_sent_in_query(api);
-    let items = api.types.iter().map(|t| match t {
-        TypeDef::Struct(s) => {
-            let def = struct_def(s);
-            let validate = validate_impl(s, &validated);
-            quote!(#def #validate)
-        }
-        TypeDef::Enum(e) => {
-            let def = enum_def(e);
-            let name = ident(&e.rust_name);
-            let query = queried.contains(&e.rust_name).then(|| quote!(crate::runtime::open_enum_query!(#name);));
-            quote!(#def #query)
-        }
-        TypeDef::Union(u) => union_def(u),
-    });
+/// What every type of `models.rs` needs to know about the others.
+pub struct ModelsContext {
+    validated: std::collections::BTreeSet<String>,
+    queried: std::collections::BTreeSet<String>,
+}
+
+impl ModelsContext {
+    /// Reads, once, which structs validate and which enums are sent as query parameters.
+    pub fn new(api: &Api) -> Self {
+        ModelsContext { validated: structs_to_validate(api), queried: crate::analyse::enums_sent_in_query(api) }
+    }
+}
+
+/// The head of `models.rs`: its docs and inner attributes.
+pub fn models_head() -> TokenStream {
     quote! {
         //! Request and response types of the API.
         // Deprecated fields stay usable here (serde, constructors, validation);
@@ -46,8 +43,27 @@ pub fn models_rs(api: &Api) -> TokenStream {
         // Field types follow the schemas (maps of maps of arrays …); naming each
         // nesting would invent names the document does not have.
         #![allow(clippy::type_complexity)]
-        #(#items)*
     }
+}
+
+/// The items of `types` (consecutive types of the API, so that a file can be
+/// built from pieces in any number of jobs).
+pub fn model_items(types: &[TypeDef], cx: &ModelsContext) -> TokenStream {
+    let items = types.iter().map(|t| match t {
+        TypeDef::Struct(s) => {
+            let def = struct_def(s);
+            let validate = validate_impl(s, &cx.validated);
+            quote!(#def #validate)
+        }
+        TypeDef::Enum(e) => {
+            let def = enum_def(e);
+            let name = ident(&e.rust_name);
+            let query = cx.queried.contains(&e.rust_name).then(|| quote!(crate::runtime::open_enum_query!(#name);));
+            quote!(#def #query)
+        }
+        TypeDef::Union(u) => union_def(u),
+    });
+    quote!(#(#items)*)
 }
 
 fn struct_def(s: &Struct) -> TokenStream {
