@@ -4,6 +4,8 @@
 //! `contract` feature, which `cargo xtask contract` turns on after starting the
 //! mock server; the server's URL comes from `CONTRACT_BASE_URL`.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -12,7 +14,8 @@ use crate::ir::{Api, BodyEncoding, Group, HttpMethod, Operation, ParamLocation, 
 use crate::names::ident;
 
 /// The contract test file.
-pub fn contract_rs(api: &Api, crate_ident: &str) -> TokenStream {
+/// `features`: the runtime features of the crate (what it exports).
+pub fn contract_rs(api: &Api, crate_ident: &str, features: &BTreeSet<&str>) -> TokenStream {
     let krate = format_ident!("{}", crate_ident);
     let mut tests = Vec::new();
     let mut skipped = Vec::new();
@@ -33,7 +36,7 @@ pub fn contract_rs(api: &Api, crate_ident: &str) -> TokenStream {
     };
     let rejection = rejection_tests(api, &krate);
     // Exported only by crates whose API uploads files.
-    let file_upload = crate::analyse::runtime_features(api).contains("file-upload").then(|| {
+    let file_upload = features.contains("file-upload").then(|| {
         quote! {
             #[allow(unused_imports)]
             use #krate::FileUpload;

@@ -112,15 +112,16 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Emitted, GenError> {
         let models = &models;
         jobs.push(Box::new(move || Ok(vec![piece(i + 1, rust_text(models::model_items(types, models), "src/models.rs")?)])));
     }
-    jobs.push(Box::new(|| Ok(vec![rust_file("tests/contract.rs", contract::contract_rs(api, &crate_ident), options)?])));
+    jobs.push(Box::new(|| Ok(vec![rust_file("tests/contract.rs", contract::contract_rs(api, &crate_ident, &features), options)?])));
     jobs.push(Box::new(|| {
         let files = runtime::runtime_files(&features);
         Ok(files.into_iter().map(|(path, contents)| GeneratedFile { path: format!("src/{path}"), contents: format!("{}{contents}", header(options)) }).collect())
     }));
     for group in &api.groups {
+        let models = &models;
         jobs.push(Box::new(move || {
             let path = format!("src/{}.rs", group.module.bare());
-            Ok(vec![rust_file(&path, operations::group_rs(api, group), options)?])
+            Ok(vec![rust_file(&path, operations::group_rs(api, group, models.validated()), options)?])
         }));
     }
     jobs.push(Box::new(|| Ok(vec![rust_file("src/client.rs", client::client_rs(api, options), options)?])));

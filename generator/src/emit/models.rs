@@ -20,7 +20,8 @@ use super::validation::{structs_to_validate, validate_impl};
 use crate::ir::{Api, Enum, Field, Presence, Struct, TypeDef, Union};
 use crate::names::ident;
 
-/// What every type of `models.rs` needs to know about the others.
+/// What every type of `models.rs` needs to know about the others (and the
+/// operations too: which structs validate), read off the API once per emit.
 pub struct ModelsContext {
     validated: std::collections::BTreeSet<String>,
     queried: std::collections::BTreeSet<String>,
@@ -30,6 +31,11 @@ impl ModelsContext {
     /// Reads, once, which structs validate and which enums are sent as query parameters.
     pub fn new(api: &Api) -> Self {
         ModelsContext { validated: structs_to_validate(api), queried: crate::analyse::enums_sent_in_query(api) }
+    }
+
+    /// The structs that have something to check before a request is sent.
+    pub fn validated(&self) -> &std::collections::BTreeSet<String> {
+        &self.validated
     }
 }
 

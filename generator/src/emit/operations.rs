@@ -1,22 +1,25 @@
 //! One module per group (tag): the group handle, a request builder and an
 //! error enum per operation.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{doc, doc_or, inner_doc};
 use super::types::{rust_type, setter_arg};
-use super::validation::{checks, needs_check, structs_to_validate};
+use super::validation::{checks, needs_check};
 use crate::analyse::{QueryEncoding, WireText, query_encoding, wire_text};
 use crate::ir::{Api, BodyEncoding, Constraints, ErrorCase, Group, Operation, Param, ParamLocation, ParamStyle, PathSegment, Presence, RawBody, StatusMatch, TypeRef};
 use crate::names::ident;
 
 /// `src/<group>.rs`.
-pub fn group_rs(api: &Api, group: &Group) -> TokenStream {
+/// `validated`: the structs that have something to check (read once per emit).
+pub fn group_rs(api: &Api, group: &Group, validated: &BTreeSet<String>) -> TokenStream {
     let handle = ident(&group.type_name);
     let module_doc = inner_doc(&format!("Operations tagged `{}`{}", group.tag, group.docs.as_deref().map(|d| format!(": {d}")).unwrap_or_else(|| ".".into())));
     let methods = group.operations.iter().map(method);
-    let builders = group.operations.iter().map(|op| builder(api, op));
+    let builders = group.operations.iter().map(|op| builder(api, op, validated));
     let errors = group.operations.iter().map(|op| error_enum(group, op));
     // Imported only where used, so that no module has an unused import.
     let ops = &group.operations;
@@ -127,7 +130,7 @@ fn success_type(op: &Operation) -> TokenStream {
     }
 }
 
-fn builder(api: &Api, op: &Operation) -> TokenStream {
+fn builder(api: &Api, op: &Operation, validated: &BTreeSet<String>) -> TokenStream {
     let name = builder_name(op);
     let error = error_name(op);
     let success = success_type(op);
@@ -167,7 +170,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             });
         }
     }
-    let send_body = send_body(api, op);
+    let send_body = send_body(api, op, validated);
     let arms = response_arms(op, None);
     let dispatch = dispatch(&arms, only_arm(op));
     let streaming = streaming(api, op);
@@ -288,7 +291,7 @@ fn dispatch(arms: &[TokenStream], only: Option<TokenStream>) -> TokenStream {
 }
 
 /// The body of `request()`: validation, path, query, headers and body encoding.
-fn send_body(api: &Api, op: &Operation) -> TokenStream {
+fn send_body(api: &Api, op: &Operation, validated: &BTreeSet<String>) -> TokenStream {
     let label = format!("{} {}", op.http_method, op.path);
     let method = format_ident!("{}", op.http_method.as_str());
 
@@ -393,7 +396,7 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
         (None, true) => quote!(let mut headers = Vec::new();),
         (None, false) => quote!(let headers = Vec::new();),
     };
-    let validations = validations(api, op);
+    let validations = validations(op, validated);
     let build = quote! {
         #validations
         #path_decl
@@ -665,17 +668,16 @@ fn error_enum(group: &Group, op: &Operation) -> TokenStream {
 }
 
 /// Checks of parameters and body against the document's constraints, before anything is sent.
-fn validations(api: &Api, op: &Operation) -> TokenStream {
-    let validated = structs_to_validate(api);
+fn validations(op: &Operation, validated: &BTreeSet<String>) -> TokenStream {
     let mut out = TokenStream::new();
     for p in &op.params {
-        if !needs_check(&p.ty, &p.constraints, &validated) {
+        if !needs_check(&p.ty, &p.constraints, validated) {
             continue;
         }
         let n = ident(&p.rust_name);
         let wire = &p.name;
         let (path, value) = (format_ident!("path"), format_ident!("value"));
-        let checks = checks(&p.ty, &p.constraints, &path, &value, &validated);
+        let checks = checks(&p.ty, &p.constraints, &path, &value, validated);
         out.extend(if p.required {
             quote! { { let #path = || String::from(#wire); let #value = &self.#n; #checks } }
         } else {
@@ -683,9 +685,9 @@ fn validations(api: &Api, op: &Operation) -> TokenStream {
         });
     }
     if let Some(body) = &op.body
-        && needs_check(&body.ty, &Constraints::default(), &validated) {
+        && needs_check(&body.ty, &Constraints::default(), validated) {
             let (path, value) = (format_ident!("path"), format_ident!("value"));
-            let checks = checks(&body.ty, &Constraints::default(), &path, &value, &validated);
+            let checks = checks(&body.ty, &Constraints::default(), &path, &value, validated);
             out.extend(if body.required {
                 quote! { { let #path = || String::from("body"); let #value = &self.body; #checks } }
             } else {
