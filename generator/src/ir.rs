@@ -412,6 +412,47 @@ pub struct Pagination {
     /// Field of the response that holds the items (`data` for `$.data`): a
     /// top-level array field of the success body's struct.
     pub results_field: String,
+    /// The above resolved against the operation and its types, by analysis:
+    /// what the emitter prints. Derived from the rest of the IR, so left out
+    /// of snapshots; an operation whose pagination cannot be resolved has none.
+    #[serde(skip)]
+    pub plan: Option<PagingPlan>,
+}
+
+/// A pagination resolved to the builder's fields and the page's fields.
+#[derive(Debug, Clone)]
+pub struct PagingPlan {
+    /// The page: the success body's struct (its Rust name).
+    pub page: String,
+    /// The page's field holding the items.
+    pub items: Field,
+    /// The type of one item.
+    pub item: TypeRef,
+    /// How the next page is asked for.
+    pub next: NextPage,
+}
+
+/// How the next page is asked for, resolved.
+#[derive(Debug, Clone)]
+pub enum NextPage {
+    /// By offset: the builder's optional integer field, and the page's total-count field if any.
+    Offset {
+        /// The offset parameter's field on the builder.
+        param: RustName,
+        /// `32` for an `i32` offset, else `64`.
+        bits: u8,
+        /// The page's integer field with the total number of items.
+        total: Option<Field>,
+    },
+    /// By cursor: the builder's optional string field, and the page's next-cursor field.
+    Cursor {
+        /// The cursor parameter's name on the wire.
+        param_name: String,
+        /// Its field on the builder.
+        param: RustName,
+        /// The page's string field with the next cursor.
+        next: Field,
+    },
 }
 
 /// How an operation asks for the next page.

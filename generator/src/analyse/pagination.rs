@@ -1,56 +1,79 @@
-//! Pagination the emitter can print. Lowering accepts `x-speakeasy-pagination`
-//! only when it fits the operation; this checks the finished IR once more
-//! (after degraded types became untyped JSON), against exactly what
-//! `emit::operations::pagination` reads, so that emit never has to skip
-//! `into_pages` silently: what does not fit is dropped here, with a warning.
+//! Pagination resolved into what the emitter prints. Lowering accepts
+//! `x-speakeasy-pagination` only when it fits the operation; this resolves it
+//! against the finished IR (after degraded types became untyped JSON) into a
+//! [`PagingPlan`]: the page struct, its items and total or next-cursor fields,
+//! and the builder's offset or cursor field. What cannot be resolved is
+//! dropped here, with a warning, so emit never skips `into_pages` silently.
 
 use crate::error::{pointer_join, Warning};
-use crate::ir::{Api, Operation, PaginationKind, ParamLocation, TypeRef};
+use crate::ir::{Api, NextPage, Operation, PaginationKind, PagingPlan, ParamLocation, TypeRef};
 
-/// Drops the pagination of every operation whose IR does not have the shapes
-/// paging needs, with a warning naming the operation's extension.
+/// Resolves the pagination of every operation; drops, with a warning naming the
+/// operation's extension, each one that does not have the shapes paging needs.
 pub fn check(api: &mut Api, warnings: &mut Vec<Warning>) {
-    let mut dropped = Vec::new();
+    let mut resolved = Vec::new();
     for (g, group) in api.groups.iter().enumerate() {
         for (o, op) in group.operations.iter().enumerate() {
-            if let Err(why) = fits(api, op) {
-                dropped.push((g, o));
-                warnings.push(Warning::new(pointer_join(&op.pointer, "x-speakeasy-pagination"), format!("{why}; the operation returns single pages")));
+            match resolve(api, op) {
+                Ok(plan) => resolved.push((g, o, plan)),
+                Err(why) => {
+                    warnings.push(Warning::new(pointer_join(&op.pointer, "x-speakeasy-pagination"), format!("{why}; the operation returns single pages")));
+                    resolved.push((g, o, None));
+                }
             }
         }
     }
-    for (g, o) in dropped {
-        api.groups[g].operations[o].pagination = None;
+    for (g, o, plan) in resolved {
+        let op = &mut api.groups[g].operations[o];
+        match plan {
+            Some(plan) => {
+                if let Some(paging) = &mut op.pagination {
+                    paging.plan = Some(plan);
+                }
+            }
+            None => op.pagination = None,
+        }
     }
 }
 
-/// Whether `op`'s pagination (if any) has what the emitter reads.
-fn fits(api: &Api, op: &Operation) -> Result<(), String> {
-    let Some(paging) = &op.pagination else { return Ok(()) };
+/// The plan of `op`'s pagination (`None` when it has none), or why it has none.
+fn resolve(api: &Api, op: &Operation) -> Result<Option<PagingPlan>, String> {
+    let Some(paging) = &op.pagination else { return Ok(None) };
     let Some(TypeRef::Named(response)) = op.success.iter().find_map(|s| s.ty.as_ref()) else {
         return Err("the success response is not a named object".into());
     };
     let Some(page) = api.struct_def(response) else {
         return Err(format!("the success response `{response}` is not an object with fields"));
     };
-    if !page.fields.iter().find(|f| f.name == paging.results_field).is_some_and(|f| matches!(f.ty, TypeRef::Array(_))) {
+    let Some((items, item)) = page.fields.iter().find(|f| f.name == paging.results_field).and_then(|f| match &f.ty {
+        TypeRef::Array(item) => Some((f.clone(), (**item).clone())),
+        _ => None,
+    }) else {
         return Err(format!("the success response has no array field `{}`", paging.results_field));
-    }
-    let optional_query = |name: &str, fits: fn(&TypeRef) -> bool| {
-        op.params.iter().find(|p| p.name == name && p.location == ParamLocation::Query && !p.required).is_some_and(|p| fits(&p.ty))
     };
-    match &paging.kind {
-        PaginationKind::OffsetLimit { offset_param, .. } if !optional_query(offset_param, |t| matches!(t, TypeRef::Integer { .. })) => {
-            Err(format!("the offset `{offset_param}` is not an optional integer query parameter"))
+    let optional_query = |name: &str| op.params.iter().find(|p| p.name == name && p.location == ParamLocation::Query && !p.required);
+    let next = match &paging.kind {
+        PaginationKind::OffsetLimit { offset_param, total_field, .. } => {
+            let Some((param, bits)) = optional_query(offset_param).and_then(|p| match p.ty {
+                TypeRef::Integer { bits } => Some((p.rust_name.clone(), bits)),
+                _ => None,
+            }) else {
+                return Err(format!("the offset `{offset_param}` is not an optional integer query parameter"));
+            };
+            let total = total_field.as_deref().and_then(|name| page.fields.iter().find(|f| f.name == name && matches!(f.ty, TypeRef::Integer { .. }))).cloned();
+            NextPage::Offset { param, bits, total }
         }
-        PaginationKind::Cursor { cursor_param, .. } if !optional_query(cursor_param, |t| *t == TypeRef::String) => {
-            Err(format!("the cursor `{cursor_param}` is not an optional string query parameter"))
+        PaginationKind::Cursor { cursor_param, next_cursor_field } => {
+            let Some(param) = optional_query(cursor_param).filter(|p| p.ty == TypeRef::String) else {
+                return Err(format!("the cursor `{cursor_param}` is not an optional string query parameter"));
+            };
+            let Some(next) = page.fields.iter().find(|f| &f.name == next_cursor_field && f.ty == TypeRef::String) else {
+                return Err(format!("the success response has no string field `{next_cursor_field}`"));
+            };
+            NextPage::Cursor { param_name: cursor_param.clone(), param: param.rust_name.clone(), next: next.clone() }
         }
-        PaginationKind::Cursor { next_cursor_field, .. } if !page.fields.iter().any(|f| &f.name == next_cursor_field && f.ty == TypeRef::String) => {
-            Err(format!("the success response has no string field `{next_cursor_field}`"))
-        }
-        _ => Ok(()),
-    }
+    };
+    Ok(Some(PagingPlan { page: response.clone(), items, item, next }))
 }
 
 #[cfg(test)]
@@ -89,7 +112,17 @@ mod tests {
         let mut warnings = Vec::new();
         super::check(&mut api, &mut warnings);
         assert!(warnings.is_empty(), "{warnings:?}");
-        assert!(api.groups[0].operations[0].pagination.is_some());
+        let plan = api.groups[0].operations[0].pagination.as_ref().and_then(|p| p.plan.as_ref()).expect("resolved into a plan");
+        assert_eq!(plan.page, "Page");
+        assert_eq!(plan.items.name, "data");
+        assert_eq!(plan.item, TypeRef::String);
+        match &plan.next {
+            crate::ir::NextPage::Offset { param, bits, total } => {
+                assert_eq!((param.as_str(), *bits), ("offset", 64));
+                assert!(total.is_none());
+            }
+            other => panic!("expected offset paging, got {other:?}"),
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::docs::{doc, doc_or, inner_doc};
 use super::types::{rust_type, setter_arg};
 use super::validation::{checks, needs_check};
 use crate::analyse::{QueryEncoding, WireText, query_encoding, wire_text};
-use crate::ir::{Api, BodyEncoding, Constraints, ErrorCase, Group, Operation, Param, ParamLocation, ParamStyle, PathSegment, Presence, RawBody, StatusMatch, TypeRef};
+use crate::ir::{Api, BodyEncoding, Constraints, ErrorCase, Group, NextPage, Operation, Param, ParamLocation, ParamStyle, PathSegment, Presence, RawBody, StatusMatch, TypeRef};
 use crate::names::ident;
 
 /// `src/<group>.rs`.
@@ -181,7 +181,7 @@ fn builder(api: &Api, op: &Operation, validated: &BTreeSet<String>) -> TokenStre
     } else {
         format_ident!("execute")
     };
-    let paging = pagination(api, op);
+    let paging = pagination(op);
     quote! {
         #[doc = #docs]
         #[derive(Debug, Clone)]
@@ -699,32 +699,26 @@ fn validations(op: &Operation, validated: &BTreeSet<String>) -> TokenStream {
 
 /// `into_pages()` and `into_stream()` for an operation with offset/limit or
 /// cursor pagination: closures over the builder, handed to
-/// `crate::runtime::pagination`, which holds the stop rules. Lowering has checked
-/// the shapes used here; anything else emits nothing.
-fn pagination(api: &Api, op: &Operation) -> TokenStream {
-    use crate::ir::PaginationKind;
-    let Some(paging) = &op.pagination else { return TokenStream::new() };
-    let Some(TypeRef::Named(response)) = op.success.iter().find_map(|s| s.ty.as_ref()) else { return TokenStream::new() };
-    let Some(page) = api.struct_def(response) else { return TokenStream::new() };
-    let Some(results) = page.fields.iter().find(|f| f.name == paging.results_field) else { return TokenStream::new() };
-    let TypeRef::Array(item) = &results.ty else { return TokenStream::new() };
-    let optional_param = |name: &str| op.params.iter().find(|p| p.name == name && p.location == ParamLocation::Query && !p.required);
-    let item_ty = rust_type(item);
-    let page_ty = rust_type(&TypeRef::Named(response.clone()));
+/// `crate::runtime::pagination`, which holds the stop rules. Prints the plan
+/// analysis resolved (`ir::PagingPlan`): no lookup, no decision.
+fn pagination(op: &Operation) -> TokenStream {
+    // Resolved by analysis (`analyse/pagination.rs`); an operation without a plan does not page.
+    let Some(plan) = op.pagination.as_ref().and_then(|p| p.plan.as_ref()) else { return TokenStream::new() };
+    let results = &plan.items;
+    let item_ty = rust_type(&plan.item);
+    let page_ty = rust_type(&TypeRef::Named(plan.page.clone()));
     let error = error_name(op);
     let label = format!("{} {}", op.http_method, op.path);
     let items_ref = paging_items_ref(results);
-    let (pages_doc, stream) = match &paging.kind {
-        PaginationKind::OffsetLimit { offset_param, total_field, .. } => {
-            let Some(offset) = optional_param(offset_param) else { return TokenStream::new() };
-            let TypeRef::Integer { bits } = offset.ty else { return TokenStream::new() };
-            let offset = ident(&offset.rust_name);
-            let (start, set) = if bits == 32 {
+    let (pages_doc, stream) = match &plan.next {
+        NextPage::Offset { param, bits, total } => {
+            let offset = param.ident();
+            let (start, set) = if *bits == 32 {
                 (quote!(i64::from(self.#offset.unwrap_or(0))), quote!(i32::try_from(offset).unwrap_or(i32::MAX)))
             } else {
                 (quote!(self.#offset.unwrap_or(0)), quote!(offset))
             };
-            let total = total_field.as_deref().and_then(|name| page.fields.iter().find(|f| f.name == name));
+            let total = total.as_ref();
             let total_of_page = paging_total(total, &page_ty);
             let total_doc = match total {
                 Some(f) => format!(", when the offset reaches the response's `{}`", f.name),
@@ -755,10 +749,8 @@ fn pagination(api: &Api, op: &Operation) -> TokenStream {
             };
             (doc, stream)
         }
-        PaginationKind::Cursor { cursor_param, next_cursor_field } => {
-            let Some(cursor) = optional_param(cursor_param).filter(|p| p.ty == TypeRef::String) else { return TokenStream::new() };
-            let Some(next_field) = page.fields.iter().find(|f| &f.name == next_cursor_field && f.ty == TypeRef::String) else { return TokenStream::new() };
-            let cursor = ident(&cursor.rust_name);
+        NextPage::Cursor { param_name: cursor_param, param, next: next_field } => {
+            let cursor = param.ident();
             let next_of_page = paging_next_cursor(next_field);
             let doc = format!(
                 "Every page, fetched one after another: starts at this builder's cursor (or none) and \
@@ -873,7 +865,7 @@ fn paging_items_ref(results: &crate::ir::Field) -> TokenStream {
 /// The closure that reads a page (of type `page_ty`) for its total count as an
 /// `Option<i64>` (`|_| None` when the response has no total-count field).
 fn paging_total(total: Option<&crate::ir::Field>, page_ty: &TokenStream) -> TokenStream {
-    let Some(field) = total.filter(|f| matches!(f.ty, TypeRef::Integer { .. })) else { return quote!(|_: &#page_ty| None) };
+    let Some(field) = total else { return quote!(|_: &#page_ty| None) };
     let name = ident(&field.rust_name);
     let value = match (field.presence, field.ty == (TypeRef::Integer { bits: 32 })) {
         (Presence::Required, false) => quote!(Some(page.#name)),

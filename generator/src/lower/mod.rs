@@ -566,7 +566,7 @@ impl<'a> Lowerer<'a> {
                 PaginationKind::Cursor { cursor_param: cursor, next_cursor_field: next }
             }
         };
-        Ok(Pagination { kind, results_field })
+        Ok(Pagination { kind, results_field, plan: None })
     }
 
     fn auth(&mut self) -> Option<Auth> {
