@@ -3,12 +3,7 @@
 //! Operations tagged `BYOK`: Manage bring-your-own-key provider credentials
 use crate::runtime::errors::CallError;
 use crate::runtime::request::{CallOptions, Request};
-use crate::{
-    ApiResponse, BodyTooLargeError, Client, DecodeError, ErrorDetails, RequestError,
-    RetryPolicy, TransportError, ValidationError,
-};
-use crate::ErrorResponse;
-use crate::UnexpectedResponse;
+use crate::{ApiResponse, Client};
 /// Operations tagged `BYOK`; get it from [`crate::Client::byok`].
 #[derive(Debug, Clone, Copy)]
 pub struct ByokApi<'a> {
@@ -138,32 +133,7 @@ impl ListByokKeysBuilder {
         self.provider = Some(value);
         self
     }
-    /// The deadline of this call, retries and waits included (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The longest response body this call reads, in bytes (overrides the client's limit).
-    pub fn max_response_body(mut self, bytes: u64) -> Self {
-        self.options.max_body_bytes = Some(bytes);
-        self
-    }
-    /// Retries this call by `policy` instead of the client's policy
-    /// (`RetryPolicy::none()` switches retries off).
-    pub fn retries(mut self, policy: RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends this call to another server (overrides the client's base URL).
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.options.base_url = Some(url.into());
-        self
-    }
+    crate::runtime::request::call_options!();
     /// Every page, fetched one after another: starts at this builder's offset (or 0) and moves the offset by the items received. Ends on an empty page (yielded only when it is the first), after a page shorter than the longest so far (the server's page size, which may be below the `limit` asked for), when the offset reaches the response's `total_count`, when the server sends the previous page again (not yielded), or after 10 000 pages, with a warning.
     ///
     /// An error is yielded and ends the stream. The stream is boxed, so `futures::StreamExt::next` works on it directly.
@@ -227,27 +197,29 @@ impl ListByokKeysBuilder {
     }
     /// Checks the parameters and encodes the request.
     fn request(&self) -> Result<Request, CallError> {
-        if let Some(value) = &self.offset {
-            let path = || String::from("offset");
-            crate::runtime::validation::check_range(
-                &path,
-                *value as f64,
-                ::core::option::Option::Some((0.0, false)),
-                ::core::option::Option::None,
-            )?;
-        }
-        if let Some(value) = &self.limit {
-            let path = || String::from("limit");
-            crate::runtime::validation::check_range(
-                &path,
-                *value as f64,
-                ::core::option::Option::Some((1.0, false)),
-                ::core::option::Option::Some((100.0, false)),
-            )?;
-        }
-        if let Some(value) = &self.workspace_id {
-            let path = || String::from("workspace_id");
-            crate::runtime::validation::check_uuid(&path, value.as_str())?;
+        if !self.options.skip_validation {
+            if let Some(value) = &self.offset {
+                let path = || String::from("offset");
+                crate::runtime::validation::check_range(
+                    &path,
+                    *value as f64,
+                    ::core::option::Option::Some((0.0, false)),
+                    ::core::option::Option::None,
+                )?;
+            }
+            if let Some(value) = &self.limit {
+                let path = || String::from("limit");
+                crate::runtime::validation::check_range(
+                    &path,
+                    *value as f64,
+                    ::core::option::Option::Some((1.0, false)),
+                    ::core::option::Option::Some((100.0, false)),
+                )?;
+            }
+            if let Some(value) = &self.workspace_id {
+                let path = || String::from("workspace_id");
+                crate::runtime::validation::check_uuid(&path, value.as_str())?;
+            }
         }
         let path = "/byok".to_string();
         let mut query = Vec::new();
@@ -300,32 +272,7 @@ pub struct CreateByokKeyBuilder {
     body: crate::models::CreateByokKeyRequest,
 }
 impl CreateByokKeyBuilder {
-    /// The deadline of this call, retries and waits included (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The longest response body this call reads, in bytes (overrides the client's limit).
-    pub fn max_response_body(mut self, bytes: u64) -> Self {
-        self.options.max_body_bytes = Some(bytes);
-        self
-    }
-    /// Retries this call by `policy` instead of the client's policy
-    /// (`RetryPolicy::none()` switches retries off).
-    pub fn retries(mut self, policy: RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends this call to another server (overrides the client's base URL).
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.options.base_url = Some(url.into());
-        self
-    }
+    crate::runtime::request::call_options!(json_body);
     /// Sends the request and decodes the response body.
     pub async fn send(
         self,
@@ -349,10 +296,12 @@ impl CreateByokKeyBuilder {
     }
     /// Checks the parameters and encodes the request.
     fn request(&self) -> Result<Request, CallError> {
-        {
-            let path = || String::from("body");
-            let value = &self.body;
-            crate::runtime::validation::Validate::validate(value, &path)?;
+        if !self.options.skip_validation {
+            {
+                let path = || String::from("body");
+                let value = &self.body;
+                crate::runtime::validation::Validate::validate(value, &path)?;
+            }
         }
         let path = "/byok".to_string();
         let query = Vec::new();
@@ -366,7 +315,11 @@ impl CreateByokKeyBuilder {
             headers,
             body: Some({
                 let body = &self.body;
-                crate::runtime::body::encode_json(body, "POST /byok")?
+                crate::runtime::body::encode_json(
+                    body,
+                    &self.options.body_fields,
+                    "POST /byok",
+                )?
             }),
         })
     }
@@ -392,32 +345,7 @@ pub struct GetByokKeyBuilder {
     id: ::std::string::String,
 }
 impl GetByokKeyBuilder {
-    /// The deadline of this call, retries and waits included (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The longest response body this call reads, in bytes (overrides the client's limit).
-    pub fn max_response_body(mut self, bytes: u64) -> Self {
-        self.options.max_body_bytes = Some(bytes);
-        self
-    }
-    /// Retries this call by `policy` instead of the client's policy
-    /// (`RetryPolicy::none()` switches retries off).
-    pub fn retries(mut self, policy: RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends this call to another server (overrides the client's base URL).
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.options.base_url = Some(url.into());
-        self
-    }
+    crate::runtime::request::call_options!();
     /// Sends the request and decodes the response body.
     pub async fn send(
         self,
@@ -440,10 +368,12 @@ impl GetByokKeyBuilder {
     }
     /// Checks the parameters and encodes the request.
     fn request(&self) -> Result<Request, CallError> {
-        {
-            let path = || String::from("id");
-            let value = &self.id;
-            crate::runtime::validation::check_uuid(&path, value.as_str())?;
+        if !self.options.skip_validation {
+            {
+                let path = || String::from("id");
+                let value = &self.id;
+                crate::runtime::validation::check_uuid(&path, value.as_str())?;
+            }
         }
         let mut path = String::new();
         path.push_str("/byok/");
@@ -482,32 +412,7 @@ pub struct DeleteByokKeyBuilder {
     id: ::std::string::String,
 }
 impl DeleteByokKeyBuilder {
-    /// The deadline of this call, retries and waits included (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The longest response body this call reads, in bytes (overrides the client's limit).
-    pub fn max_response_body(mut self, bytes: u64) -> Self {
-        self.options.max_body_bytes = Some(bytes);
-        self
-    }
-    /// Retries this call by `policy` instead of the client's policy
-    /// (`RetryPolicy::none()` switches retries off).
-    pub fn retries(mut self, policy: RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends this call to another server (overrides the client's base URL).
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.options.base_url = Some(url.into());
-        self
-    }
+    crate::runtime::request::call_options!();
     /// Sends the request and decodes the response body.
     pub async fn send(
         self,
@@ -530,10 +435,12 @@ impl DeleteByokKeyBuilder {
     }
     /// Checks the parameters and encodes the request.
     fn request(&self) -> Result<Request, CallError> {
-        {
-            let path = || String::from("id");
-            let value = &self.id;
-            crate::runtime::validation::check_uuid(&path, value.as_str())?;
+        if !self.options.skip_validation {
+            {
+                let path = || String::from("id");
+                let value = &self.id;
+                crate::runtime::validation::check_uuid(&path, value.as_str())?;
+            }
         }
         let mut path = String::new();
         path.push_str("/byok/");
@@ -573,32 +480,7 @@ pub struct UpdateByokKeyBuilder {
     body: crate::models::UpdateByokKeyRequest,
 }
 impl UpdateByokKeyBuilder {
-    /// The deadline of this call, retries and waits included (overrides the client's timeout).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-    /// The longest response body this call reads, in bytes (overrides the client's limit).
-    pub fn max_response_body(mut self, bytes: u64) -> Self {
-        self.options.max_body_bytes = Some(bytes);
-        self
-    }
-    /// Retries this call by `policy` instead of the client's policy
-    /// (`RetryPolicy::none()` switches retries off).
-    pub fn retries(mut self, policy: RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-    /// Adds a header to this call.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.options.headers.push((name.into(), value.into()));
-        self
-    }
-    /// Sends this call to another server (overrides the client's base URL).
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.options.base_url = Some(url.into());
-        self
-    }
+    crate::runtime::request::call_options!(json_body);
     /// Sends the request and decodes the response body.
     pub async fn send(
         self,
@@ -622,15 +504,17 @@ impl UpdateByokKeyBuilder {
     }
     /// Checks the parameters and encodes the request.
     fn request(&self) -> Result<Request, CallError> {
-        {
-            let path = || String::from("id");
-            let value = &self.id;
-            crate::runtime::validation::check_uuid(&path, value.as_str())?;
-        }
-        {
-            let path = || String::from("body");
-            let value = &self.body;
-            crate::runtime::validation::Validate::validate(value, &path)?;
+        if !self.options.skip_validation {
+            {
+                let path = || String::from("id");
+                let value = &self.id;
+                crate::runtime::validation::check_uuid(&path, value.as_str())?;
+            }
+            {
+                let path = || String::from("body");
+                let value = &self.body;
+                crate::runtime::validation::Validate::validate(value, &path)?;
+            }
         }
         let mut path = String::new();
         path.push_str("/byok/");
@@ -646,7 +530,11 @@ impl UpdateByokKeyBuilder {
             headers,
             body: Some({
                 let body = &self.body;
-                crate::runtime::body::encode_json(body, "PATCH /byok/{id}")?
+                crate::runtime::body::encode_json(
+                    body,
+                    &self.options.body_fields,
+                    "PATCH /byok/{id}",
+                )?
             }),
         })
     }
@@ -665,519 +553,165 @@ impl std::future::IntoFuture for UpdateByokKeyBuilder {
 }
 /// Errors of [`ByokApi::list`] (`listBYOKKeys`).
 ///
-/// Every variant tells the status and raw body where a response arrived (see [`ErrorDetails`]).
+/// Every variant tells the status, headers and raw body where a response
+/// arrived; `?` converts it into the crate's [`Error`](crate::Error).
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ListByokKeysError {
     /// HTTP 400: The request was malformed or carried invalid parameters.
-    BadRequest(ErrorResponse<crate::models::BadRequestResponse>),
+    BadRequest(crate::ErrorResponse<crate::models::BadRequestResponse>),
     /// HTTP 401: No valid credentials were supplied with the request.
-    Unauthorized(ErrorResponse<crate::models::UnauthorizedResponse>),
+    Unauthorized(crate::ErrorResponse<crate::models::UnauthorizedResponse>),
     /// HTTP 500: OpenRouter hit an unexpected error while handling the request.
-    InternalServerError(ErrorResponse<crate::models::InternalServerResponse>),
+    InternalServerError(crate::ErrorResponse<crate::models::InternalServerResponse>),
     /// A status this operation does not declare; status, headers and raw body are kept.
-    UnexpectedStatus(UnexpectedResponse),
+    UnexpectedStatus(crate::UnexpectedResponse),
     /// The response body does not match its declared type; the raw body is kept.
-    Decode(DecodeError),
+    Decode(crate::DecodeError),
     /// The response body is longer than the limit; its first bytes are kept.
-    BodyTooLarge(BodyTooLargeError),
+    BodyTooLarge(crate::BodyTooLargeError),
     /// The call's deadline passed (the client's or the call's timeout), retries included.
-    Timeout(TransportError),
+    Timeout(crate::TransportError),
     /// The request could not be sent or the response not received (after the retries the policy allows).
-    Transport(TransportError),
+    Transport(crate::TransportError),
     /// The request could not be built (an invalid header, base URL or API key); nothing was sent.
-    Request(RequestError),
+    Request(crate::RequestError),
     /// A parameter or body field breaks a constraint of the API; nothing was sent.
-    Validation(ValidationError),
+    Validation(crate::ValidationError),
 }
-impl ListByokKeysError {
-    fn details(&self) -> &dyn ErrorDetails {
-        match self {
-            ListByokKeysError::BadRequest(e) => e,
-            ListByokKeysError::Unauthorized(e) => e,
-            ListByokKeysError::InternalServerError(e) => e,
-            ListByokKeysError::UnexpectedStatus(e) => e,
-            ListByokKeysError::Decode(e) => e,
-            ListByokKeysError::BodyTooLarge(e) => e,
-            ListByokKeysError::Timeout(e) => e,
-            ListByokKeysError::Transport(e) => e,
-            ListByokKeysError::Request(e) => e,
-            ListByokKeysError::Validation(e) => e,
-        }
-    }
-    /// HTTP status of the response, if one arrived.
-    pub fn status(&self) -> Option<reqwest::StatusCode> {
-        self.details().status()
-    }
-    /// The raw response body, if a response arrived.
-    pub fn raw_body(&self) -> Option<&[u8]> {
-        self.details().raw_body()
-    }
-    /// The delay the server asked for before trying again (`Retry-After`), if it did;
-    /// set when the call gave up because the server asked for longer than the policy allows.
-    pub fn retry_after(&self) -> Option<std::time::Duration> {
-        self.details().retry_after()
-    }
-}
-impl std::fmt::Display for ListByokKeysError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("listBYOKKeys")?;
-        f.write_str(" failed: ")?;
-        match self {
-            ListByokKeysError::BadRequest(e) => std::fmt::Display::fmt(e, f),
-            ListByokKeysError::Unauthorized(e) => std::fmt::Display::fmt(e, f),
-            ListByokKeysError::InternalServerError(e) => std::fmt::Display::fmt(e, f),
-            ListByokKeysError::UnexpectedStatus(e) => std::fmt::Display::fmt(e, f),
-            ListByokKeysError::Decode(e) => std::fmt::Display::fmt(e, f),
-            ListByokKeysError::BodyTooLarge(e) => std::fmt::Display::fmt(e, f),
-            ListByokKeysError::Timeout(e) => std::fmt::Display::fmt(e, f),
-            ListByokKeysError::Transport(e) => std::fmt::Display::fmt(e, f),
-            ListByokKeysError::Request(e) => std::fmt::Display::fmt(e, f),
-            ListByokKeysError::Validation(e) => std::fmt::Display::fmt(e, f),
-        }
-    }
-}
-impl std::error::Error for ListByokKeysError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ListByokKeysError::Decode(e) => Some(e),
-            ListByokKeysError::BodyTooLarge(e) => Some(e),
-            ListByokKeysError::Timeout(e) | ListByokKeysError::Transport(e) => Some(e),
-            ListByokKeysError::Request(e) => Some(e),
-            ListByokKeysError::Validation(e) => Some(e),
-            _ => None,
-        }
-    }
-}
-impl From<DecodeError> for ListByokKeysError {
-    fn from(e: DecodeError) -> Self {
-        ListByokKeysError::Decode(e)
-    }
-}
-impl From<CallError> for ListByokKeysError {
-    fn from(e: CallError) -> Self {
-        match e {
-            CallError::Validation(e) => ListByokKeysError::Validation(e),
-            CallError::Request(e) => ListByokKeysError::Request(e),
-            CallError::Transport(e) if e.is_timeout() => ListByokKeysError::Timeout(e),
-            CallError::Transport(e) => ListByokKeysError::Transport(e),
-            CallError::BodyTooLarge(e) => ListByokKeysError::BodyTooLarge(*e),
-        }
-    }
-}
+crate::runtime::errors::operation_error!(
+    ListByokKeysError("listBYOKKeys") { BadRequest, Unauthorized, InternalServerError }
+    UnexpectedStatus; error_body : BadRequestResponse
+);
 /// Errors of [`ByokApi::create`] (`createBYOKKey`).
 ///
-/// Every variant tells the status and raw body where a response arrived (see [`ErrorDetails`]).
+/// Every variant tells the status, headers and raw body where a response
+/// arrived; `?` converts it into the crate's [`Error`](crate::Error).
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum CreateByokKeyError {
     /// HTTP 400: The request was malformed or carried invalid parameters.
-    BadRequest(ErrorResponse<crate::models::BadRequestResponse>),
+    BadRequest(crate::ErrorResponse<crate::models::BadRequestResponse>),
     /// HTTP 401: No valid credentials were supplied with the request.
-    Unauthorized(ErrorResponse<crate::models::UnauthorizedResponse>),
+    Unauthorized(crate::ErrorResponse<crate::models::UnauthorizedResponse>),
     /// HTTP 403: The caller is authenticated but not allowed to perform this action.
-    Forbidden(ErrorResponse<crate::models::ForbiddenResponse>),
+    Forbidden(crate::ErrorResponse<crate::models::ForbiddenResponse>),
     /// HTTP 500: OpenRouter hit an unexpected error while handling the request.
-    InternalServerError(ErrorResponse<crate::models::InternalServerResponse>),
+    InternalServerError(crate::ErrorResponse<crate::models::InternalServerResponse>),
     /// A status this operation does not declare; status, headers and raw body are kept.
-    UnexpectedStatus(UnexpectedResponse),
+    UnexpectedStatus(crate::UnexpectedResponse),
     /// The response body does not match its declared type; the raw body is kept.
-    Decode(DecodeError),
+    Decode(crate::DecodeError),
     /// The response body is longer than the limit; its first bytes are kept.
-    BodyTooLarge(BodyTooLargeError),
+    BodyTooLarge(crate::BodyTooLargeError),
     /// The call's deadline passed (the client's or the call's timeout), retries included.
-    Timeout(TransportError),
+    Timeout(crate::TransportError),
     /// The request could not be sent or the response not received (after the retries the policy allows).
-    Transport(TransportError),
+    Transport(crate::TransportError),
     /// The request could not be built (an invalid header, base URL or API key); nothing was sent.
-    Request(RequestError),
+    Request(crate::RequestError),
     /// A parameter or body field breaks a constraint of the API; nothing was sent.
-    Validation(ValidationError),
+    Validation(crate::ValidationError),
 }
-impl CreateByokKeyError {
-    fn details(&self) -> &dyn ErrorDetails {
-        match self {
-            CreateByokKeyError::BadRequest(e) => e,
-            CreateByokKeyError::Unauthorized(e) => e,
-            CreateByokKeyError::Forbidden(e) => e,
-            CreateByokKeyError::InternalServerError(e) => e,
-            CreateByokKeyError::UnexpectedStatus(e) => e,
-            CreateByokKeyError::Decode(e) => e,
-            CreateByokKeyError::BodyTooLarge(e) => e,
-            CreateByokKeyError::Timeout(e) => e,
-            CreateByokKeyError::Transport(e) => e,
-            CreateByokKeyError::Request(e) => e,
-            CreateByokKeyError::Validation(e) => e,
-        }
-    }
-    /// HTTP status of the response, if one arrived.
-    pub fn status(&self) -> Option<reqwest::StatusCode> {
-        self.details().status()
-    }
-    /// The raw response body, if a response arrived.
-    pub fn raw_body(&self) -> Option<&[u8]> {
-        self.details().raw_body()
-    }
-    /// The delay the server asked for before trying again (`Retry-After`), if it did;
-    /// set when the call gave up because the server asked for longer than the policy allows.
-    pub fn retry_after(&self) -> Option<std::time::Duration> {
-        self.details().retry_after()
-    }
-}
-impl std::fmt::Display for CreateByokKeyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("createBYOKKey")?;
-        f.write_str(" failed: ")?;
-        match self {
-            CreateByokKeyError::BadRequest(e) => std::fmt::Display::fmt(e, f),
-            CreateByokKeyError::Unauthorized(e) => std::fmt::Display::fmt(e, f),
-            CreateByokKeyError::Forbidden(e) => std::fmt::Display::fmt(e, f),
-            CreateByokKeyError::InternalServerError(e) => std::fmt::Display::fmt(e, f),
-            CreateByokKeyError::UnexpectedStatus(e) => std::fmt::Display::fmt(e, f),
-            CreateByokKeyError::Decode(e) => std::fmt::Display::fmt(e, f),
-            CreateByokKeyError::BodyTooLarge(e) => std::fmt::Display::fmt(e, f),
-            CreateByokKeyError::Timeout(e) => std::fmt::Display::fmt(e, f),
-            CreateByokKeyError::Transport(e) => std::fmt::Display::fmt(e, f),
-            CreateByokKeyError::Request(e) => std::fmt::Display::fmt(e, f),
-            CreateByokKeyError::Validation(e) => std::fmt::Display::fmt(e, f),
-        }
-    }
-}
-impl std::error::Error for CreateByokKeyError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            CreateByokKeyError::Decode(e) => Some(e),
-            CreateByokKeyError::BodyTooLarge(e) => Some(e),
-            CreateByokKeyError::Timeout(e) | CreateByokKeyError::Transport(e) => Some(e),
-            CreateByokKeyError::Request(e) => Some(e),
-            CreateByokKeyError::Validation(e) => Some(e),
-            _ => None,
-        }
-    }
-}
-impl From<DecodeError> for CreateByokKeyError {
-    fn from(e: DecodeError) -> Self {
-        CreateByokKeyError::Decode(e)
-    }
-}
-impl From<CallError> for CreateByokKeyError {
-    fn from(e: CallError) -> Self {
-        match e {
-            CallError::Validation(e) => CreateByokKeyError::Validation(e),
-            CallError::Request(e) => CreateByokKeyError::Request(e),
-            CallError::Transport(e) if e.is_timeout() => CreateByokKeyError::Timeout(e),
-            CallError::Transport(e) => CreateByokKeyError::Transport(e),
-            CallError::BodyTooLarge(e) => CreateByokKeyError::BodyTooLarge(*e),
-        }
-    }
-}
+crate::runtime::errors::operation_error!(
+    CreateByokKeyError("createBYOKKey") { BadRequest, Unauthorized, Forbidden,
+    InternalServerError } UnexpectedStatus; error_body : BadRequestResponse
+);
 /// Errors of [`ByokApi::get`] (`getBYOKKey`).
 ///
-/// Every variant tells the status and raw body where a response arrived (see [`ErrorDetails`]).
+/// Every variant tells the status, headers and raw body where a response
+/// arrived; `?` converts it into the crate's [`Error`](crate::Error).
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum GetByokKeyError {
     /// HTTP 401: No valid credentials were supplied with the request.
-    Unauthorized(ErrorResponse<crate::models::UnauthorizedResponse>),
+    Unauthorized(crate::ErrorResponse<crate::models::UnauthorizedResponse>),
     /// HTTP 404: No BYOK credential exists with the given id.
-    NotFound(ErrorResponse<crate::models::NotFoundResponse>),
+    NotFound(crate::ErrorResponse<crate::models::NotFoundResponse>),
     /// HTTP 500: OpenRouter hit an unexpected error while handling the request.
-    InternalServerError(ErrorResponse<crate::models::InternalServerResponse>),
+    InternalServerError(crate::ErrorResponse<crate::models::InternalServerResponse>),
     /// A status this operation does not declare; status, headers and raw body are kept.
-    UnexpectedStatus(UnexpectedResponse),
+    UnexpectedStatus(crate::UnexpectedResponse),
     /// The response body does not match its declared type; the raw body is kept.
-    Decode(DecodeError),
+    Decode(crate::DecodeError),
     /// The response body is longer than the limit; its first bytes are kept.
-    BodyTooLarge(BodyTooLargeError),
+    BodyTooLarge(crate::BodyTooLargeError),
     /// The call's deadline passed (the client's or the call's timeout), retries included.
-    Timeout(TransportError),
+    Timeout(crate::TransportError),
     /// The request could not be sent or the response not received (after the retries the policy allows).
-    Transport(TransportError),
+    Transport(crate::TransportError),
     /// The request could not be built (an invalid header, base URL or API key); nothing was sent.
-    Request(RequestError),
+    Request(crate::RequestError),
     /// A parameter or body field breaks a constraint of the API; nothing was sent.
-    Validation(ValidationError),
+    Validation(crate::ValidationError),
 }
-impl GetByokKeyError {
-    fn details(&self) -> &dyn ErrorDetails {
-        match self {
-            GetByokKeyError::Unauthorized(e) => e,
-            GetByokKeyError::NotFound(e) => e,
-            GetByokKeyError::InternalServerError(e) => e,
-            GetByokKeyError::UnexpectedStatus(e) => e,
-            GetByokKeyError::Decode(e) => e,
-            GetByokKeyError::BodyTooLarge(e) => e,
-            GetByokKeyError::Timeout(e) => e,
-            GetByokKeyError::Transport(e) => e,
-            GetByokKeyError::Request(e) => e,
-            GetByokKeyError::Validation(e) => e,
-        }
-    }
-    /// HTTP status of the response, if one arrived.
-    pub fn status(&self) -> Option<reqwest::StatusCode> {
-        self.details().status()
-    }
-    /// The raw response body, if a response arrived.
-    pub fn raw_body(&self) -> Option<&[u8]> {
-        self.details().raw_body()
-    }
-    /// The delay the server asked for before trying again (`Retry-After`), if it did;
-    /// set when the call gave up because the server asked for longer than the policy allows.
-    pub fn retry_after(&self) -> Option<std::time::Duration> {
-        self.details().retry_after()
-    }
-}
-impl std::fmt::Display for GetByokKeyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("getBYOKKey")?;
-        f.write_str(" failed: ")?;
-        match self {
-            GetByokKeyError::Unauthorized(e) => std::fmt::Display::fmt(e, f),
-            GetByokKeyError::NotFound(e) => std::fmt::Display::fmt(e, f),
-            GetByokKeyError::InternalServerError(e) => std::fmt::Display::fmt(e, f),
-            GetByokKeyError::UnexpectedStatus(e) => std::fmt::Display::fmt(e, f),
-            GetByokKeyError::Decode(e) => std::fmt::Display::fmt(e, f),
-            GetByokKeyError::BodyTooLarge(e) => std::fmt::Display::fmt(e, f),
-            GetByokKeyError::Timeout(e) => std::fmt::Display::fmt(e, f),
-            GetByokKeyError::Transport(e) => std::fmt::Display::fmt(e, f),
-            GetByokKeyError::Request(e) => std::fmt::Display::fmt(e, f),
-            GetByokKeyError::Validation(e) => std::fmt::Display::fmt(e, f),
-        }
-    }
-}
-impl std::error::Error for GetByokKeyError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            GetByokKeyError::Decode(e) => Some(e),
-            GetByokKeyError::BodyTooLarge(e) => Some(e),
-            GetByokKeyError::Timeout(e) | GetByokKeyError::Transport(e) => Some(e),
-            GetByokKeyError::Request(e) => Some(e),
-            GetByokKeyError::Validation(e) => Some(e),
-            _ => None,
-        }
-    }
-}
-impl From<DecodeError> for GetByokKeyError {
-    fn from(e: DecodeError) -> Self {
-        GetByokKeyError::Decode(e)
-    }
-}
-impl From<CallError> for GetByokKeyError {
-    fn from(e: CallError) -> Self {
-        match e {
-            CallError::Validation(e) => GetByokKeyError::Validation(e),
-            CallError::Request(e) => GetByokKeyError::Request(e),
-            CallError::Transport(e) if e.is_timeout() => GetByokKeyError::Timeout(e),
-            CallError::Transport(e) => GetByokKeyError::Transport(e),
-            CallError::BodyTooLarge(e) => GetByokKeyError::BodyTooLarge(*e),
-        }
-    }
-}
+crate::runtime::errors::operation_error!(
+    GetByokKeyError("getBYOKKey") { Unauthorized, NotFound, InternalServerError }
+    UnexpectedStatus; error_body : BadRequestResponse
+);
 /// Errors of [`ByokApi::delete`] (`deleteBYOKKey`).
 ///
-/// Every variant tells the status and raw body where a response arrived (see [`ErrorDetails`]).
+/// Every variant tells the status, headers and raw body where a response
+/// arrived; `?` converts it into the crate's [`Error`](crate::Error).
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DeleteByokKeyError {
     /// HTTP 401: No valid credentials were supplied with the request.
-    Unauthorized(ErrorResponse<crate::models::UnauthorizedResponse>),
+    Unauthorized(crate::ErrorResponse<crate::models::UnauthorizedResponse>),
     /// HTTP 404: No BYOK credential exists with the given id.
-    NotFound(ErrorResponse<crate::models::NotFoundResponse>),
+    NotFound(crate::ErrorResponse<crate::models::NotFoundResponse>),
     /// HTTP 500: OpenRouter hit an unexpected error while handling the request.
-    InternalServerError(ErrorResponse<crate::models::InternalServerResponse>),
+    InternalServerError(crate::ErrorResponse<crate::models::InternalServerResponse>),
     /// A status this operation does not declare; status, headers and raw body are kept.
-    UnexpectedStatus(UnexpectedResponse),
+    UnexpectedStatus(crate::UnexpectedResponse),
     /// The response body does not match its declared type; the raw body is kept.
-    Decode(DecodeError),
+    Decode(crate::DecodeError),
     /// The response body is longer than the limit; its first bytes are kept.
-    BodyTooLarge(BodyTooLargeError),
+    BodyTooLarge(crate::BodyTooLargeError),
     /// The call's deadline passed (the client's or the call's timeout), retries included.
-    Timeout(TransportError),
+    Timeout(crate::TransportError),
     /// The request could not be sent or the response not received (after the retries the policy allows).
-    Transport(TransportError),
+    Transport(crate::TransportError),
     /// The request could not be built (an invalid header, base URL or API key); nothing was sent.
-    Request(RequestError),
+    Request(crate::RequestError),
     /// A parameter or body field breaks a constraint of the API; nothing was sent.
-    Validation(ValidationError),
+    Validation(crate::ValidationError),
 }
-impl DeleteByokKeyError {
-    fn details(&self) -> &dyn ErrorDetails {
-        match self {
-            DeleteByokKeyError::Unauthorized(e) => e,
-            DeleteByokKeyError::NotFound(e) => e,
-            DeleteByokKeyError::InternalServerError(e) => e,
-            DeleteByokKeyError::UnexpectedStatus(e) => e,
-            DeleteByokKeyError::Decode(e) => e,
-            DeleteByokKeyError::BodyTooLarge(e) => e,
-            DeleteByokKeyError::Timeout(e) => e,
-            DeleteByokKeyError::Transport(e) => e,
-            DeleteByokKeyError::Request(e) => e,
-            DeleteByokKeyError::Validation(e) => e,
-        }
-    }
-    /// HTTP status of the response, if one arrived.
-    pub fn status(&self) -> Option<reqwest::StatusCode> {
-        self.details().status()
-    }
-    /// The raw response body, if a response arrived.
-    pub fn raw_body(&self) -> Option<&[u8]> {
-        self.details().raw_body()
-    }
-    /// The delay the server asked for before trying again (`Retry-After`), if it did;
-    /// set when the call gave up because the server asked for longer than the policy allows.
-    pub fn retry_after(&self) -> Option<std::time::Duration> {
-        self.details().retry_after()
-    }
-}
-impl std::fmt::Display for DeleteByokKeyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("deleteBYOKKey")?;
-        f.write_str(" failed: ")?;
-        match self {
-            DeleteByokKeyError::Unauthorized(e) => std::fmt::Display::fmt(e, f),
-            DeleteByokKeyError::NotFound(e) => std::fmt::Display::fmt(e, f),
-            DeleteByokKeyError::InternalServerError(e) => std::fmt::Display::fmt(e, f),
-            DeleteByokKeyError::UnexpectedStatus(e) => std::fmt::Display::fmt(e, f),
-            DeleteByokKeyError::Decode(e) => std::fmt::Display::fmt(e, f),
-            DeleteByokKeyError::BodyTooLarge(e) => std::fmt::Display::fmt(e, f),
-            DeleteByokKeyError::Timeout(e) => std::fmt::Display::fmt(e, f),
-            DeleteByokKeyError::Transport(e) => std::fmt::Display::fmt(e, f),
-            DeleteByokKeyError::Request(e) => std::fmt::Display::fmt(e, f),
-            DeleteByokKeyError::Validation(e) => std::fmt::Display::fmt(e, f),
-        }
-    }
-}
-impl std::error::Error for DeleteByokKeyError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            DeleteByokKeyError::Decode(e) => Some(e),
-            DeleteByokKeyError::BodyTooLarge(e) => Some(e),
-            DeleteByokKeyError::Timeout(e) | DeleteByokKeyError::Transport(e) => Some(e),
-            DeleteByokKeyError::Request(e) => Some(e),
-            DeleteByokKeyError::Validation(e) => Some(e),
-            _ => None,
-        }
-    }
-}
-impl From<DecodeError> for DeleteByokKeyError {
-    fn from(e: DecodeError) -> Self {
-        DeleteByokKeyError::Decode(e)
-    }
-}
-impl From<CallError> for DeleteByokKeyError {
-    fn from(e: CallError) -> Self {
-        match e {
-            CallError::Validation(e) => DeleteByokKeyError::Validation(e),
-            CallError::Request(e) => DeleteByokKeyError::Request(e),
-            CallError::Transport(e) if e.is_timeout() => DeleteByokKeyError::Timeout(e),
-            CallError::Transport(e) => DeleteByokKeyError::Transport(e),
-            CallError::BodyTooLarge(e) => DeleteByokKeyError::BodyTooLarge(*e),
-        }
-    }
-}
+crate::runtime::errors::operation_error!(
+    DeleteByokKeyError("deleteBYOKKey") { Unauthorized, NotFound, InternalServerError }
+    UnexpectedStatus; error_body : BadRequestResponse
+);
 /// Errors of [`ByokApi::update`] (`updateBYOKKey`).
 ///
-/// Every variant tells the status and raw body where a response arrived (see [`ErrorDetails`]).
+/// Every variant tells the status, headers and raw body where a response
+/// arrived; `?` converts it into the crate's [`Error`](crate::Error).
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum UpdateByokKeyError {
     /// HTTP 400: The request was malformed or carried invalid parameters.
-    BadRequest(ErrorResponse<crate::models::BadRequestResponse>),
+    BadRequest(crate::ErrorResponse<crate::models::BadRequestResponse>),
     /// HTTP 401: No valid credentials were supplied with the request.
-    Unauthorized(ErrorResponse<crate::models::UnauthorizedResponse>),
+    Unauthorized(crate::ErrorResponse<crate::models::UnauthorizedResponse>),
     /// HTTP 404: No BYOK credential exists with the given id.
-    NotFound(ErrorResponse<crate::models::NotFoundResponse>),
+    NotFound(crate::ErrorResponse<crate::models::NotFoundResponse>),
     /// HTTP 500: OpenRouter hit an unexpected error while handling the request.
-    InternalServerError(ErrorResponse<crate::models::InternalServerResponse>),
+    InternalServerError(crate::ErrorResponse<crate::models::InternalServerResponse>),
     /// A status this operation does not declare; status, headers and raw body are kept.
-    UnexpectedStatus(UnexpectedResponse),
+    UnexpectedStatus(crate::UnexpectedResponse),
     /// The response body does not match its declared type; the raw body is kept.
-    Decode(DecodeError),
+    Decode(crate::DecodeError),
     /// The response body is longer than the limit; its first bytes are kept.
-    BodyTooLarge(BodyTooLargeError),
+    BodyTooLarge(crate::BodyTooLargeError),
     /// The call's deadline passed (the client's or the call's timeout), retries included.
-    Timeout(TransportError),
+    Timeout(crate::TransportError),
     /// The request could not be sent or the response not received (after the retries the policy allows).
-    Transport(TransportError),
+    Transport(crate::TransportError),
     /// The request could not be built (an invalid header, base URL or API key); nothing was sent.
-    Request(RequestError),
+    Request(crate::RequestError),
     /// A parameter or body field breaks a constraint of the API; nothing was sent.
-    Validation(ValidationError),
+    Validation(crate::ValidationError),
 }
-impl UpdateByokKeyError {
-    fn details(&self) -> &dyn ErrorDetails {
-        match self {
-            UpdateByokKeyError::BadRequest(e) => e,
-            UpdateByokKeyError::Unauthorized(e) => e,
-            UpdateByokKeyError::NotFound(e) => e,
-            UpdateByokKeyError::InternalServerError(e) => e,
-            UpdateByokKeyError::UnexpectedStatus(e) => e,
-            UpdateByokKeyError::Decode(e) => e,
-            UpdateByokKeyError::BodyTooLarge(e) => e,
-            UpdateByokKeyError::Timeout(e) => e,
-            UpdateByokKeyError::Transport(e) => e,
-            UpdateByokKeyError::Request(e) => e,
-            UpdateByokKeyError::Validation(e) => e,
-        }
-    }
-    /// HTTP status of the response, if one arrived.
-    pub fn status(&self) -> Option<reqwest::StatusCode> {
-        self.details().status()
-    }
-    /// The raw response body, if a response arrived.
-    pub fn raw_body(&self) -> Option<&[u8]> {
-        self.details().raw_body()
-    }
-    /// The delay the server asked for before trying again (`Retry-After`), if it did;
-    /// set when the call gave up because the server asked for longer than the policy allows.
-    pub fn retry_after(&self) -> Option<std::time::Duration> {
-        self.details().retry_after()
-    }
-}
-impl std::fmt::Display for UpdateByokKeyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("updateBYOKKey")?;
-        f.write_str(" failed: ")?;
-        match self {
-            UpdateByokKeyError::BadRequest(e) => std::fmt::Display::fmt(e, f),
-            UpdateByokKeyError::Unauthorized(e) => std::fmt::Display::fmt(e, f),
-            UpdateByokKeyError::NotFound(e) => std::fmt::Display::fmt(e, f),
-            UpdateByokKeyError::InternalServerError(e) => std::fmt::Display::fmt(e, f),
-            UpdateByokKeyError::UnexpectedStatus(e) => std::fmt::Display::fmt(e, f),
-            UpdateByokKeyError::Decode(e) => std::fmt::Display::fmt(e, f),
-            UpdateByokKeyError::BodyTooLarge(e) => std::fmt::Display::fmt(e, f),
-            UpdateByokKeyError::Timeout(e) => std::fmt::Display::fmt(e, f),
-            UpdateByokKeyError::Transport(e) => std::fmt::Display::fmt(e, f),
-            UpdateByokKeyError::Request(e) => std::fmt::Display::fmt(e, f),
-            UpdateByokKeyError::Validation(e) => std::fmt::Display::fmt(e, f),
-        }
-    }
-}
-impl std::error::Error for UpdateByokKeyError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            UpdateByokKeyError::Decode(e) => Some(e),
-            UpdateByokKeyError::BodyTooLarge(e) => Some(e),
-            UpdateByokKeyError::Timeout(e) | UpdateByokKeyError::Transport(e) => Some(e),
-            UpdateByokKeyError::Request(e) => Some(e),
-            UpdateByokKeyError::Validation(e) => Some(e),
-            _ => None,
-        }
-    }
-}
-impl From<DecodeError> for UpdateByokKeyError {
-    fn from(e: DecodeError) -> Self {
-        UpdateByokKeyError::Decode(e)
-    }
-}
-impl From<CallError> for UpdateByokKeyError {
-    fn from(e: CallError) -> Self {
-        match e {
-            CallError::Validation(e) => UpdateByokKeyError::Validation(e),
-            CallError::Request(e) => UpdateByokKeyError::Request(e),
-            CallError::Transport(e) if e.is_timeout() => UpdateByokKeyError::Timeout(e),
-            CallError::Transport(e) => UpdateByokKeyError::Transport(e),
-            CallError::BodyTooLarge(e) => UpdateByokKeyError::BodyTooLarge(*e),
-        }
-    }
-}
+crate::runtime::errors::operation_error!(
+    UpdateByokKeyError("updateBYOKKey") { BadRequest, Unauthorized, NotFound,
+    InternalServerError } UnexpectedStatus; error_body : BadRequestResponse
+);

@@ -9,10 +9,24 @@ mod runtime;
 pub mod byok;
 pub use client::{BuildError, Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use runtime::errors::{
-    ApiResponse, BodyTooLargeError, DecodeError, ErrorDetails, ErrorResponse,
-    RequestError, TransportError, TransportErrorKind, UnexpectedResponse, ValidationError,
+    ApiResponse, BodyTooLargeError, DecodeError, ErrorResponse, RequestError,
+    TransportError, TransportErrorKind, UnexpectedResponse, ValidationError,
 };
 pub use runtime::hooks::{Hook, RequestContext};
 pub use runtime::nullable::Nullable;
 pub use runtime::retry::RetryPolicy;
 pub use runtime::secret::SecretString;
+pub use runtime::UnknownValue;
+pub use runtime::errors::MissingFieldError;
+impl Error {
+    /// The error body in the shape every error of this API shares, decoded
+    /// from the raw body whatever the operation and status (`None` without a
+    /// response, or for a body of another shape).
+    pub fn error_body(&self) -> Option<crate::models::BadRequestResponse> {
+        serde_json::from_slice(self.raw_body()?).ok()
+    }
+}
+pub use runtime::errors::{ApiError, Error};
+pub use runtime::untyped::UntypedRequest;
+/// HTTP methods, for [`Client::request`].
+pub use reqwest::Method;

@@ -5,6 +5,7 @@
 #![allow(clippy::type_complexity)]
 /// A stored bring-your-own-key provider credential (the raw key is never included).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ByokKey {
     /// Public identifier of the credential; it does not change.
     pub id: ::std::string::String,
@@ -36,40 +37,15 @@ pub struct ByokKey {
     /// When the credential was created, as an ISO 8601 timestamp.
     pub created_at: ::std::string::String,
 }
-impl ByokKey {
-    /// Creates the value from its required fields; optional fields start absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: ::std::string::String,
-        provider: crate::models::ByokProviderSlug,
-        workspace_id: ::core::option::Option<::std::string::String>,
-        label: ::std::string::String,
-        disabled: bool,
-        is_fallback: bool,
-        allowed_models: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
-        allowed_api_key_hashes: ::core::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
-        allowed_user_ids: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
-        sort_order: i64,
-        created_at: ::std::string::String,
-    ) -> Self {
-        Self {
-            id,
-            provider,
-            workspace_id,
-            name: ::core::default::Default::default(),
-            label,
-            disabled,
-            is_fallback,
-            allowed_models,
-            allowed_api_key_hashes,
-            allowed_user_ids,
-            sort_order,
-            created_at,
-        }
-    }
-}
+crate::runtime::model_builder!(
+    ByokKey => ByokKeyBuilder { req id : ::std::string::String, req provider : crate
+    ::models::ByokProviderSlug, opt workspace_id : ::std::string::String, null name :
+    ::std::string::String, req label : ::std::string::String, req disabled : bool, req
+    is_fallback : bool, opt allowed_models : ::std::vec::Vec < ::std::string::String >,
+    opt allowed_api_key_hashes : ::std::vec::Vec < ::std::string::String >, opt
+    allowed_user_ids : ::std::vec::Vec < ::std::string::String >, req sort_order : i64,
+    req created_at : ::std::string::String }
+);
 /// Lowercase slug of the upstream provider a credential is used with (for instance `openai`, `anthropic` or `amazon-bedrock`).
 ///
 /// Open: values added to the API later decode into the catch-all variant instead of failing.
@@ -281,7 +257,8 @@ pub enum ByokProviderSlug {
     /// `z-ai`
     ZAi,
     /// A value this version of the SDK does not know; kept as received.
-    Unknown(::std::string::String),
+    /// (`From<&str>` gives the named variant for every known value.)
+    Unknown(crate::UnknownValue),
 }
 impl ByokProviderSlug {
     /// Every value this version of the SDK knows.
@@ -494,7 +471,7 @@ impl ByokProviderSlug {
             ByokProviderSlug::Xai => "xai",
             ByokProviderSlug::Xiaomi => "xiaomi",
             ByokProviderSlug::ZAi => "z-ai",
-            ByokProviderSlug::Unknown(value) => value,
+            ByokProviderSlug::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -603,7 +580,7 @@ impl ::core::convert::From<&str> for ByokProviderSlug {
             "xai" => ByokProviderSlug::Xai,
             "xiaomi" => ByokProviderSlug::Xiaomi,
             "z-ai" => ByokProviderSlug::ZAi,
-            other => ByokProviderSlug::Unknown(::std::string::String::from(other)),
+            other => ByokProviderSlug::Unknown(crate::runtime::UnknownValue::new(other)),
         }
     }
 }
@@ -611,6 +588,7 @@ crate::runtime::open_enum_traits!(ByokProviderSlug);
 crate::runtime::open_enum_query!(ByokProviderSlug);
 /// Body for storing a new BYOK credential.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateByokKeyRequest {
     /// Lowercase slug of the upstream provider a credential is used with (for instance `openai`, `anthropic` or `amazon-bedrock`).
     pub provider: crate::models::ByokProviderSlug,
@@ -665,6 +643,23 @@ impl CreateByokKeyRequest {
         }
     }
 }
+crate::runtime::model_setters!(
+    CreateByokKeyRequest { with_name => null name : ::std::string::String,
+    with_workspace_id => opt workspace_id : ::std::string::String, with_disabled => opt
+    disabled : bool, with_is_fallback => opt is_fallback : bool, with_allowed_models =>
+    null allowed_models : ::std::vec::Vec < ::std::string::String >,
+    with_allowed_api_key_hashes => null allowed_api_key_hashes : ::std::vec::Vec <
+    ::std::string::String >, with_allowed_user_ids => null allowed_user_ids :
+    ::std::vec::Vec < ::std::string::String > }
+);
+crate::runtime::model_builder!(
+    CreateByokKeyRequest => CreateByokKeyRequestBuilder { req provider : crate
+    ::models::ByokProviderSlug, req key : crate ::SecretString, null name :
+    ::std::string::String, opt workspace_id : ::std::string::String, opt disabled : bool,
+    opt is_fallback : bool, null allowed_models : ::std::vec::Vec < ::std::string::String
+    >, null allowed_api_key_hashes : ::std::vec::Vec < ::std::string::String >, null
+    allowed_user_ids : ::std::vec::Vec < ::std::string::String > }
+);
 impl crate::runtime::validation::Validate for CreateByokKeyRequest {
     fn validate(
         &self,
@@ -737,58 +732,54 @@ impl crate::runtime::validation::Validate for CreateByokKeyRequest {
 }
 /// Result of storing a new BYOK credential.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateByokKeyResponse {
     /// The credential that was just stored.
     pub data: crate::models::ByokKey,
 }
-impl CreateByokKeyResponse {
-    /// Creates the value from its required fields; optional fields start absent.
-    pub fn new(data: crate::models::ByokKey) -> Self {
-        Self { data }
-    }
-}
+crate::runtime::model_builder!(
+    CreateByokKeyResponse => CreateByokKeyResponseBuilder { req data : crate
+    ::models::ByokKey }
+);
 /// Result of removing a BYOK credential.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeleteByokKeyResponse {
     /// Always true; confirms the credential was removed.
     ///
     /// Always `true`.
     pub deleted: bool,
 }
-impl DeleteByokKeyResponse {
-    /// Creates the value from its required fields; optional fields start absent.
-    pub fn new(deleted: bool) -> Self {
-        Self { deleted }
-    }
-}
+crate::runtime::model_builder!(
+    DeleteByokKeyResponse => DeleteByokKeyResponseBuilder { req deleted : bool }
+);
 /// Result of looking up one BYOK credential.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetByokKeyResponse {
     /// The credential that was looked up.
     pub data: crate::models::ByokKey,
 }
-impl GetByokKeyResponse {
-    /// Creates the value from its required fields; optional fields start absent.
-    pub fn new(data: crate::models::ByokKey) -> Self {
-        Self { data }
+crate::runtime::model_builder!(
+    GetByokKeyResponse => GetByokKeyResponseBuilder { req data : crate ::models::ByokKey
     }
-}
+);
 /// One page of BYOK credentials.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListByokKeysResponse {
     /// The credentials on this page.
     pub data: ::std::vec::Vec<crate::models::ByokKey>,
     /// How many credentials match the filters across all pages.
     pub total_count: i64,
 }
-impl ListByokKeysResponse {
-    /// Creates the value from its required fields; optional fields start absent.
-    pub fn new(data: ::std::vec::Vec<crate::models::ByokKey>, total_count: i64) -> Self {
-        Self { data, total_count }
-    }
-}
+crate::runtime::model_builder!(
+    ListByokKeysResponse => ListByokKeysResponseBuilder { req data : ::std::vec::Vec <
+    crate ::models::ByokKey >, req total_count : i64 }
+);
 /// Body for changing a BYOK credential; every field is optional.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateByokKeyRequest {
     /// Replacement provider API key. It overwrites the stored key material in place and a new masked label is derived from it. OpenRouter stores it encrypted and never sends it back in any response.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
@@ -820,6 +811,15 @@ pub struct UpdateByokKeyRequest {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub allowed_user_ids: crate::Nullable<::std::vec::Vec<::std::string::String>>,
 }
+crate::runtime::model_setters!(
+    UpdateByokKeyRequest { with_key => opt key : crate ::SecretString, with_name => null
+    name : ::std::string::String, with_disabled => opt disabled : bool, with_is_fallback
+    => opt is_fallback : bool, with_allowed_models => null allowed_models :
+    ::std::vec::Vec < ::std::string::String >, with_allowed_api_key_hashes => null
+    allowed_api_key_hashes : ::std::vec::Vec < ::std::string::String >,
+    with_allowed_user_ids => null allowed_user_ids : ::std::vec::Vec <
+    ::std::string::String > }
+);
 impl crate::runtime::validation::Validate for UpdateByokKeyRequest {
     fn validate(
         &self,
@@ -891,18 +891,18 @@ impl crate::runtime::validation::Validate for UpdateByokKeyRequest {
 }
 /// Result of changing a BYOK credential.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateByokKeyResponse {
     /// The credential after the change.
     pub data: crate::models::ByokKey,
 }
-impl UpdateByokKeyResponse {
-    /// Creates the value from its required fields; optional fields start absent.
-    pub fn new(data: crate::models::ByokKey) -> Self {
-        Self { data }
-    }
-}
+crate::runtime::model_builder!(
+    UpdateByokKeyResponse => UpdateByokKeyResponseBuilder { req data : crate
+    ::models::ByokKey }
+);
 /// Error body returned with status 400 when the request is malformed or has invalid parameters.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BadRequestResponse {
     /// The `error` object carried by a BadRequestResponse body.
     pub error: crate::models::BadRequestResponseErrorData,
@@ -919,18 +919,14 @@ pub struct BadRequestResponse {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub user_id: crate::Nullable<::std::string::String>,
 }
-impl BadRequestResponse {
-    /// Creates the value from its required fields; optional fields start absent.
-    pub fn new(error: crate::models::BadRequestResponseErrorData) -> Self {
-        Self {
-            error,
-            openrouter_metadata: ::core::default::Default::default(),
-            user_id: ::core::default::Default::default(),
-        }
-    }
-}
+crate::runtime::model_builder!(
+    BadRequestResponse => BadRequestResponseBuilder { req error : crate
+    ::models::BadRequestResponseErrorData, null openrouter_metadata : ::serde_json::Map <
+    ::std::string::String, ::serde_json::Value >, null user_id : ::std::string::String }
+);
 /// The `error` object carried by a BadRequestResponse body.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BadRequestResponseErrorData {
     /// The `code` property.
     pub code: i64,
@@ -944,18 +940,14 @@ pub struct BadRequestResponseErrorData {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
-impl BadRequestResponseErrorData {
-    /// Creates the value from its required fields; optional fields start absent.
-    pub fn new(code: i64, message: ::std::string::String) -> Self {
-        Self {
-            code,
-            message,
-            metadata: ::core::default::Default::default(),
-        }
-    }
-}
+crate::runtime::model_builder!(
+    BadRequestResponseErrorData => BadRequestResponseErrorDataBuilder { req code : i64,
+    req message : ::std::string::String, null metadata : ::serde_json::Map <
+    ::std::string::String, ::serde_json::Value > }
+);
 /// Error body returned with status 401 when credentials are missing or invalid.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UnauthorizedResponse {
     /// The `error` object carried by a UnauthorizedResponse body.
     pub error: crate::models::UnauthorizedResponseErrorData,
@@ -972,18 +964,15 @@ pub struct UnauthorizedResponse {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub user_id: crate::Nullable<::std::string::String>,
 }
-impl UnauthorizedResponse {
-    /// Creates the value from its required fields; optional fields start absent.
-    pub fn new(error: crate::models::UnauthorizedResponseErrorData) -> Self {
-        Self {
-            error,
-            openrouter_metadata: ::core::default::Default::default(),
-            user_id: ::core::default::Default::default(),
-        }
+crate::runtime::model_builder!(
+    UnauthorizedResponse => UnauthorizedResponseBuilder { req error : crate
+    ::models::UnauthorizedResponseErrorData, null openrouter_metadata : ::serde_json::Map
+    < ::std::string::String, ::serde_json::Value >, null user_id : ::std::string::String
     }
-}
+);
 /// The `error` object carried by a UnauthorizedResponse body.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UnauthorizedResponseErrorData {
     /// The `code` property.
     pub code: i64,
@@ -997,18 +986,14 @@ pub struct UnauthorizedResponseErrorData {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
-impl UnauthorizedResponseErrorData {
-    /// Creates the value from its required fields; optional fields start absent.
-    pub fn new(code: i64, message: ::std::string::String) -> Self {
-        Self {
-            code,
-            message,
-            metadata: ::core::default::Default::default(),
-        }
-    }
-}
+crate::runtime::model_builder!(
+    UnauthorizedResponseErrorData => UnauthorizedResponseErrorDataBuilder { req code :
+    i64, req message : ::std::string::String, null metadata : ::serde_json::Map <
+    ::std::string::String, ::serde_json::Value > }
+);
 /// Error body returned with status 403 when the caller is authenticated but lacks permission.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ForbiddenResponse {
     /// The `error` object carried by a ForbiddenResponse body.
     pub error: crate::models::ForbiddenResponseErrorData,
@@ -1025,18 +1010,14 @@ pub struct ForbiddenResponse {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub user_id: crate::Nullable<::std::string::String>,
 }
-impl ForbiddenResponse {
-    /// Creates the value from its required fields; optional fields start absent.
-    pub fn new(error: crate::models::ForbiddenResponseErrorData) -> Self {
-        Self {
-            error,
-            openrouter_metadata: ::core::default::Default::default(),
-            user_id: ::core::default::Default::default(),
-        }
-    }
-}
+crate::runtime::model_builder!(
+    ForbiddenResponse => ForbiddenResponseBuilder { req error : crate
+    ::models::ForbiddenResponseErrorData, null openrouter_metadata : ::serde_json::Map <
+    ::std::string::String, ::serde_json::Value >, null user_id : ::std::string::String }
+);
 /// The `error` object carried by a ForbiddenResponse body.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ForbiddenResponseErrorData {
     /// The `code` property.
     pub code: i64,
@@ -1050,18 +1031,14 @@ pub struct ForbiddenResponseErrorData {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
-impl ForbiddenResponseErrorData {
-    /// Creates the value from its required fields; optional fields start absent.
-    pub fn new(code: i64, message: ::std::string::String) -> Self {
-        Self {
-            code,
-            message,
-            metadata: ::core::default::Default::default(),
-        }
-    }
-}
+crate::runtime::model_builder!(
+    ForbiddenResponseErrorData => ForbiddenResponseErrorDataBuilder { req code : i64, req
+    message : ::std::string::String, null metadata : ::serde_json::Map <
+    ::std::string::String, ::serde_json::Value > }
+);
 /// Error body returned with status 404 when the requested resource does not exist.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct NotFoundResponse {
     /// The `error` object carried by a NotFoundResponse body.
     pub error: crate::models::NotFoundResponseErrorData,
@@ -1078,18 +1055,14 @@ pub struct NotFoundResponse {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub user_id: crate::Nullable<::std::string::String>,
 }
-impl NotFoundResponse {
-    /// Creates the value from its required fields; optional fields start absent.
-    pub fn new(error: crate::models::NotFoundResponseErrorData) -> Self {
-        Self {
-            error,
-            openrouter_metadata: ::core::default::Default::default(),
-            user_id: ::core::default::Default::default(),
-        }
-    }
-}
+crate::runtime::model_builder!(
+    NotFoundResponse => NotFoundResponseBuilder { req error : crate
+    ::models::NotFoundResponseErrorData, null openrouter_metadata : ::serde_json::Map <
+    ::std::string::String, ::serde_json::Value >, null user_id : ::std::string::String }
+);
 /// The `error` object carried by a NotFoundResponse body.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct NotFoundResponseErrorData {
     /// The `code` property.
     pub code: i64,
@@ -1103,18 +1076,14 @@ pub struct NotFoundResponseErrorData {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
-impl NotFoundResponseErrorData {
-    /// Creates the value from its required fields; optional fields start absent.
-    pub fn new(code: i64, message: ::std::string::String) -> Self {
-        Self {
-            code,
-            message,
-            metadata: ::core::default::Default::default(),
-        }
-    }
-}
+crate::runtime::model_builder!(
+    NotFoundResponseErrorData => NotFoundResponseErrorDataBuilder { req code : i64, req
+    message : ::std::string::String, null metadata : ::serde_json::Map <
+    ::std::string::String, ::serde_json::Value > }
+);
 /// Error body returned with status 500 when the server fails unexpectedly.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct InternalServerResponse {
     /// The `error` object carried by a InternalServerResponse body.
     pub error: crate::models::InternalServerResponseErrorData,
@@ -1131,18 +1100,15 @@ pub struct InternalServerResponse {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub user_id: crate::Nullable<::std::string::String>,
 }
-impl InternalServerResponse {
-    /// Creates the value from its required fields; optional fields start absent.
-    pub fn new(error: crate::models::InternalServerResponseErrorData) -> Self {
-        Self {
-            error,
-            openrouter_metadata: ::core::default::Default::default(),
-            user_id: ::core::default::Default::default(),
-        }
-    }
-}
+crate::runtime::model_builder!(
+    InternalServerResponse => InternalServerResponseBuilder { req error : crate
+    ::models::InternalServerResponseErrorData, null openrouter_metadata :
+    ::serde_json::Map < ::std::string::String, ::serde_json::Value >, null user_id :
+    ::std::string::String }
+);
 /// The `error` object carried by a InternalServerResponse body.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct InternalServerResponseErrorData {
     /// The `code` property.
     pub code: i64,
@@ -1156,13 +1122,8 @@ pub struct InternalServerResponseErrorData {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
-impl InternalServerResponseErrorData {
-    /// Creates the value from its required fields; optional fields start absent.
-    pub fn new(code: i64, message: ::std::string::String) -> Self {
-        Self {
-            code,
-            message,
-            metadata: ::core::default::Default::default(),
-        }
-    }
-}
+crate::runtime::model_builder!(
+    InternalServerResponseErrorData => InternalServerResponseErrorDataBuilder { req code
+    : i64, req message : ::std::string::String, null metadata : ::serde_json::Map <
+    ::std::string::String, ::serde_json::Value > }
+);

@@ -36,6 +36,42 @@ pub fn analyse(api: &mut Api) -> Vec<Warning> {
     warnings
 }
 
+/// The declared error body whose shape every declared error body of the API
+/// shares (the same fields of the same types, names aside), if there is one:
+/// the crate's errors then offer `error_body()`, decoded from any error
+/// response, so that reading a message needs no match over the statuses.
+pub fn shared_error_body(api: &Api) -> Option<&TypeRef> {
+    let mut bodies = api.groups.iter().flat_map(|g| &g.operations).flat_map(|op| &op.errors).filter_map(|e| e.ty.as_ref());
+    let first = bodies.next().filter(|t| matches!(t, TypeRef::Named(_)))?;
+    bodies.all(|other| same_shape(api, first, other, 0)).then_some(first)
+}
+
+/// Whether `a` and `b` decode the same JSON into the same shape.
+fn same_shape(api: &Api, a: &TypeRef, b: &TypeRef, depth: usize) -> bool {
+    // Deeper than any error body; a recursive type ends the comparison here.
+    const DEEPEST: usize = 8;
+    match (a, b) {
+        (TypeRef::Named(x), TypeRef::Named(y)) if x == y => true,
+        (TypeRef::Named(x), TypeRef::Named(y)) if depth < DEEPEST => match (api.type_def(x), api.type_def(y)) {
+            (Some(TypeDef::Struct(s)), Some(TypeDef::Struct(t))) => {
+                s.fields.len() == t.fields.len()
+                    && s.fields.iter().zip(&t.fields).all(|(f, g)| f.name == g.name && f.presence == g.presence && same_shape(api, &f.ty, &g.ty, depth + 1))
+                    && match (&s.additional, &t.additional) {
+                        (Some(x), Some(y)) => same_shape(api, x, y, depth + 1),
+                        (None, None) => true,
+                        _ => false,
+                    }
+            }
+            (Some(TypeDef::Enum(e)), Some(TypeDef::Enum(f))) => {
+                e.variants.len() == f.variants.len() && e.variants.iter().zip(&f.variants).all(|(v, w)| v.value == w.value)
+            }
+            _ => false,
+        },
+        (TypeRef::Array(x), TypeRef::Array(y)) | (TypeRef::Map(x), TypeRef::Map(y)) => same_shape(api, x, y, depth + 1),
+        _ => a == b,
+    }
+}
+
 /// Whether a named type is a string enum (sent as its wire value).
 pub fn is_enum(api: &Api, name: &str) -> bool {
     matches!(api.type_def(name), Some(TypeDef::Enum(_)))
@@ -126,6 +162,31 @@ pub fn structs_to_validate(api: &Api) -> BTreeSet<String> {
     sent
 }
 
+/// Names of the structs a request sends (reachable from a parameter or a
+/// request body): callers build these, so they get `new(required…)` and
+/// chained setters; every struct with required fields gets a builder.
+pub fn sent_structs(api: &Api) -> BTreeSet<String> {
+    let mut pending: Vec<&TypeRef> = Vec::new();
+    for op in api.groups.iter().flat_map(|g| &g.operations) {
+        pending.extend(op.params.iter().map(|p| &p.ty));
+        pending.extend(op.body.as_ref().map(|b| &b.ty));
+    }
+    let mut sent = BTreeSet::new();
+    while let Some(ty) = pending.pop() {
+        match ty {
+            TypeRef::Array(inner) | TypeRef::Map(inner) => pending.push(inner),
+            TypeRef::Named(n) if sent.insert(n.clone()) => match api.type_def(n) {
+                Some(TypeDef::Struct(s)) => pending.extend(s.fields.iter().map(|f| &f.ty).chain(&s.additional)),
+                Some(TypeDef::Union(u)) => pending.extend(u.variants.iter().map(|v| &v.ty)),
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    sent.retain(|n| api.struct_def(n).is_some());
+    sent
+}
+
 /// Names of the string enums sent as query parameters (they implement `ToQuery`).
 pub fn enums_sent_in_query(api: &Api) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
@@ -210,6 +271,9 @@ pub fn runtime_features(api: &Api) -> BTreeSet<&'static str> {
     };
     if api.types.iter().any(|t| matches!(t, TypeDef::Enum(_))) {
         f.insert("open-enum");
+    }
+    if api.types.iter().any(|t| matches!(t, TypeDef::Struct(_))) {
+        f.insert("models");
     }
     // A `format: binary` value anywhere is a `FileUpload`.
     let mut types: Vec<&TypeRef> = Vec::new();

@@ -57,6 +57,7 @@ fn byok_generated_files() {
             "src/runtime/retry.rs",
             "src/runtime/secret.rs",
             "src/runtime/transport.rs",
+            "src/runtime/untyped.rs",
             "src/runtime/validation.rs",
             "tests/contract.rs"
         ]

@@ -7,9 +7,22 @@ use serde::Serialize;
 
 use super::errors::RequestError;
 
-/// Encodes a JSON request body; `label` names the call in the error.
-pub fn encode_json<T: Serialize>(body: &T, label: &str) -> Result<(String, Bytes), RequestError> {
-    let bytes = serde_json::to_vec(body).map_err(|e| RequestError::new(label, format!("cannot encode the request body: {e}")))?;
+/// Encodes a JSON request body with the call's extra `fields` set on it (they
+/// replace fields of the same name); `label` names the call in the error.
+pub fn encode_json<T: Serialize>(body: &T, fields: &[(String, serde_json::Value)], label: &str) -> Result<(String, Bytes), RequestError> {
+    let failed = |e: serde_json::Error| RequestError::new(label, format!("cannot encode the request body: {e}"));
+    let bytes = if fields.is_empty() {
+        serde_json::to_vec(body).map_err(failed)?
+    } else {
+        let mut value = serde_json::to_value(body).map_err(failed)?;
+        let Some(object) = value.as_object_mut() else {
+            return Err(RequestError::new(label, "extra body fields need a JSON object body"));
+        };
+        for (name, field) in fields {
+            object.insert(name.clone(), field.clone());
+        }
+        serde_json::to_vec(&value).map_err(failed)?
+    };
     Ok(("application/json".to_string(), Bytes::from(bytes)))
 }
 

@@ -12,6 +12,7 @@ use reqwest::header::HeaderMap;
 
 /// A decoded successful response with its status and headers.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ApiResponse<T> {
     /// HTTP status.
     pub status: StatusCode,
@@ -19,12 +20,21 @@ pub struct ApiResponse<T> {
     pub headers: HeaderMap,
     /// Decoded body.
     pub body: T,
+    /// The body as received (empty for a streamed body): what the SDK decoded
+    /// `body` from, for fields the document does not declare yet.
+    pub raw: Bytes,
 }
 
 impl<T> ApiResponse<T> {
     /// The decoded body, dropping status and headers.
     pub fn into_body(self) -> T {
         self.body
+    }
+
+    /// The body as received, parsed as untyped JSON: every field the server
+    /// sent, including those the document does not declare yet.
+    pub fn json(&self) -> Result<serde_json::Value, serde_json::Error> {
+        serde_json::from_slice(&self.raw)
     }
 }
 
@@ -38,6 +48,7 @@ fn snippet(raw: &[u8]) -> String {
 
 /// An error response the API declares for the operation, decoded into its type.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ErrorResponse<T> {
     /// HTTP status.
     pub status: StatusCode,
@@ -64,6 +75,7 @@ impl<T> fmt::Display for ErrorResponse<T> {
 
 /// A response whose status the API does not declare for the operation.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct UnexpectedResponse {
     /// HTTP status.
     pub status: StatusCode,
@@ -88,6 +100,7 @@ impl fmt::Display for UnexpectedResponse {
 
 /// A response body that does not match its declared type.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct DecodeError {
     /// HTTP status of the response.
     pub status: StatusCode,
@@ -225,6 +238,7 @@ impl std::error::Error for TransportError {
 /// header name or value, base URL, API key, or a body that cannot be encoded).
 /// Nothing was sent, and retrying cannot help.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RequestError {
     /// `METHOD /path/template` of the call.
     pub request: String,
@@ -250,6 +264,7 @@ impl std::error::Error for RequestError {}
 /// A response body longer than the configured limit. Reading stopped at the
 /// limit (or before reading, when `Content-Length` announced more).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct BodyTooLargeError {
     /// HTTP status of the response.
     pub status: StatusCode,
@@ -280,6 +295,7 @@ impl std::error::Error for BodyTooLargeError {}
 
 /// A request value that breaks a constraint of the API document; nothing was sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ValidationError {
     /// The field or parameter, as a path (`body.allowed_api_key_hashes[0]`).
     pub field: String,
@@ -295,10 +311,42 @@ impl fmt::Display for ValidationError {
 
 impl std::error::Error for ValidationError {}
 
-/// What every error of an operation can tell about the failed response.
+/// A model's `build()` found a required field unset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingFieldError {
+    model: &'static str,
+    field: &'static str,
+}
+
+impl MissingFieldError {
+    /// `field` of `model` is required and was not set.
+    pub fn new(model: &'static str, field: &'static str) -> Self {
+        MissingFieldError { model, field }
+    }
+
+    /// The required field left unset.
+    pub fn field(&self) -> &'static str {
+        self.field
+    }
+}
+
+impl fmt::Display for MissingFieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot build `{}`: the required field `{}` is not set", self.model, self.field)
+    }
+}
+
+impl std::error::Error for MissingFieldError {}
+
+/// What every error of an operation can tell about the failed response; the
+/// operation errors and `Error` answer through it.
 pub trait ErrorDetails {
     /// HTTP status, when a response arrived.
     fn status(&self) -> Option<StatusCode> {
+        None
+    }
+    /// Response headers, when a response arrived.
+    fn headers(&self) -> Option<&HeaderMap> {
         None
     }
     /// The raw response body, when a response arrived.
@@ -307,19 +355,38 @@ pub trait ErrorDetails {
     }
     /// The delay the server asked for before trying again, when it did.
     fn retry_after(&self) -> Option<Duration> {
-        None
+        self.headers().and_then(super::retry::requested_delay)
     }
+    /// Whether the same call may succeed if tried again later.
+    fn is_retryable(&self) -> bool {
+        self.status().is_some_and(retryable_status)
+    }
+    /// The id the server gave the request (`x-request-id` and its common
+    /// spellings), for support tickets and log searches.
+    fn request_id(&self) -> Option<&str> {
+        let headers = self.headers()?;
+        REQUEST_ID_HEADERS.iter().find_map(|name| headers.get(*name)?.to_str().ok())
+    }
+}
+
+/// Headers servers name the request with, most common first.
+const REQUEST_ID_HEADERS: [&str; 5] = ["x-request-id", "request-id", "x-amzn-requestid", "x-amz-request-id", "x-correlation-id"];
+
+/// Statuses that say "not now" rather than "not this": timeouts, rate limits
+/// and server failures (except `501 Not Implemented` and `505`).
+fn retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 425 | 429) || (status.is_server_error() && !matches!(status.as_u16(), 501 | 505))
 }
 
 impl<T> ErrorDetails for ErrorResponse<T> {
     fn status(&self) -> Option<StatusCode> {
         Some(self.status)
     }
+    fn headers(&self) -> Option<&HeaderMap> {
+        Some(&self.headers)
+    }
     fn raw_body(&self) -> Option<&[u8]> {
         Some(&self.raw)
-    }
-    fn retry_after(&self) -> Option<Duration> {
-        ErrorResponse::retry_after(self)
     }
 }
 
@@ -327,11 +394,11 @@ impl ErrorDetails for UnexpectedResponse {
     fn status(&self) -> Option<StatusCode> {
         Some(self.status)
     }
+    fn headers(&self) -> Option<&HeaderMap> {
+        Some(&self.headers)
+    }
     fn raw_body(&self) -> Option<&[u8]> {
         Some(&self.raw)
-    }
-    fn retry_after(&self) -> Option<Duration> {
-        UnexpectedResponse::retry_after(self)
     }
 }
 
@@ -342,18 +409,34 @@ impl ErrorDetails for DecodeError {
     fn raw_body(&self) -> Option<&[u8]> {
         Some(&self.raw)
     }
+    /// The response arrived; decoding it again gives the same result.
+    fn is_retryable(&self) -> bool {
+        false
+    }
 }
 
 impl ErrorDetails for BodyTooLargeError {
     fn status(&self) -> Option<StatusCode> {
         Some(self.status)
     }
+    fn headers(&self) -> Option<&HeaderMap> {
+        Some(&self.headers)
+    }
     fn raw_body(&self) -> Option<&[u8]> {
         Some(&self.prefix)
     }
+    /// The same body would be as long the next time.
+    fn is_retryable(&self) -> bool {
+        false
+    }
 }
 
-impl ErrorDetails for TransportError {}
+impl ErrorDetails for TransportError {
+    /// Connections that failed or broke, and attempts that ran out of time.
+    fn is_retryable(&self) -> bool {
+        matches!(self.kind, TransportErrorKind::Connect | TransportErrorKind::Interrupted | TransportErrorKind::Timeout)
+    }
+}
 impl ErrorDetails for RequestError {}
 impl ErrorDetails for ValidationError {}
 
@@ -388,4 +471,352 @@ impl From<TransportError> for CallError {
         CallError::Transport(e)
     }
 }
+
+/// An error status the API answered with, whether the operation declares it or
+/// not: the status, headers and raw body, and the typed body when the operation
+/// declares one for this status.
+pub struct ApiError {
+    operation: &'static str,
+    status: StatusCode,
+    headers: HeaderMap,
+    raw: Bytes,
+    body: Option<Box<dyn std::any::Any + Send + Sync>>,
+}
+
+impl ApiError {
+    /// A declared error response of `operation`, keeping its typed body.
+    pub fn declared<T: Send + Sync + 'static>(operation: &'static str, response: ErrorResponse<T>) -> Self {
+        ApiError { operation, status: response.status, headers: response.headers, raw: response.raw, body: Some(Box::new(response.body)) }
+    }
+
+    /// A status `operation` does not declare.
+    pub fn undeclared(operation: &'static str, status: StatusCode, headers: HeaderMap, raw: Bytes) -> Self {
+        ApiError { operation, status, headers, raw, body: None }
+    }
+
+    /// The operation id of the failed call (or `METHOD /path` for an untyped call).
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// Response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The body as received.
+    pub fn raw_body(&self) -> &[u8] {
+        &self.raw
+    }
+
+    /// The typed body, when the operation declares one for this status and it
+    /// is a `T` (the type named in the operation's error variant).
+    pub fn body<T: 'static>(&self) -> Option<&T> {
+        self.body.as_ref()?.downcast_ref()
+    }
+
+    /// The body parsed as untyped JSON.
+    pub fn json(&self) -> Result<serde_json::Value, serde_json::Error> {
+        serde_json::from_slice(&self.raw)
+    }
+}
+
+impl ErrorDetails for ApiError {
+    fn status(&self) -> Option<StatusCode> {
+        Some(self.status)
+    }
+    fn headers(&self) -> Option<&HeaderMap> {
+        Some(&self.headers)
+    }
+    fn raw_body(&self) -> Option<&[u8]> {
+        Some(&self.raw)
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("raw", &self.raw)
+            .field("typed", &self.body.is_some())
+            .finish()
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} failed: HTTP {}: {}", self.operation, self.status, snippet(&self.raw))
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Any failed call of this crate. Every operation's error converts into it, so
+/// `?` works across operations in a function returning `Result<_, Error>`; the
+/// accessors read what every failure has, whatever the operation.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered with an error status (declared by the operation or not).
+    Api(ApiError),
+    /// The response body does not match its declared type; the raw body is kept.
+    Decode(DecodeError),
+    /// The response body is longer than the limit; its first bytes are kept.
+    BodyTooLarge(BodyTooLargeError),
+    /// The call's deadline passed (the client's or the call's timeout), retries included.
+    Timeout(TransportError),
+    /// The request could not be sent or the response not received (after the retries the policy allows).
+    Transport(TransportError),
+    /// The request could not be built (an invalid header, base URL or API key); nothing was sent.
+    Request(RequestError),
+    /// A parameter or body field breaks a constraint of the API; nothing was sent.
+    Validation(ValidationError),
+}
+
+impl Error {
+    fn details(&self) -> &dyn ErrorDetails {
+        match self {
+            Error::Api(e) => e,
+            Error::Decode(e) => e,
+            Error::BodyTooLarge(e) => e,
+            Error::Timeout(e) | Error::Transport(e) => e,
+            Error::Request(e) => e,
+            Error::Validation(e) => e,
+        }
+    }
+
+    /// The error status, when the API answered with one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// HTTP status, when a response arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.details().status()
+    }
+
+    /// Response headers, when a response arrived.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        self.details().headers()
+    }
+
+    /// The raw response body, when a response arrived.
+    pub fn raw_body(&self) -> Option<&[u8]> {
+        self.details().raw_body()
+    }
+
+    /// The delay the server asked for before trying again (`Retry-After` or
+    /// `retry-after-ms`); set when the call gave up because the server asked for
+    /// longer than the retry policy allows.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.details().retry_after()
+    }
+
+    /// The id the server gave the request (`x-request-id` and its common spellings).
+    pub fn request_id(&self) -> Option<&str> {
+        self.details().request_id()
+    }
+
+    /// Whether the same call may succeed later: rate limits, server failures,
+    /// timeouts and lost connections; never local mistakes or undecodable bodies.
+    pub fn is_retryable(&self) -> bool {
+        self.details().is_retryable()
+    }
+
+    /// Whether the call's deadline passed.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout(_))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(e) => fmt::Display::fmt(e, f),
+            Error::Decode(e) => fmt::Display::fmt(e, f),
+            Error::BodyTooLarge(e) => fmt::Display::fmt(e, f),
+            Error::Timeout(e) | Error::Transport(e) => fmt::Display::fmt(e, f),
+            Error::Request(e) => fmt::Display::fmt(e, f),
+            Error::Validation(e) => fmt::Display::fmt(e, f),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Api(e) => Some(e),
+            Error::Decode(e) => Some(e),
+            Error::BodyTooLarge(e) => Some(e),
+            Error::Timeout(e) | Error::Transport(e) => Some(e),
+            Error::Request(e) => Some(e),
+            Error::Validation(e) => Some(e),
+        }
+    }
+}
+
+impl From<CallError> for Error {
+    fn from(e: CallError) -> Self {
+        match e {
+            CallError::Validation(e) => Error::Validation(e),
+            CallError::Request(e) => Error::Request(e),
+            CallError::Transport(e) if e.is_timeout() => Error::Timeout(e),
+            CallError::Transport(e) => Error::Transport(e),
+            CallError::BodyTooLarge(e) => Error::BodyTooLarge(*e),
+        }
+    }
+}
+
+impl From<DecodeError> for Error {
+    fn from(e: DecodeError) -> Self {
+        Error::Decode(e)
+    }
+}
+
+/// The impls of one operation's error enum (which the generator writes out,
+/// with a variant per declared status holding an `ErrorResponse` of its typed
+/// body, `UnexpectedStatus` unless the operation declares `default`, and the
+/// failures every call shares): accessors, `Display`, `Error`, and the
+/// conversions from a failed call and into [`Error`]. Written once here instead
+/// of in every operation. `error_body` names the model every error body of the
+/// API has the shape of, when there is one.
+///
+/// Paths are absolute, as in the other macros: it expands in operation modules.
+#[allow(unused_macros)] // invoked by generated code
+macro_rules! operation_error {
+    (
+        $name:ident($operation:literal) { $($variant:ident),* $(,)? }
+        $($unexpected:ident)?
+        $(; error_body: $shared:ident)?
+    ) => {
+        impl $name {
+            fn details(&self) -> &dyn $crate::runtime::errors::ErrorDetails {
+                match self {
+                    $( $name::$variant(e) => e, )*
+                    $( $name::$unexpected(e) => e, )?
+                    $name::Decode(e) => e,
+                    $name::BodyTooLarge(e) => e,
+                    $name::Timeout(e) | $name::Transport(e) => e,
+                    $name::Request(e) => e,
+                    $name::Validation(e) => e,
+                }
+            }
+
+            /// HTTP status of the response, if one arrived.
+            pub fn status(&self) -> ::core::option::Option<::reqwest::StatusCode> {
+                self.details().status()
+            }
+
+            /// Response headers, if a response arrived.
+            pub fn headers(&self) -> ::core::option::Option<&::reqwest::header::HeaderMap> {
+                self.details().headers()
+            }
+
+            /// The raw response body, if a response arrived.
+            pub fn raw_body(&self) -> ::core::option::Option<&[u8]> {
+                self.details().raw_body()
+            }
+
+            /// The delay the server asked for before trying again (`Retry-After`), if it did;
+            /// set when the call gave up because the server asked for longer than the policy allows.
+            pub fn retry_after(&self) -> ::core::option::Option<::std::time::Duration> {
+                self.details().retry_after()
+            }
+
+            /// The id the server gave the request (`x-request-id` and its common spellings).
+            pub fn request_id(&self) -> ::core::option::Option<&str> {
+                self.details().request_id()
+            }
+
+            /// Whether the same call may succeed later (rate limits, server failures, timeouts, lost connections).
+            pub fn is_retryable(&self) -> bool {
+                self.details().is_retryable()
+            }
+        }
+
+        $(
+            impl $name {
+                /// The error body in the shape every error of this API shares, decoded
+                /// from the raw body whatever the status (`None` without a response, or
+                /// for a body of another shape).
+                pub fn error_body(&self) -> ::core::option::Option<$crate::models::$shared> {
+                    ::serde_json::from_slice(self.raw_body()?).ok()
+                }
+            }
+        )?
+
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                match self {
+                    $( $name::$variant(e) => ::core::write!(f, "{} failed: {e}", $operation), )*
+                    $( $name::$unexpected(e) => ::core::write!(f, "{} failed: {e}", $operation), )?
+                    $name::Decode(e) => ::core::write!(f, "{} failed: {e}", $operation),
+                    $name::BodyTooLarge(e) => ::core::write!(f, "{} failed: {e}", $operation),
+                    $name::Timeout(e) | $name::Transport(e) => ::core::write!(f, "{} failed: {e}", $operation),
+                    $name::Request(e) => ::core::write!(f, "{} failed: {e}", $operation),
+                    $name::Validation(e) => ::core::write!(f, "{} failed: {e}", $operation),
+                }
+            }
+        }
+
+        impl ::std::error::Error for $name {
+            fn source(&self) -> ::core::option::Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    $name::Decode(e) => ::core::option::Option::Some(e),
+                    $name::BodyTooLarge(e) => ::core::option::Option::Some(e),
+                    $name::Timeout(e) | $name::Transport(e) => ::core::option::Option::Some(e),
+                    $name::Request(e) => ::core::option::Option::Some(e),
+                    $name::Validation(e) => ::core::option::Option::Some(e),
+                    #[allow(unreachable_patterns)]
+                    _ => ::core::option::Option::None,
+                }
+            }
+        }
+
+        impl ::core::convert::From<$crate::runtime::errors::DecodeError> for $name {
+            fn from(e: $crate::runtime::errors::DecodeError) -> Self {
+                $name::Decode(e)
+            }
+        }
+
+        impl ::core::convert::From<$crate::runtime::errors::CallError> for $name {
+            fn from(e: $crate::runtime::errors::CallError) -> Self {
+                match e {
+                    $crate::runtime::errors::CallError::Validation(e) => $name::Validation(e),
+                    $crate::runtime::errors::CallError::Request(e) => $name::Request(e),
+                    $crate::runtime::errors::CallError::Transport(e) if e.is_timeout() => $name::Timeout(e),
+                    $crate::runtime::errors::CallError::Transport(e) => $name::Transport(e),
+                    $crate::runtime::errors::CallError::BodyTooLarge(e) => $name::BodyTooLarge(*e),
+                }
+            }
+        }
+
+        impl ::core::convert::From<$name> for $crate::runtime::errors::Error {
+            fn from(e: $name) -> Self {
+                match e {
+                    $( $name::$variant(r) => $crate::runtime::errors::Error::Api($crate::runtime::errors::ApiError::declared($operation, r)), )*
+                    $( $name::$unexpected(r) => $crate::runtime::errors::Error::Api($crate::runtime::errors::ApiError::undeclared($operation, r.status, r.headers, r.raw)), )?
+                    $name::Decode(e) => $crate::runtime::errors::Error::Decode(e),
+                    $name::BodyTooLarge(e) => $crate::runtime::errors::Error::BodyTooLarge(e),
+                    $name::Timeout(e) => $crate::runtime::errors::Error::Timeout(e),
+                    $name::Transport(e) => $crate::runtime::errors::Error::Transport(e),
+                    $name::Request(e) => $crate::runtime::errors::Error::Request(e),
+                    $name::Validation(e) => $crate::runtime::errors::Error::Validation(e),
+                }
+            }
+        }
+    };
+}
+#[allow(unused_imports)] // used by generated code
+pub(crate) use operation_error;
 

@@ -24,6 +24,32 @@ pub mod validation;
 pub mod body;
 pub mod path;
 pub mod pagination;
+pub mod untyped;
+
+/// A value of an open enum that this version of the SDK does not know, as
+/// received. Only the crate makes one (when decoding, or in `From<&str>`,
+/// which gives the named variant for every known value), so the catch-all
+/// variant never holds a known value and equality stays by value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnknownValue(String);
+
+impl UnknownValue {
+    /// Keeps `value`; callers have checked that it is not a known value.
+    pub(crate) fn new(value: &str) -> Self {
+        UnknownValue(value.to_string())
+    }
+
+    /// The value as received.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 /// The traits every open enum gets from its `as_str` and `From<&str>`:
 /// `Display`, `FromStr` and serde. A macro so that each of the
@@ -79,5 +105,86 @@ macro_rules! open_enum_query {
 }
 #[allow(unused_imports)] // used by generated code, and here only by tests
 pub(crate) use open_enum_query;
+
+/// How models are built without naming every field, so that a field the API
+/// adds later breaks no caller (the structs are `#[non_exhaustive]`):
+///
+/// - `model_builder!(Model => ModelBuilder { req a: A, opt b: B, null c: C } extra)`
+///   writes `Model::builder()` and `ModelBuilder`, a setter per field and
+///   `build()`, which names the first required (`req`) field left unset. `opt`
+///   fields are `Option<B>` and `null` ones `Nullable<C>`; setters take the
+///   inner value. `extra` names a map of undeclared properties, left empty.
+/// - `model_setters!(Model { with_b => opt b: B, ... })` writes chained
+///   `with_…` setters on the model itself, for the optional fields of models
+///   that are sent (`Model::new(required…).with_b(…)`).
+///
+/// Paths are absolute: they expand in `models.rs`, beside the API's types.
+#[allow(unused_macros)] // invoked by generated code
+macro_rules! model_builder {
+    ($model:ident => $builder:ident { $($kind:ident $field:ident : $ty:ty),* $(,)? } $($extra:ident)?) => {
+        #[doc = ::core::concat!("Builds a [`", ::core::stringify!($model), "`] field by field; get one from [`", ::core::stringify!($model), "::builder`].")]
+        #[derive(Debug, Clone, Default)]
+        #[must_use = "a builder does nothing until `build()` is called"]
+        pub struct $builder {
+            $( $field: $crate::runtime::model_builder!(@slot $kind $ty), )*
+        }
+
+        impl $builder {
+            $(
+                #[doc = ::core::concat!("Sets `", ::core::stringify!($field), "`.")]
+                pub fn $field(mut self, value: impl ::core::convert::Into<$ty>) -> Self {
+                    self.$field = $crate::runtime::model_builder!(@wrap $kind value.into());
+                    self
+                }
+            )*
+
+            /// The value, or which required field was left unset.
+            pub fn build(self) -> ::core::result::Result<$model, $crate::runtime::errors::MissingFieldError> {
+                ::core::result::Result::Ok($model {
+                    $( $field: $crate::runtime::model_builder!(@take $kind self.$field, $model, $field), )*
+                    $( $extra: ::core::default::Default::default(), )?
+                })
+            }
+        }
+
+        impl $model {
+            /// A builder that sets the fields one by one; `build()` checks that every required one is set.
+            pub fn builder() -> $builder {
+                ::core::default::Default::default()
+            }
+        }
+    };
+    (@slot req $ty:ty) => { ::core::option::Option<$ty> };
+    (@slot opt $ty:ty) => { ::core::option::Option<$ty> };
+    (@slot null $ty:ty) => { $crate::Nullable<$ty> };
+    (@wrap req $value:expr) => { ::core::option::Option::Some($value) };
+    (@wrap opt $value:expr) => { ::core::option::Option::Some($value) };
+    (@wrap null $value:expr) => { $crate::Nullable::Value($value) };
+    (@take req $slot:expr, $model:ident, $field:ident) => {
+        $slot.ok_or_else(|| $crate::runtime::errors::MissingFieldError::new(::core::stringify!($model), ::core::stringify!($field)))?
+    };
+    (@take opt $slot:expr, $model:ident, $field:ident) => { $slot };
+    (@take null $slot:expr, $model:ident, $field:ident) => { $slot };
+}
+#[allow(unused_imports)] // used by generated code
+pub(crate) use model_builder;
+
+/// Chained `with_…` setters for the optional fields of a model (see `model_builder!`).
+#[allow(unused_macros)] // invoked by generated code
+macro_rules! model_setters {
+    ($model:ident { $($setter:ident => $kind:ident $field:ident : $ty:ty),* $(,)? }) => {
+        impl $model {
+            $(
+                #[doc = ::core::concat!("Sets `", ::core::stringify!($field), "`.")]
+                pub fn $setter(mut self, value: impl ::core::convert::Into<$ty>) -> Self {
+                    self.$field = $crate::runtime::model_builder!(@wrap $kind value.into());
+                    self
+                }
+            )*
+        }
+    };
+}
+#[allow(unused_imports)] // used by generated code
+pub(crate) use model_setters;
 
 

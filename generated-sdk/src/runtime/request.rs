@@ -47,7 +47,81 @@ pub struct CallOptions {
     pub base_url: Option<String>,
     /// The longest response body read, in bytes.
     pub max_body_bytes: Option<u64>,
+    /// Extra query parameters (ones the SDK does not know yet), sent after the operation's.
+    pub query: Vec<(String, String)>,
+    /// Extra fields merged into a JSON object body (ones the SDK does not know yet).
+    pub body_fields: Vec<(String, serde_json::Value)>,
+    /// Whether the checks of the API document's constraints are skipped.
+    pub skip_validation: bool,
 }
+
+/// The setters every request builder has for what a single call may override,
+/// written once here instead of in every builder (it expands inside `impl`
+/// blocks with an `options: CallOptions` field). `json_body` adds
+/// `body_field` to builders of operations with a JSON body.
+#[allow(unused_macros)] // invoked by generated code
+macro_rules! call_options {
+    () => {
+        /// The deadline of this call, retries and waits included (overrides the client's timeout).
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.timeout = ::core::option::Option::Some(timeout);
+            self
+        }
+
+        /// The longest response body this call reads, in bytes (overrides the client's limit).
+        pub fn max_response_body(mut self, bytes: u64) -> Self {
+            self.options.max_body_bytes = ::core::option::Option::Some(bytes);
+            self
+        }
+
+        /// Retries this call by `policy` instead of the client's policy
+        /// (`RetryPolicy::none()` switches retries off).
+        pub fn retries(mut self, policy: $crate::runtime::retry::RetryPolicy) -> Self {
+            self.options.retry = ::core::option::Option::Some(policy);
+            self
+        }
+
+        /// Adds a header to this call (a header the SDK does not know yet, or one that
+        /// replaces a default of the same name).
+        pub fn header(mut self, name: impl ::core::convert::Into<::std::string::String>, value: impl ::core::convert::Into<::std::string::String>) -> Self {
+            self.options.headers.push((name.into(), value.into()));
+            self
+        }
+
+        /// Adds a query parameter to this call (one the SDK does not know yet), sent
+        /// after the operation's own.
+        pub fn extra_query(mut self, name: impl ::core::convert::Into<::std::string::String>, value: impl ::core::convert::Into<::std::string::String>) -> Self {
+            self.options.query.push((name.into(), value.into()));
+            self
+        }
+
+        /// Sends this call without checking its parameters and body against the API
+        /// document's constraints (for when the API has relaxed one before this crate
+        /// caught up); the server still checks them.
+        pub fn skip_validation(mut self) -> Self {
+            self.options.skip_validation = true;
+            self
+        }
+
+        /// Sends this call to another server (overrides the client's base URL).
+        pub fn base_url(mut self, url: impl ::core::convert::Into<::std::string::String>) -> Self {
+            self.options.base_url = ::core::option::Option::Some(url.into());
+            self
+        }
+    };
+    (json_body) => {
+        $crate::runtime::request::call_options!();
+
+        /// Sets a field of the JSON body (one the SDK does not know yet, or a value its
+        /// type cannot express); it replaces a field of the same name.
+        pub fn body_field(mut self, name: impl ::core::convert::Into<::std::string::String>, value: impl ::core::convert::Into<::serde_json::Value>) -> Self {
+            self.options.body_fields.push((name.into(), value.into()));
+            self
+        }
+    };
+}
+#[allow(unused_imports)] // used by generated code
+pub(crate) use call_options;
 
 /// Defaults of the client for what bounds a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

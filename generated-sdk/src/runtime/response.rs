@@ -32,7 +32,7 @@ impl RawResponse {
     /// Decodes a success body.
     pub fn success<T: DeserializeOwned>(self) -> Result<ApiResponse<T>, DecodeError> {
         let body = self.decode()?;
-        Ok(ApiResponse { status: self.status, headers: self.headers, body })
+        Ok(ApiResponse { status: self.status, headers: self.headers, body, raw: self.body })
     }
 
 

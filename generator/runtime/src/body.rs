@@ -5,10 +5,23 @@ use serde::Serialize;
 
 use super::errors::RequestError;
 
-/// Encodes a JSON request body; `label` names the call in the error.
+/// Encodes a JSON request body with the call's extra `fields` set on it (they
+/// replace fields of the same name); `label` names the call in the error.
 #[cfg(feature = "json-body")]
-pub fn encode_json<T: Serialize>(body: &T, label: &str) -> Result<(String, Bytes), RequestError> {
-    let bytes = serde_json::to_vec(body).map_err(|e| RequestError::new(label, format!("cannot encode the request body: {e}")))?;
+pub fn encode_json<T: Serialize>(body: &T, fields: &[(String, serde_json::Value)], label: &str) -> Result<(String, Bytes), RequestError> {
+    let failed = |e: serde_json::Error| RequestError::new(label, format!("cannot encode the request body: {e}"));
+    let bytes = if fields.is_empty() {
+        serde_json::to_vec(body).map_err(failed)?
+    } else {
+        let mut value = serde_json::to_value(body).map_err(failed)?;
+        let Some(object) = value.as_object_mut() else {
+            return Err(RequestError::new(label, "extra body fields need a JSON object body"));
+        };
+        for (name, field) in fields {
+            object.insert(name.clone(), field.clone());
+        }
+        serde_json::to_vec(&value).map_err(failed)?
+    };
     Ok(("application/json".to_string(), Bytes::from(bytes)))
 }
 
@@ -36,7 +49,7 @@ mod tests {
 
     #[test]
     fn json_bodies_are_json() {
-        let (content_type, bytes) = encode_json(&serde_json::json!({"a": 1}), "POST /x").unwrap();
+        let (content_type, bytes) = encode_json(&serde_json::json!({"a": 1}), &[], "POST /x").unwrap();
         assert_eq!(content_type, "application/json");
         assert_eq!(&bytes[..], br#"{"a":1}"#);
     }
@@ -46,9 +59,18 @@ mod tests {
         // JSON object keys must be strings.
         let mut map = BTreeMap::new();
         map.insert(vec![1u8], 1);
-        let error = encode_json(&map, "POST /x").unwrap_err();
+        let error = encode_json(&map, &[], "POST /x").unwrap_err();
         assert_eq!(error.request, "POST /x");
         assert!(error.reason.starts_with("cannot encode the request body"), "{error}");
+    }
+
+    #[test]
+    fn extra_fields_are_set_on_json_objects_only() {
+        let extra = [("b".to_string(), serde_json::json!([true])), ("a".to_string(), serde_json::json!(2))];
+        let (_, bytes) = encode_json(&serde_json::json!({"a": 1}), &extra, "POST /x").unwrap();
+        assert_eq!(&bytes[..], br#"{"a":2,"b":[true]}"#);
+        let error = encode_json(&serde_json::json!([1]), &extra, "POST /x").unwrap_err();
+        assert_eq!(error.reason, "extra body fields need a JSON object body");
     }
 
     #[test]

@@ -123,9 +123,12 @@ impl Transport {
             return Err(failed(format!("invalid base URL `{base_url}`: only http and https are supported")));
         }
         let auth_query = self.auth.as_ref().and_then(|a| a.query.as_ref()).map(|(name, key)| (*name, key.expose()));
-        if !request.query.is_empty() || auth_query.is_some() {
+        if !request.query.is_empty() || !options.query.is_empty() || auth_query.is_some() {
             let mut pairs = url.query_pairs_mut();
             for (name, value) in &request.query {
+                pairs.append_pair(name, value);
+            }
+            for (name, value) in &options.query {
                 pairs.append_pair(name, value);
             }
             if let Some((name, key)) = auth_query {

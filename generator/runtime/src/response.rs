@@ -43,7 +43,7 @@ impl RawResponse {
     #[cfg(feature = "json-response")]
     pub fn success<T: DeserializeOwned>(self) -> Result<ApiResponse<T>, DecodeError> {
         let body = self.decode()?;
-        Ok(ApiResponse { status: self.status, headers: self.headers, body })
+        Ok(ApiResponse { status: self.status, headers: self.headers, body, raw: self.body })
     }
 
     /// A success body handed over as a stream of chunks (binary content),
@@ -55,14 +55,14 @@ impl RawResponse {
             Some(response) => ByteStream::from_response(response, label),
             None => ByteStream::from_bytes(self.body),
         };
-        ApiResponse { status: self.status, headers: self.headers, body }
+        ApiResponse { status: self.status, headers: self.headers, body, raw: Bytes::new() }
     }
 
     /// A success body decoded as UTF-8 text (`text/*` content).
     #[cfg(feature = "text-response")]
     pub fn text(self) -> Result<ApiResponse<String>, DecodeError> {
         match String::from_utf8(self.body.to_vec()) {
-            Ok(text) => Ok(ApiResponse { status: self.status, headers: self.headers, body: text }),
+            Ok(text) => Ok(ApiResponse { status: self.status, headers: self.headers, body: text, raw: self.body }),
             Err(e) => Err(DecodeError {
                 status: self.status,
                 raw: self.body.clone(),
@@ -74,7 +74,7 @@ impl RawResponse {
     /// A success response without a body.
     #[cfg(feature = "empty-response")]
     pub fn empty(self) -> ApiResponse<()> {
-        ApiResponse { status: self.status, headers: self.headers, body: () }
+        ApiResponse { status: self.status, headers: self.headers, body: (), raw: self.body }
     }
 
     /// Decodes a declared error body.

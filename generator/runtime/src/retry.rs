@@ -13,7 +13,10 @@ pub const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 /// The number of attempts (the first included) of the default policy.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
 
-/// When and how often a failed call is tried again.
+/// When and how often a failed call is tried again. Built from
+/// [`RetryPolicy::default`] (the API's policy) or [`RetryPolicy::none`] and
+/// the chained setters; its fields are private, so settings added later break
+/// no caller.
 ///
 /// Backoff grows exponentially (`initial_interval × exponent^n`, capped at
 /// `max_interval`) with ±25% jitter; a `retry-after-ms` or `Retry-After` header
@@ -33,24 +36,24 @@ pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
 #[non_exhaustive]
 pub struct RetryPolicy {
     /// First delay.
-    pub initial_interval: Duration,
+    pub(crate) initial_interval: Duration,
     /// Longest single delay.
-    pub max_interval: Duration,
+    pub(crate) max_interval: Duration,
     /// Growth factor between delays.
-    pub exponent: f64,
+    pub(crate) exponent: f64,
     /// Give up when the next attempt would start later than this after the
     /// first (the call's deadline applies as well, whichever comes first).
-    pub max_elapsed: Duration,
+    pub(crate) max_elapsed: Duration,
     /// Give up after this many attempts in all (`None`: only time limits them).
-    pub max_attempts: Option<u32>,
+    pub(crate) max_attempts: Option<u32>,
     /// The longest `Retry-After` honoured; a longer demand ends the call at once.
-    pub max_retry_after: Duration,
+    pub(crate) max_retry_after: Duration,
     /// Inclusive status ranges that are retried (`(500, 599)` for `5XX`).
-    pub statuses: Vec<(u16, u16)>,
+    pub(crate) statuses: Vec<(u16, u16)>,
     /// Whether connection failures and timeouts are retried.
-    pub retry_connection_errors: bool,
+    pub(crate) retry_connection_errors: bool,
     /// Whether POST and PATCH are retried even where the server may have acted on them.
-    pub retry_non_idempotent: bool,
+    pub(crate) retry_non_idempotent: bool,
 }
 
 impl RetryPolicy {
@@ -108,6 +111,19 @@ impl RetryPolicy {
     /// Opts POST and PATCH into retries after failures the server may have acted on.
     pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
         self.retry_non_idempotent = retry;
+        self
+    }
+
+    /// Sets the statuses that are retried, as inclusive ranges (`(500, 599)` for
+    /// `5XX`); 408, 429 and 503 are retried in any case.
+    pub fn statuses(mut self, ranges: impl IntoIterator<Item = (u16, u16)>) -> Self {
+        self.statuses = ranges.into_iter().collect();
+        self
+    }
+
+    /// Sets whether connection failures and timed-out attempts are retried.
+    pub fn retry_connection_errors(mut self, retry: bool) -> Self {
+        self.retry_connection_errors = retry;
         self
     }
 

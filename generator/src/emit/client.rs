@@ -21,11 +21,38 @@ pub fn lib_rs(api: &Api, features: &BTreeSet<&str>) -> TokenStream {
     if features.contains("sse") {
         optional.extend(quote!(pub use runtime::sse::{EventStream, EventStreamError};));
     }
+    if features.contains("open-enum") {
+        optional.extend(quote!(pub use runtime::UnknownValue;));
+    }
+    if features.contains("models") {
+        optional.extend(quote!(pub use runtime::errors::MissingFieldError;));
+    }
     if features.contains("file-upload") {
         optional.extend(quote!(pub use runtime::file::FileUpload;));
     }
     if features.contains("bytes-response") {
         optional.extend(quote!(pub use runtime::response::{ByteStream, ByteStreamError};));
+    }
+    if let Some(shared) = crate::analyse::shared_error_body(api) {
+        let ty = super::types::rust_type(shared);
+        optional.extend(quote! {
+            impl Error {
+                /// The error body in the shape every error of this API shares, decoded
+                /// from the raw body whatever the operation and status (`None` without a
+                /// response, or for a body of another shape).
+                pub fn error_body(&self) -> Option<#ty> {
+                    serde_json::from_slice(self.raw_body()?).ok()
+                }
+            }
+        });
+    }
+    if features.contains("operations") {
+        optional.extend(quote! {
+            pub use runtime::errors::{ApiError, Error};
+            pub use runtime::untyped::UntypedRequest;
+            /// HTTP methods, for [`Client::request`].
+            pub use reqwest::Method;
+        });
     }
     quote! {
         #![doc = include_str!("../README.md")]
@@ -39,7 +66,7 @@ pub fn lib_rs(api: &Api, features: &BTreeSet<&str>) -> TokenStream {
 
         pub use client::{BuildError, Client, ClientBuilder, DEFAULT_BASE_URL};
         pub use runtime::errors::{
-            ApiResponse, BodyTooLargeError, DecodeError, ErrorDetails, ErrorResponse, RequestError, TransportError, TransportErrorKind,
+            ApiResponse, BodyTooLargeError, DecodeError, ErrorResponse, RequestError, TransportError, TransportErrorKind,
             UnexpectedResponse, ValidationError,
         };
         pub use runtime::hooks::{Hook, RequestContext};
@@ -111,6 +138,14 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         quote! {
             pub(crate) fn transport(&self) -> &Transport {
                 &self.transport
+            }
+
+            /// A request to an endpoint this crate has no operation for (yet), sent
+            /// like every operation: same authentication, retries, deadline, limits and
+            /// hooks. `path` starts with `/` and is relative to the base URL.
+            /// [`UntypedRequest::send_json`] decodes the answer (into `serde_json::Value`, say).
+            pub fn request(&self, method: crate::Method, path: impl Into<String>) -> crate::UntypedRequest {
+                crate::UntypedRequest::new(self.transport.clone(), method, path.into())
             }
         }
     });

@@ -25,12 +25,19 @@ use crate::names::ident;
 pub struct ModelsContext {
     validated: std::collections::BTreeSet<String>,
     queried: std::collections::BTreeSet<String>,
+    sent: std::collections::BTreeSet<String>,
+    names: std::collections::BTreeSet<String>,
 }
 
 impl ModelsContext {
     /// Reads, once, which structs validate and which enums are sent as query parameters.
     pub fn new(api: &Api) -> Self {
-        ModelsContext { validated: structs_to_validate(api), queried: crate::analyse::enums_sent_in_query(api) }
+        ModelsContext {
+            validated: structs_to_validate(api),
+            queried: crate::analyse::enums_sent_in_query(api),
+            sent: crate::analyse::sent_structs(api),
+            names: api.types.iter().map(|t| t.rust_name().to_string()).collect(),
+        }
     }
 
     /// The structs that have something to check before a request is sent.
@@ -57,7 +64,7 @@ pub fn models_head() -> TokenStream {
 pub fn model_items(types: &[TypeDef], cx: &ModelsContext) -> TokenStream {
     let items = types.iter().map(|t| match t {
         TypeDef::Struct(s) => {
-            let def = struct_def(s);
+            let def = struct_def(s, cx);
             let validate = validate_impl(s, &cx.validated);
             quote!(#def #validate)
         }
@@ -72,7 +79,10 @@ pub fn model_items(types: &[TypeDef], cx: &ModelsContext) -> TokenStream {
     quote!(#(#items)*)
 }
 
-fn struct_def(s: &Struct) -> TokenStream {
+/// A struct, `#[non_exhaustive]` so that a field the API adds later breaks no
+/// caller: built with `builder()` (when it has required fields) or `Default`,
+/// and, when requests send it, `new(required…)` and chained `with_…` setters.
+fn struct_def(s: &Struct, cx: &ModelsContext) -> TokenStream {
     let name = ident(&s.rust_name);
     let docs = doc_or(&[s.docs.as_deref()], &format!("The `{}` object.", s.name));
     let fields = s.fields.iter().map(field_def);
@@ -86,16 +96,69 @@ fn struct_def(s: &Struct) -> TokenStream {
     });
     let has_required = s.fields.iter().any(|f| f.presence == Presence::Required);
     let default = (!has_required).then(|| quote!(Default,));
-    let constructor = has_required.then(|| constructor(s));
+    let sent = cx.sent.contains(&s.rust_name);
+    let constructor = (sent && has_required).then(|| constructor(s));
+    let setters = sent.then(|| with_setters(s));
+    let builder = has_required.then(|| builder(s, cx)).flatten();
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #additional
         }
         #constructor
+        #setters
+        #builder
     }
+}
+
+/// How the runtime's model macros store a field: `req`uired, `opt`ional (an
+/// `Option`, also for required nullable fields) or `null`able (a `Nullable`);
+/// with the type of the value a setter takes.
+fn field_kind(f: &Field) -> (proc_macro2::Ident, TokenStream) {
+    let kind = match f.presence {
+        Presence::Required => "req",
+        Presence::RequiredNullable | Presence::Optional => "opt",
+        Presence::OptionalNullable => "null",
+    };
+    (quote::format_ident!("{kind}"), member_type(&f.ty, f.boxed))
+}
+
+/// `Model::builder()`, through the runtime's `model_builder!`. None when a
+/// field is called `build` (its setter would be the builder's `build()`).
+fn builder(s: &Struct, cx: &ModelsContext) -> Option<TokenStream> {
+    if s.fields.iter().any(|f| f.rust_name.bare() == "build") {
+        return None;
+    }
+    let name = ident(&s.rust_name);
+    // `XBuilder` unless the API has a type of that name.
+    let builder_name = [format!("{}Builder", s.rust_name), format!("{}ValueBuilder", s.rust_name)].into_iter().find(|n| !cx.names.contains(n))?;
+    let builder_name = ident(&builder_name);
+    let fields = s.fields.iter().map(|f| {
+        let n = ident(&f.rust_name);
+        let (kind, ty) = field_kind(f);
+        quote!(#kind #n: #ty)
+    });
+    let extra = s.additional.as_ref().map(|_| quote!(additional_properties));
+    Some(quote!(crate::runtime::model_builder!(#name => #builder_name { #(#fields),* } #extra);))
+}
+
+/// `with_…` setters for the optional fields, through the runtime's `model_setters!`.
+fn with_setters(s: &Struct) -> Option<TokenStream> {
+    let optional: Vec<&Field> = s.fields.iter().filter(|f| matches!(f.presence, Presence::Optional | Presence::OptionalNullable)).collect();
+    if optional.is_empty() {
+        return None;
+    }
+    let name = ident(&s.rust_name);
+    let setters = optional.iter().map(|f| {
+        let setter = quote::format_ident!("with_{}", f.rust_name.bare());
+        let n = ident(&f.rust_name);
+        let (kind, ty) = field_kind(f);
+        quote!(#setter => #kind #n: #ty)
+    });
+    Some(quote!(crate::runtime::model_setters!(#name { #(#setters),* });))
 }
 
 fn field_def(f: &Field) -> TokenStream {
@@ -172,7 +235,8 @@ fn enum_def(e: &Enum) -> TokenStream {
         pub enum #name {
             #(#[doc = #variant_docs] #variants,)*
             /// A value this version of the SDK does not know; kept as received.
-            #catch_all(::std::string::String),
+            /// (`From<&str>` gives the named variant for every known value.)
+            #catch_all(crate::UnknownValue),
         }
 
         impl #name {
@@ -183,7 +247,7 @@ fn enum_def(e: &Enum) -> TokenStream {
             pub fn as_str(&self) -> &str {
                 match self {
                     #(#name::#variants => #values,)*
-                    #name::#catch_all(value) => value,
+                    #name::#catch_all(value) => value.as_str(),
                 }
             }
         }
@@ -192,7 +256,7 @@ fn enum_def(e: &Enum) -> TokenStream {
             fn from(value: &str) -> Self {
                 match value {
                     #(#values => #name::#variants,)*
-                    other => #name::#catch_all(::std::string::String::from(other)),
+                    other => #name::#catch_all(crate::runtime::UnknownValue::new(other)),
                 }
             }
         }

@@ -10,7 +10,7 @@ use super::docs::{doc, doc_or, inner_doc};
 use super::types::{rust_type, setter_arg};
 use super::validation::{checks, needs_check};
 use crate::analyse::{QueryEncoding, WireText, query_encoding, wire_text};
-use crate::ir::{Api, BodyEncoding, Constraints, ErrorCase, Group, NextPage, Operation, Param, ParamLocation, ParamStyle, PathSegment, Presence, RawBody, StatusMatch, TypeRef};
+use crate::ir::{Api, BodyEncoding, Constraints, Group, NextPage, Operation, Param, ParamLocation, ParamStyle, PathSegment, Presence, RawBody, StatusMatch, TypeRef};
 use crate::names::ident;
 
 /// `src/<group>.rs`.
@@ -20,25 +20,14 @@ pub fn group_rs(api: &Api, group: &Group, validated: &BTreeSet<String>) -> Token
     let module_doc = inner_doc(&format!("Operations tagged `{}`{}", group.tag, group.docs.as_deref().map(|d| format!(": {d}")).unwrap_or_else(|| ".".into())));
     let methods = group.operations.iter().map(method);
     let builders = group.operations.iter().map(|op| builder(api, op, validated));
-    let errors = group.operations.iter().map(|op| error_enum(group, op));
-    // Imported only where used, so that no module has an unused import.
-    let ops = &group.operations;
-    let mut conditional = Vec::new();
-    if ops.iter().any(|op| !op.errors.is_empty()) {
-        conditional.push(quote!(use crate::ErrorResponse;));
-    }
-    if ops.iter().any(|op| !op.errors.iter().any(|e| e.status == StatusMatch::Default)) {
-        conditional.push(quote!(use crate::UnexpectedResponse;));
-    }
-    let conditional_imports = quote!(#(#conditional)*);
+    let errors = group.operations.iter().map(|op| error_enum(api, group, op));
     let handle_doc = format!(" Operations tagged `{}`; get it from [`crate::Client::{}`].", group.tag, group.accessor.bare());
     quote! {
         #module_doc
 
         use crate::runtime::errors::CallError;
         use crate::runtime::request::{CallOptions, Request};
-        use crate::{ApiResponse, BodyTooLargeError, Client, DecodeError, ErrorDetails, RequestError, RetryPolicy, TransportError, ValidationError};
-        #conditional_imports
+        use crate::{ApiResponse, Client};
 
         #[doc = #handle_doc]
         #[derive(Debug, Clone, Copy)]
@@ -182,6 +171,11 @@ fn builder(api: &Api, op: &Operation, validated: &BTreeSet<String>) -> TokenStre
         format_ident!("execute")
     };
     let paging = pagination(op);
+    let call_options = if op.body.as_ref().is_some_and(|b| b.encoding == BodyEncoding::Json) {
+        quote!(crate::runtime::request::call_options!(json_body);)
+    } else {
+        quote!(crate::runtime::request::call_options!();)
+    };
     quote! {
         #[doc = #docs]
         #[derive(Debug, Clone)]
@@ -195,36 +189,7 @@ fn builder(api: &Api, op: &Operation, validated: &BTreeSet<String>) -> TokenStre
         impl #name {
             #(#setters)*
 
-            /// The deadline of this call, retries and waits included (overrides the client's timeout).
-            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.options.timeout = Some(timeout);
-                self
-            }
-
-            /// The longest response body this call reads, in bytes (overrides the client's limit).
-            pub fn max_response_body(mut self, bytes: u64) -> Self {
-                self.options.max_body_bytes = Some(bytes);
-                self
-            }
-
-            /// Retries this call by `policy` instead of the client's policy
-            /// (`RetryPolicy::none()` switches retries off).
-            pub fn retries(mut self, policy: RetryPolicy) -> Self {
-                self.options.retry = Some(policy);
-                self
-            }
-
-            /// Adds a header to this call.
-            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-                self.options.headers.push((name.into(), value.into()));
-                self
-            }
-
-            /// Sends this call to another server (overrides the client's base URL).
-            pub fn base_url(mut self, url: impl Into<String>) -> Self {
-                self.options.base_url = Some(url.into());
-                self
-            }
+            #call_options
 
             #paging
 
@@ -380,7 +345,7 @@ fn send_body(api: &Api, op: &Operation, validated: &BTreeSet<String>) -> TokenSt
                     let call = encode_call(b.encoding, &label);
                     quote!(self.body.as_ref().map(|body| #call).transpose()?)
                 }
-                (false, BodyEncoding::Multipart) => quote!(self.body.as_ref().map(|body| -> Result<_, RequestError> { Ok(#encode) }).transpose()?),
+                (false, BodyEncoding::Multipart) => quote!(self.body.as_ref().map(|body| -> Result<_, crate::RequestError> { Ok(#encode) }).transpose()?),
             }
         }
         None => quote!(None),
@@ -397,6 +362,7 @@ fn send_body(api: &Api, op: &Operation, validated: &BTreeSet<String>) -> TokenSt
         (None, false) => quote!(let headers = Vec::new();),
     };
     let validations = validations(op, validated);
+    let validations = if validations.is_empty() { validations } else { quote!(if !self.options.skip_validation { #validations }) };
     let build = quote! {
         #validations
         #path_decl
@@ -461,7 +427,7 @@ fn encode_body(api: &Api, b: &crate::ir::RequestBody, label: &str) -> TokenStrea
 fn encode_call(encoding: BodyEncoding, label: &str) -> TokenStream {
     match encoding {
         BodyEncoding::Form => quote!(crate::runtime::body::encode_form(body, #label)),
-        BodyEncoding::Json | BodyEncoding::Multipart => quote!(crate::runtime::body::encode_json(body, #label)),
+        BodyEncoding::Json | BodyEncoding::Multipart => quote!(crate::runtime::body::encode_json(body, &self.options.body_fields, #label)),
     }
 }
 
@@ -552,118 +518,63 @@ fn status_label(status: &StatusMatch) -> String {
     }
 }
 
-fn error_enum(group: &Group, op: &Operation) -> TokenStream {
+/// The operation's error enum: a variant per declared status, then the
+/// failures every call shares. Its impls are the runtime's `operation_error!`,
+/// the same for every operation.
+fn error_enum(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     let name = error_name(op);
     let method = op.method_name.bare();
     let docs = format!(" Errors of [`{}::{method}`] (`{}`).", group.type_name, op.id);
-    let typed: Vec<&ErrorCase> = op.errors.iter().collect();
-    let has_default = typed.iter().any(|c| c.status == StatusMatch::Default);
-    let variants = typed.iter().map(|c| {
+    let variants = op.errors.iter().map(|c| {
         let v = format_ident!("{}", c.variant);
         let ty = c.ty.as_ref().map_or(quote!(()), rust_type);
-        let text = format!("HTTP {}: {}", status_label(&c.status), c.docs.as_deref().unwrap_or("declared error response."));
-        let d = doc(&text);
-        quote!(#d #v(ErrorResponse<#ty>),)
+        let d = doc(&format!("HTTP {}: {}", status_label(&c.status), c.docs.as_deref().unwrap_or("declared error response.")));
+        quote!(#d #v(crate::ErrorResponse<#ty>),)
     });
-    let unexpected = (!has_default).then(|| {
-        quote! {
+    let typed = op.errors.iter().map(|c| format_ident!("{}", c.variant));
+    let has_default = op.errors.iter().any(|c| c.status == StatusMatch::Default);
+    let (unexpected_variant, unexpected) = if has_default {
+        (None, None)
+    } else {
+        let variant = quote! {
             /// A status this operation does not declare; status, headers and raw body are kept.
-            UnexpectedStatus(UnexpectedResponse),
+            UnexpectedStatus(crate::UnexpectedResponse),
+        };
+        (Some(variant), Some(quote!(UnexpectedStatus)))
+    };
+    let shared = crate::analyse::shared_error_body(api).and_then(|ty| match ty {
+        TypeRef::Named(n) => {
+            let n = ident(n);
+            Some(quote!(; error_body: #n))
         }
+        _ => None,
     });
-    let mut all_variants: Vec<proc_macro2::Ident> = typed.iter().map(|c| format_ident!("{}", c.variant)).collect();
-    if !has_default {
-        all_variants.push(format_ident!("UnexpectedStatus"));
-    }
-    all_variants.extend(["Decode", "BodyTooLarge", "Timeout", "Transport", "Request", "Validation"].map(|v| format_ident!("{v}")));
     let op_id = &op.id;
     quote! {
         #[doc = #docs]
         ///
-        /// Every variant tells the status and raw body where a response arrived (see [`ErrorDetails`]).
+        /// Every variant tells the status, headers and raw body where a response
+        /// arrived; `?` converts it into the crate's [`Error`](crate::Error).
         #[derive(Debug)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
-            #unexpected
+            #unexpected_variant
             /// The response body does not match its declared type; the raw body is kept.
-            Decode(DecodeError),
+            Decode(crate::DecodeError),
             /// The response body is longer than the limit; its first bytes are kept.
-            BodyTooLarge(BodyTooLargeError),
+            BodyTooLarge(crate::BodyTooLargeError),
             /// The call's deadline passed (the client's or the call's timeout), retries included.
-            Timeout(TransportError),
+            Timeout(crate::TransportError),
             /// The request could not be sent or the response not received (after the retries the policy allows).
-            Transport(TransportError),
+            Transport(crate::TransportError),
             /// The request could not be built (an invalid header, base URL or API key); nothing was sent.
-            Request(RequestError),
+            Request(crate::RequestError),
             /// A parameter or body field breaks a constraint of the API; nothing was sent.
-            Validation(ValidationError),
+            Validation(crate::ValidationError),
         }
 
-        impl #name {
-            fn details(&self) -> &dyn ErrorDetails {
-                match self {
-                    #(#name::#all_variants(e) => e,)*
-                }
-            }
-
-            /// HTTP status of the response, if one arrived.
-            pub fn status(&self) -> Option<reqwest::StatusCode> {
-                self.details().status()
-            }
-
-            /// The raw response body, if a response arrived.
-            pub fn raw_body(&self) -> Option<&[u8]> {
-                self.details().raw_body()
-            }
-
-            /// The delay the server asked for before trying again (`Retry-After`), if it did;
-            /// set when the call gave up because the server asked for longer than the policy allows.
-            pub fn retry_after(&self) -> Option<std::time::Duration> {
-                self.details().retry_after()
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(#op_id)?;
-                f.write_str(" failed: ")?;
-                match self {
-                    #(#name::#all_variants(e) => std::fmt::Display::fmt(e, f),)*
-                }
-            }
-        }
-
-        impl std::error::Error for #name {
-            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-                match self {
-                    #name::Decode(e) => Some(e),
-                    #name::BodyTooLarge(e) => Some(e),
-                    #name::Timeout(e) | #name::Transport(e) => Some(e),
-                    #name::Request(e) => Some(e),
-                    #name::Validation(e) => Some(e),
-                    _ => None,
-                }
-            }
-        }
-
-        impl From<DecodeError> for #name {
-            fn from(e: DecodeError) -> Self {
-                #name::Decode(e)
-            }
-        }
-
-        impl From<CallError> for #name {
-            fn from(e: CallError) -> Self {
-                match e {
-                    CallError::Validation(e) => #name::Validation(e),
-                    CallError::Request(e) => #name::Request(e),
-                    CallError::Transport(e) if e.is_timeout() => #name::Timeout(e),
-                    CallError::Transport(e) => #name::Transport(e),
-                    CallError::BodyTooLarge(e) => #name::BodyTooLarge(*e),
-                }
-            }
-        }
+        crate::runtime::errors::operation_error!(#name(#op_id) { #(#typed),* } #unexpected #shared);
     }
 }
 

@@ -32,6 +32,7 @@ const FILES: &[(&str, &str)] = &[
     ("sse", include_str!("../../runtime/src/sse.rs")),
     ("text", include_str!("../../runtime/src/text.rs")),
     ("transport", include_str!("../../runtime/src/transport.rs")),
+    ("untyped", include_str!("../../runtime/src/untyped.rs")),
     ("validation", include_str!("../../runtime/src/validation.rs")),
 ];
 
