@@ -715,3 +715,16 @@ crate::runtime::errors::operation_error!(
     UpdateByokKeyError("updateBYOKKey") { BadRequest, Unauthorized, NotFound,
     InternalServerError } UnexpectedStatus; error_body : BadRequestResponse
 );
+const _: () = {
+    const fn send_sync<T: Send + Sync + 'static>() {}
+    send_sync::<ListByokKeysBuilder>();
+    send_sync::<ListByokKeysError>();
+    send_sync::<CreateByokKeyBuilder>();
+    send_sync::<CreateByokKeyError>();
+    send_sync::<GetByokKeyBuilder>();
+    send_sync::<GetByokKeyError>();
+    send_sync::<DeleteByokKeyBuilder>();
+    send_sync::<DeleteByokKeyError>();
+    send_sync::<UpdateByokKeyBuilder>();
+    send_sync::<UpdateByokKeyError>();
+};

@@ -7,15 +7,18 @@ mod client;
 pub mod models;
 mod runtime;
 pub mod byok;
+pub mod custom;
 pub use client::{BuildError, Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use runtime::errors::{
-    ApiResponse, BodyTooLargeError, DecodeError, ErrorResponse, RequestError,
-    TransportError, TransportErrorKind, UnexpectedResponse, ValidationError,
+    ApiResponse, BodyTooLargeError, DecodeError, RequestError, TransportError,
+    TransportErrorKind, ValidationError,
 };
 pub use runtime::hooks::{Hook, RequestContext};
 pub use runtime::nullable::Nullable;
 pub use runtime::retry::RetryPolicy;
 pub use runtime::secret::SecretString;
+pub use runtime::errors::ErrorResponse;
+pub use runtime::errors::UnexpectedResponse;
 pub use runtime::UnknownValue;
 pub use runtime::errors::MissingFieldError;
 impl Error {

@@ -27,12 +27,13 @@ pub struct Config {
     crate_name: Option<String>,
     crate_version: Option<String>,
     spec_name: Option<String>,
+    custom_module: bool,
 }
 
 impl Config {
     /// A run on the document at `spec` (its root file, for a document split over several).
     pub fn new(spec: impl Into<PathBuf>) -> Self {
-        Config { spec: spec.into(), load: LoadOptions::default(), filter: Filter::default(), crate_name: None, crate_version: None, spec_name: None }
+        Config { spec: spec.into(), load: LoadOptions::default(), filter: Filter::default(), crate_name: None, crate_version: None, spec_name: None, custom_module: false }
     }
 
     /// Applies an OpenAPI Overlay document after loading (in the order added).
@@ -83,6 +84,13 @@ impl Config {
         self.lower()?.emit(self)
     }
 
+    /// Whether the crate has hand-written code in `src/custom/mod.rs` (which
+    /// the generator never writes): `lib.rs` then declares `pub mod custom;`.
+    pub fn custom_module(mut self, present: bool) -> Self {
+        self.custom_module = present;
+        self
+    }
+
     /// The emit options of this run for `api`: the configured choices, the rest from the document.
     pub fn emit_options(&self, api: &Api) -> EmitOptions {
         let spec_name = self.spec_name.clone().unwrap_or_else(|| self.spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
@@ -93,6 +101,7 @@ impl Config {
         if let Some(version) = &self.crate_version {
             options.crate_version = version.clone();
         }
+        options.custom_module = self.custom_module;
         options
     }
 }

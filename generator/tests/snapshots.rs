@@ -19,7 +19,9 @@ fn byok_spec() -> PathBuf {
 fn byok_config() -> Config {
     let manifest = std::fs::read_to_string(workspace_root().join("generated-sdk/Cargo.toml")).unwrap();
     let version = manifest.lines().find_map(|l| l.strip_prefix("version = \"").and_then(|v| v.strip_suffix('"'))).unwrap();
-    Config::new(byok_spec()).crate_version(version)
+    // The committed crate has hand-written code in `src/custom/`, which codegen declares.
+    let custom = workspace_root().join("generated-sdk/src/custom/mod.rs").is_file();
+    Config::new(byok_spec()).crate_version(version).custom_module(custom)
 }
 
 #[test]

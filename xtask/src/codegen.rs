@@ -54,6 +54,8 @@ pub fn run(args: Args) -> Result<(), String> {
     if let Some(name) = args.crate_name {
         config = config.crate_name(name);
     }
+    // The user's own module, kept and declared when it is there.
+    config = config.custom_module(args.out.join(generator::emit::CUSTOM_DIR).join("mod.rs").is_file());
     // Lowered once: the IR is compared with the committed spec's before emitting.
     let lowered = config.lower().map_err(|e| e.to_string())?;
     // What changed since the committed spec: the summary, the version step and the changelog.

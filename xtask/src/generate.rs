@@ -24,12 +24,15 @@ pub fn operation_count(api: &Api) -> usize {
 }
 
 /// Files under `out` that differ from `files`, plus generated-looking files the
-/// generator no longer writes (any `.rs` under `src/`: the generator owns `src/`).
+/// generator no longer writes (any `.rs` under `src/`: the generator owns `src/`,
+/// except `src/custom/`, which is the user's).
 pub fn stale_files(out: &Path, files: &[GeneratedFile]) -> Vec<PathBuf> {
     let mut stale: Vec<PathBuf> = generator::changed_files(out, files).iter().map(|f| out.join(&f.path)).collect();
     let mut extra = Vec::new();
     list_files(&out.join("src"), &mut extra);
-    for path in extra.into_iter().filter(|p| p.extension().is_some_and(|e| e == "rs")) {
+    // `src/custom/` is the user's: never stale.
+    let custom = out.join(generator::emit::CUSTOM_DIR);
+    for path in extra.into_iter().filter(|p| p.extension().is_some_and(|e| e == "rs") && !p.starts_with(&custom)) {
         if !files.iter().any(|f| out.join(&f.path) == path) {
             stale.push(path);
         }

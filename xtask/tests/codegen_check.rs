@@ -65,6 +65,36 @@ fn check_detects_a_spec_edit_and_names_the_stale_files() {
 }
 
 #[test]
+fn hand_written_code_in_src_custom_survives_regeneration() {
+    let dir = scratch("custom");
+    let out = dir.join("sdk");
+    let out_arg = out.to_str().unwrap();
+    let first = xtask(&["codegen", "--out", out_arg]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
+    assert!(!lib.contains("mod custom"), "no module to declare yet: {lib}");
+
+    let custom = out.join("src/custom");
+    std::fs::create_dir_all(&custom).unwrap();
+    let code = "//! Ours.\nimpl crate::Client {\n    /// Ours.\n    pub fn ours(&self) {}\n}\n";
+    std::fs::write(custom.join("mod.rs"), code).unwrap();
+    std::fs::write(custom.join("more.rs"), "// also ours").unwrap();
+    // Before regenerating, `lib.rs` does not declare the module yet: that is the one stale file.
+    let before = xtask(&["codegen", "--out", out_arg, "--check"]);
+    let stderr = String::from_utf8_lossy(&before.stderr);
+    assert!(!before.status.success() && stderr.contains("src/lib.rs") && !stderr.contains("src/custom"), "{stderr}");
+
+    let again = xtask(&["codegen", "--out", out_arg]);
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    assert_eq!(std::fs::read_to_string(custom.join("mod.rs")).unwrap(), code, "kept as written");
+    assert!(custom.join("more.rs").is_file(), "kept");
+    assert!(std::fs::read_to_string(out.join("src/lib.rs")).unwrap().contains("pub mod custom;"));
+    let check = xtask(&["codegen", "--out", out_arg, "--check"]);
+    assert!(check.status.success(), "src/custom is never stale: {}", String::from_utf8_lossy(&check.stderr));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn crate_name_option_renames_the_package() {
     let dir = scratch("name");
     let out = dir.join("sdk");

@@ -320,6 +320,7 @@ pub struct MissingFieldError {
 
 impl MissingFieldError {
     /// `field` of `model` is required and was not set.
+    #[doc(hidden)] // for the models' builders
     pub fn new(model: &'static str, field: &'static str) -> Self {
         MissingFieldError { model, field }
     }
@@ -485,11 +486,13 @@ pub struct ApiError {
 
 impl ApiError {
     /// A declared error response of `operation`, keeping its typed body.
+    #[doc(hidden)] // for the crate's operation errors
     pub fn declared<T: Send + Sync + 'static>(operation: &'static str, response: ErrorResponse<T>) -> Self {
         ApiError { operation, status: response.status, headers: response.headers, raw: response.raw, body: Some(Box::new(response.body)) }
     }
 
     /// A status `operation` does not declare.
+    #[doc(hidden)] // for the crate's operation errors
     pub fn undeclared(operation: &'static str, status: StatusCode, headers: HeaderMap, raw: Bytes) -> Self {
         ApiError { operation, status, headers, raw, body: None }
     }

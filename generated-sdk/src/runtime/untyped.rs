@@ -34,6 +34,7 @@ pub struct UntypedRequest {
 
 impl UntypedRequest {
     /// A `method` request to `path` (starting with `/`, relative to the base URL).
+    #[doc(hidden)] // `Client::request` makes one
     pub fn new(transport: Arc<Transport>, method: reqwest::Method, path: String) -> Self {
         UntypedRequest { transport, method, path, query: Vec::new(), body: None, options: CallOptions::default() }
     }

@@ -2,6 +2,7 @@
 //! wrong and keeps what arrived (status, headers, raw body).
 
 use std::fmt;
+#[cfg(feature = "operations")]
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -45,6 +46,7 @@ fn snippet(raw: &[u8]) -> String {
 }
 
 /// An error response the API declares for the operation, decoded into its type.
+#[cfg(any(feature = "json-error", feature = "empty-error"))]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ErrorResponse<T> {
@@ -58,6 +60,7 @@ pub struct ErrorResponse<T> {
     pub raw: Bytes,
 }
 
+#[cfg(any(feature = "json-error", feature = "empty-error"))]
 impl<T> ErrorResponse<T> {
     /// The delay the server asked for before trying again (`Retry-After` or `retry-after-ms`).
     pub fn retry_after(&self) -> Option<Duration> {
@@ -65,6 +68,7 @@ impl<T> ErrorResponse<T> {
     }
 }
 
+#[cfg(any(feature = "json-error", feature = "empty-error"))]
 impl<T> fmt::Display for ErrorResponse<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "HTTP {}: {}", self.status, snippet(&self.raw))
@@ -72,6 +76,7 @@ impl<T> fmt::Display for ErrorResponse<T> {
 }
 
 /// A response whose status the API does not declare for the operation.
+#[cfg(feature = "unexpected-status")]
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct UnexpectedResponse {
@@ -83,6 +88,7 @@ pub struct UnexpectedResponse {
     pub raw: Bytes,
 }
 
+#[cfg(feature = "unexpected-status")]
 impl UnexpectedResponse {
     /// The delay the server asked for before trying again (`Retry-After` or `retry-after-ms`).
     pub fn retry_after(&self) -> Option<Duration> {
@@ -90,6 +96,7 @@ impl UnexpectedResponse {
     }
 }
 
+#[cfg(feature = "unexpected-status")]
 impl fmt::Display for UnexpectedResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "unexpected HTTP {}: {}", self.status, snippet(&self.raw))
@@ -320,6 +327,7 @@ pub struct MissingFieldError {
 #[cfg(feature = "models")]
 impl MissingFieldError {
     /// `field` of `model` is required and was not set.
+    #[doc(hidden)] // for the models' builders
     pub fn new(model: &'static str, field: &'static str) -> Self {
         MissingFieldError { model, field }
     }
@@ -383,7 +391,7 @@ fn retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 425 | 429) || (status.is_server_error() && !matches!(status.as_u16(), 501 | 505))
 }
 
-#[cfg(feature = "operations")]
+#[cfg(all(feature = "operations", any(feature = "json-error", feature = "empty-error")))]
 impl<T> ErrorDetails for ErrorResponse<T> {
     fn status(&self) -> Option<StatusCode> {
         Some(self.status)
@@ -396,7 +404,7 @@ impl<T> ErrorDetails for ErrorResponse<T> {
     }
 }
 
-#[cfg(feature = "operations")]
+#[cfg(all(feature = "operations", feature = "unexpected-status"))]
 impl ErrorDetails for UnexpectedResponse {
     fn status(&self) -> Option<StatusCode> {
         Some(self.status)
@@ -503,12 +511,14 @@ pub struct ApiError {
 #[cfg(feature = "operations")]
 impl ApiError {
     /// A declared error response of `operation`, keeping its typed body.
+    #[doc(hidden)] // for the crate's operation errors
     #[cfg(any(feature = "json-error", feature = "empty-error"))]
     pub fn declared<T: Send + Sync + 'static>(operation: &'static str, response: ErrorResponse<T>) -> Self {
         ApiError { operation, status: response.status, headers: response.headers, raw: response.raw, body: Some(Box::new(response.body)) }
     }
 
     /// A status `operation` does not declare.
+    #[doc(hidden)] // for the crate's operation errors
     pub fn undeclared(operation: &'static str, status: StatusCode, headers: HeaderMap, raw: Bytes) -> Self {
         ApiError { operation, status, headers, raw, body: None }
     }

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use reqwest::StatusCode;
+#[cfg(feature = "operations")]
 use reqwest::header::HeaderMap;
 
 use super::errors::{TransportError, TransportErrorKind};
@@ -179,6 +180,7 @@ pub fn jitter_unit() -> f64 {
 
 /// The delay a response asks for: `retry-after-ms` (milliseconds), else
 /// `Retry-After` (delta-seconds or an HTTP date).
+#[cfg(feature = "operations")]
 pub fn requested_delay(headers: &HeaderMap) -> Option<Duration> {
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
     if let Some(ms) = text("retry-after-ms").and_then(|v| v.parse::<f64>().ok()).filter(|ms| ms.is_finite() && *ms >= 0.0) {

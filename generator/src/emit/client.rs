@@ -11,7 +11,7 @@ use crate::names::ident;
 
 /// The crate root: docs (the README), modules and re-exports of the runtime
 /// types the API's operations use.
-pub fn lib_rs(api: &Api, features: &BTreeSet<&str>) -> TokenStream {
+pub fn lib_rs(api: &Api, features: &BTreeSet<&str>, custom_module: bool) -> TokenStream {
     let groups = api.groups.iter().map(|g| {
         let m = ident(&g.module);
         quote!(pub mod #m;)
@@ -20,6 +20,12 @@ pub fn lib_rs(api: &Api, features: &BTreeSet<&str>) -> TokenStream {
     let mut optional = TokenStream::new();
     if features.contains("sse") {
         optional.extend(quote!(pub use runtime::sse::{EventStream, EventStreamError};));
+    }
+    if features.contains("json-error") || features.contains("empty-error") {
+        optional.extend(quote!(pub use runtime::errors::ErrorResponse;));
+    }
+    if features.contains("unexpected-status") {
+        optional.extend(quote!(pub use runtime::errors::UnexpectedResponse;));
     }
     if features.contains("open-enum") {
         optional.extend(quote!(pub use runtime::UnknownValue;));
@@ -46,6 +52,8 @@ pub fn lib_rs(api: &Api, features: &BTreeSet<&str>) -> TokenStream {
             }
         });
     }
+    // Hand-written, kept by codegen (`src/custom/`); it may add methods to any type of the crate.
+    let custom = custom_module.then(|| quote!(pub mod custom;));
     if features.contains("operations") {
         optional.extend(quote! {
             pub use runtime::errors::{ApiError, Error};
@@ -63,11 +71,11 @@ pub fn lib_rs(api: &Api, features: &BTreeSet<&str>) -> TokenStream {
         pub mod models;
         mod runtime;
         #(#groups)*
+        #custom
 
         pub use client::{BuildError, Client, ClientBuilder, DEFAULT_BASE_URL};
         pub use runtime::errors::{
-            ApiResponse, BodyTooLargeError, DecodeError, ErrorResponse, RequestError, TransportError, TransportErrorKind,
-            UnexpectedResponse, ValidationError,
+            ApiResponse, BodyTooLargeError, DecodeError, RequestError, TransportError, TransportErrorKind, ValidationError,
         };
         pub use runtime::hooks::{Hook, RequestContext};
         pub use runtime::nullable::Nullable;
@@ -173,6 +181,13 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         pub struct Client {
             transport: Arc<Transport>,
         }
+
+        // The client and its builder cross threads and tasks: checked when the crate compiles.
+        const _: () = {
+            const fn send_sync<T: Send + Sync + 'static>() {}
+            send_sync::<Client>();
+            send_sync::<ClientBuilder>();
+        };
 
         impl std::fmt::Debug for Client {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -34,7 +34,14 @@ pub struct EmitOptions {
     pub env_prefix: String,
     /// The spec file name, quoted in the `@generated` headers.
     pub spec_name: String,
+    /// Whether `src/custom/mod.rs`, the user's own code, is there to declare.
+    pub custom_module: bool,
 }
+
+/// The folder of a generated crate that is the user's: codegen never writes,
+/// removes or reports anything in it, and `lib.rs` declares `pub mod custom;`
+/// when it has a `mod.rs`.
+pub const CUSTOM_DIR: &str = "src/custom";
 
 impl EmitOptions {
     /// Defaults derived from the document: `OpenRouter BYOK API` → crate
@@ -54,7 +61,7 @@ impl EmitOptions {
             name => name,
         };
         let env_prefix = trimmed.first().map_or("API".to_string(), |w| w.to_ascii_uppercase());
-        EmitOptions { crate_name, crate_version: "0.1.0".into(), env_prefix, spec_name: spec_name.to_string() }
+        EmitOptions { crate_name, crate_version: "0.1.0".into(), env_prefix, spec_name: spec_name.to_string(), custom_module: false }
     }
 }
 
@@ -125,7 +132,7 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Emitted, GenError> {
         }));
     }
     jobs.push(Box::new(|| Ok(vec![rust_file("src/client.rs", client::client_rs(api, options), options)?])));
-    jobs.push(Box::new(|| Ok(vec![rust_file("src/lib.rs", client::lib_rs(api, &features), options)?])));
+    jobs.push(Box::new(|| Ok(vec![rust_file("src/lib.rs", client::lib_rs(api, &features, options.custom_module), options)?])));
     jobs.push(Box::new(|| {
         Ok(vec![
             GeneratedFile { path: "Cargo.toml".into(), contents: templates::cargo_toml(api, options)? },

@@ -21,6 +21,8 @@ pub fn group_rs(api: &Api, group: &Group, validated: &BTreeSet<String>) -> Token
     let methods = group.operations.iter().map(method);
     let builders = group.operations.iter().map(|op| builder(api, op, validated));
     let errors = group.operations.iter().map(|op| error_enum(api, group, op));
+    let builder_names: Vec<_> = group.operations.iter().map(builder_name).collect();
+    let error_names: Vec<_> = group.operations.iter().map(error_name).collect();
     let handle_doc = format!(" Operations tagged `{}`; get it from [`crate::Client::{}`].", group.tag, group.accessor.bare());
     quote! {
         #module_doc
@@ -41,6 +43,13 @@ pub fn group_rs(api: &Api, group: &Group, validated: &BTreeSet<String>) -> Token
 
         #(#builders)*
         #(#errors)*
+
+        // Builders and errors cross threads and tasks (spawned calls, `?` into
+        // `Box<dyn Error + Send + Sync>`): checked when the crate compiles.
+        const _: () = {
+            const fn send_sync<T: Send + Sync + 'static>() {}
+            #(send_sync::<#builder_names>(); send_sync::<#error_names>();)*
+        };
     }
 }
 

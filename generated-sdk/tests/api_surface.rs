@@ -1,7 +1,8 @@
-//! The crate-wide `Error` (every operation's error converts into it with `?`)
-//! and the escape hatches for what the crate does not know yet: extra query
+//! The surface users live with across versions: the crate-wide `Error` (every
+//! operation's error converts into it with `?`), models built by name, open
+//! enums, the escape hatches for what the crate does not know yet (extra query
 //! parameters, headers and body fields, skipped validation, the raw JSON of a
-//! success, and untyped calls to endpoints the document lacks.
+//! success, untyped calls), hand-written code in `src/custom/`, and `Send`/`Sync`.
 
 mod common;
 
@@ -216,4 +217,48 @@ fn an_unknown_enum_value_can_only_come_from_the_wire_or_from_str() {
     let ByokProviderSlug::Unknown(value) = &unknown else { panic!("{unknown:?}") };
     assert_eq!(value.as_str(), "brand-new");
     assert_ne!(unknown, ByokProviderSlug::Openai);
+}
+
+/// `src/custom/mod.rs` is hand-written and kept by codegen; its method works
+/// like any generated one.
+#[tokio::test]
+async fn hand_written_code_in_src_custom_is_part_of_the_crate() {
+    let server = MockServer::start().await;
+    let key = common::key_json(KEY_ID);
+    Mock::given(method("GET"))
+        .and(path("/byok"))
+        .and(query_param("provider", "openai"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [key.clone(), key], "total_count": 2})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let keys = client(&server).byok_keys_for(ByokProviderSlug::Openai).await.unwrap();
+    assert_eq!(keys.len(), 2);
+}
+
+#[test]
+fn the_client_builders_errors_and_futures_cross_threads() {
+    fn send_sync<T: Send + Sync + 'static>(_: &T) {}
+    fn send<T: Send + 'static>(_: T) {}
+    let client = Client::builder().api_key("sk-test").build().unwrap();
+    send_sync(&client);
+    send_sync(&Client::builder());
+    let get = client.byok().get(KEY_ID);
+    send_sync(&get);
+    send(std::future::IntoFuture::into_future(get));
+    send(client.request(Method::GET, "/byok").send());
+    let err = Error::from(openrouter_byok::byok::GetByokKeyError::Validation(client_side_error()));
+    send_sync(&err);
+    let boxed: Box<dyn std::error::Error + Send + Sync> = Box::new(err);
+    assert!(boxed.to_string().contains("invalid"));
+}
+
+/// A validation error as the crate reports one (built through a real call).
+fn client_side_error() -> openrouter_byok::ValidationError {
+    let client = Client::builder().api_key("sk-test").base_url("http://127.0.0.1:9").build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    match runtime.block_on(client.byok().get("not-a-uuid").send()) {
+        Err(GetByokKeyError::Validation(e)) => e,
+        other => panic!("expected a validation error, got {other:?}"),
+    }
 }
