@@ -580,7 +580,11 @@ impl ::core::convert::From<&str> for ByokProviderSlug {
             "xai" => ByokProviderSlug::Xai,
             "xiaomi" => ByokProviderSlug::Xiaomi,
             "z-ai" => ByokProviderSlug::ZAi,
-            other => ByokProviderSlug::Unknown(crate::runtime::UnknownValue::new(other)),
+            other => {
+                ByokProviderSlug::Unknown(
+                    crate::UnknownValue(::std::string::String::from(other)),
+                )
+            }
         }
     }
 }

@@ -31,14 +31,9 @@ pub mod untyped;
 /// which gives the named variant for every known value), so the catch-all
 /// variant never holds a known value and equality stays by value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct UnknownValue(String);
+pub struct UnknownValue(pub(crate) String);
 
 impl UnknownValue {
-    /// Keeps `value`; callers have checked that it is not a known value.
-    pub(crate) fn new(value: &str) -> Self {
-        UnknownValue(value.to_string())
-    }
-
     /// The value as received.
     pub fn as_str(&self) -> &str {
         &self.0

@@ -53,15 +53,10 @@ pub mod text;
 /// variant never holds a known value and equality stays by value.
 #[cfg(feature = "open-enum")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct UnknownValue(String);
+pub struct UnknownValue(pub(crate) String);
 
 #[cfg(feature = "open-enum")]
 impl UnknownValue {
-    /// Keeps `value`; callers have checked that it is not a known value.
-    pub(crate) fn new(value: &str) -> Self {
-        UnknownValue(value.to_string())
-    }
-
     /// The value as received.
     pub fn as_str(&self) -> &str {
         &self.0

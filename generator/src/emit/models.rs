@@ -256,7 +256,7 @@ fn enum_def(e: &Enum) -> TokenStream {
             fn from(value: &str) -> Self {
                 match value {
                     #(#values => #name::#variants,)*
-                    other => #name::#catch_all(crate::runtime::UnknownValue::new(other)),
+                    other => #name::#catch_all(crate::UnknownValue(::std::string::String::from(other))),
                 }
             }
         }
