@@ -153,6 +153,8 @@ macro_rules! model_builder {
             $( $field: $crate::runtime::model_builder!(@slot $kind $ty), )*
         }
 
+        // A setter is named after its field, which may be `add` or `div`.
+        #[allow(clippy::should_implement_trait)]
         impl $builder {
             $(
                 #[doc = ::core::concat!("Sets `", ::core::stringify!($field), "`.")]
@@ -199,6 +201,8 @@ pub(crate) use model_builder;
 #[allow(unused_macros)] // invoked by generated code
 macro_rules! model_setters {
     ($model:ident { $($setter:ident => $kind:ident $field:ident : $ty:ty),* $(,)? }) => {
+        // `with__x` keeps apart the fields `x` and `_x`, should a schema have both.
+        #[allow(non_snake_case)]
         impl $model {
             $(
                 #[doc = ::core::concat!("Sets `", ::core::stringify!($field), "`.")]

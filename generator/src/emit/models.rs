@@ -152,8 +152,13 @@ fn with_setters(s: &Struct) -> Option<TokenStream> {
         return None;
     }
     let name = ident(&s.rust_name);
+    let fields: std::collections::BTreeSet<&str> = s.fields.iter().map(|f| f.rust_name.bare()).collect();
     let setters = optional.iter().map(|f| {
-        let setter = quote::format_ident!("with_{}", f.rust_name.bare());
+        // `_01ai` → `with_01ai`, unless the struct also has a field `01ai`'s setter would name.
+        let bare = f.rust_name.bare();
+        let trimmed = bare.trim_start_matches('_');
+        let stem = if trimmed.is_empty() || (trimmed != bare && fields.contains(trimmed)) { bare } else { trimmed };
+        let setter = quote::format_ident!("with_{}", stem);
         let n = ident(&f.rust_name);
         let (kind, ty) = field_kind(f);
         quote!(#setter => #kind #n: #ty)
