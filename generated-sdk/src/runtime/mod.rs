@@ -46,6 +46,54 @@ impl std::fmt::Display for UnknownValue {
     }
 }
 
+/// An open string enum: a variant per known value (documented by its wire
+/// value), a catch-all variant holding an [`UnknownValue`], `KNOWN`,
+/// `as_str`, `From<&str>` (which normalises: a known value never lands in the
+/// catch-all), and the traits of `open_enum_traits!`. A macro so that each of
+/// the (sometimes hundreds of) enums of an API is one line per value.
+#[allow(unused_macros)] // invoked by generated code
+macro_rules! open_enum {
+    ($(#[$meta:meta])* $name:ident, $catch_all:ident { $($variant:ident = $value:literal),* $(,)? }) => {
+        $(#[$meta])*
+        ///
+        /// Open: values added to the API later decode into the catch-all variant instead of failing.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $( #[doc = ::core::concat!("`", $value, "`")] $variant, )*
+            /// A value this version of the SDK does not know; kept as received.
+            /// (`From<&str>` gives the named variant for every known value.)
+            $catch_all($crate::UnknownValue),
+        }
+
+        impl $name {
+            /// Every value this version of the SDK knows.
+            pub const KNOWN: &'static [$name] = &[$($name::$variant),*];
+
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( $name::$variant => $value, )*
+                    $name::$catch_all(value) => value.as_str(),
+                }
+            }
+        }
+
+        impl ::core::convert::From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $( $value => $name::$variant, )*
+                    other => $name::$catch_all($crate::UnknownValue(::std::string::String::from(other))),
+                }
+            }
+        }
+
+        $crate::runtime::open_enum_traits!($name);
+    };
+}
+#[allow(unused_imports)] // used by generated code
+pub(crate) use open_enum;
+
 /// The traits every open enum gets from its `as_str` and `From<&str>`:
 /// `Display`, `FromStr` and serde. A macro so that each of the
 /// (sometimes hundreds of) generated enums does not repeat them.

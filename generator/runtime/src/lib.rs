@@ -70,6 +70,56 @@ impl std::fmt::Display for UnknownValue {
     }
 }
 
+/// An open string enum: a variant per known value (documented by its wire
+/// value), a catch-all variant holding an [`UnknownValue`], `KNOWN`,
+/// `as_str`, `From<&str>` (which normalises: a known value never lands in the
+/// catch-all), and the traits of `open_enum_traits!`. A macro so that each of
+/// the (sometimes hundreds of) enums of an API is one line per value.
+#[cfg(feature = "open-enum")]
+#[allow(unused_macros)] // invoked by generated code
+macro_rules! open_enum {
+    ($(#[$meta:meta])* $name:ident, $catch_all:ident { $($variant:ident = $value:literal),* $(,)? }) => {
+        $(#[$meta])*
+        ///
+        /// Open: values added to the API later decode into the catch-all variant instead of failing.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $( #[doc = ::core::concat!("`", $value, "`")] $variant, )*
+            /// A value this version of the SDK does not know; kept as received.
+            /// (`From<&str>` gives the named variant for every known value.)
+            $catch_all($crate::UnknownValue),
+        }
+
+        impl $name {
+            /// Every value this version of the SDK knows.
+            pub const KNOWN: &'static [$name] = &[$($name::$variant),*];
+
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( $name::$variant => $value, )*
+                    $name::$catch_all(value) => value.as_str(),
+                }
+            }
+        }
+
+        impl ::core::convert::From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $( $value => $name::$variant, )*
+                    other => $name::$catch_all($crate::UnknownValue(::std::string::String::from(other))),
+                }
+            }
+        }
+
+        $crate::runtime::open_enum_traits!($name);
+    };
+}
+#[cfg(feature = "open-enum")]
+#[allow(unused_imports)] // used by generated code
+pub(crate) use open_enum;
+
 /// The traits every open enum gets from its `as_str` and `From<&str>`:
 /// `Display`, `FromStr` and serde. A macro so that each of the
 /// (sometimes hundreds of) generated enums does not repeat them.
@@ -223,42 +273,24 @@ pub(crate) use model_setters;
 #[cfg(test)]
 mod runtime {
     pub use super::query;
+    pub(crate) use super::{open_enum, open_enum_query, open_enum_traits};
 }
 
 #[cfg(test)]
 mod open_enum_tests {
-    /// An open enum as the generator writes one.
-    #[derive(Debug, Clone, PartialEq)]
-    enum Colour {
-        Red,
-        Unknown(String),
-    }
-
-    impl Colour {
-        fn as_str(&self) -> &str {
-            match self {
-                Colour::Red => "red",
-                Colour::Unknown(other) => other,
-            }
-        }
-    }
-
-    impl From<&str> for Colour {
-        fn from(value: &str) -> Self {
-            match value {
-                "red" => Colour::Red,
-                other => Colour::Unknown(other.to_string()),
-            }
-        }
-    }
-
-    crate::open_enum_traits!(Colour);
-    crate::open_enum_query!(Colour);
+    crate::runtime::open_enum!(
+        /// Colours, as the generator writes an enum.
+        Colour, Unknown { Red = "red", DarkBlue = "dark-blue" }
+    );
+    crate::runtime::open_enum_query!(Colour);
 
     #[test]
     fn open_enums_round_trip_known_and_unknown_values() {
         let decoded: Vec<Colour> = serde_json::from_str(r#"["red","mauve"]"#).unwrap();
-        assert_eq!(decoded, vec![Colour::Red, Colour::Unknown("mauve".into())]);
+        assert_eq!(decoded[0], Colour::Red);
+        assert!(matches!(&decoded[1], Colour::Unknown(v) if v.as_str() == "mauve"));
+        assert_eq!(Colour::from("dark-blue"), Colour::DarkBlue, "a known value is never the catch-all");
+        assert_eq!(Colour::KNOWN, &[Colour::Red, Colour::DarkBlue]);
         assert_eq!(serde_json::to_string(&decoded).unwrap(), r#"["red","mauve"]"#);
         assert_eq!("mauve".parse::<Colour>().unwrap().to_string(), "mauve");
         let mut query = Vec::new();

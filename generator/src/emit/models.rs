@@ -224,50 +224,18 @@ fn constructor(s: &Struct) -> TokenStream {
     }
 }
 
+/// An open enum, written by the runtime's `open_enum!`: one `Variant = "value"` per value.
 fn enum_def(e: &Enum) -> TokenStream {
     let name = ident(&e.rust_name);
     let docs = doc_or(&[e.docs.as_deref()], &format!("The `{}` values.", e.name));
     let catch_all = ident(&e.catch_all);
-    let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.rust_name)).collect();
-    let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
-    let variant_docs = values.iter().map(|v| format!(" `{v}`"));
+    let variants = e.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let value = &v.value;
+        quote!(#variant = #value)
+    });
     quote! {
-        #docs
-        ///
-        /// Open: values added to the API later decode into the catch-all variant instead of failing.
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#[doc = #variant_docs] #variants,)*
-            /// A value this version of the SDK does not know; kept as received.
-            /// (`From<&str>` gives the named variant for every known value.)
-            #catch_all(crate::UnknownValue),
-        }
-
-        impl #name {
-            /// Every value this version of the SDK knows.
-            pub const KNOWN: &'static [#name] = &[#(#name::#variants),*];
-
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#name::#variants => #values,)*
-                    #name::#catch_all(value) => value.as_str(),
-                }
-            }
-        }
-
-        impl ::core::convert::From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#values => #name::#variants,)*
-                    other => #name::#catch_all(crate::UnknownValue(::std::string::String::from(other))),
-                }
-            }
-        }
-
-        // Display, FromStr and serde, all through `as_str`/`From<&str>`.
-        crate::runtime::open_enum_traits!(#name);
+        crate::runtime::open_enum!(#docs #name, #catch_all { #(#variants),* });
     }
 }
 
