@@ -16,3 +16,4 @@ pub use runtime::hooks::{Hook, RequestContext};
 pub use runtime::nullable::Nullable;
 pub use runtime::retry::RetryPolicy;
 pub use runtime::secret::SecretString;
+pub use runtime::tls::Certificate;

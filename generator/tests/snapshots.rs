@@ -56,6 +56,7 @@ fn byok_generated_files() {
             "src/runtime/response.rs",
             "src/runtime/retry.rs",
             "src/runtime/secret.rs",
+            "src/runtime/tls.rs",
             "src/runtime/transport.rs",
             "src/runtime/validation.rs",
             "tests/contract.rs"

@@ -55,12 +55,14 @@ pub const CLIENT_BUILDER_MEMBERS: &[&str] = &[
     "api_key",
     "base_url",
     "http_client",
+    "add_root_certificate",
     "timeout",
     "attempt_timeout",
     "max_response_body",
     "max_redirects",
     "user_agent",
     "http_defaults",
+    "http_trusting",
     "default_headers",
     "auth",
     "build",
@@ -70,6 +72,7 @@ pub const CLIENT_BUILDER_MEMBERS: &[&str] = &[
     "http",
     "retry",
     "hooks",
+    "root_certificates",
 ];
 
 /// Methods of a group handle besides its operations: those of its traits
@@ -101,6 +104,7 @@ pub const MODULES: &[&str] = &[
     "futures_util",
     "percent_encoding",
     "hyper",
+    "rustls",
 ];
 
 /// What `lib.rs` exports (`emit/client.rs`). Model types do not collide with
@@ -125,6 +129,7 @@ pub const CRATE_EXPORTS: &[&str] = &[
     "Nullable",
     "RetryPolicy",
     "SecretString",
+    "Certificate",
     "EventStream",
     "EventStreamError",
     "FileUpload",
