@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use openrouter_byok::byok::ListByokKeysError;
-use openrouter_byok::{Certificate, Client, RetryPolicy};
+use openrouter_byok::{Certificate, Client, ClientBuilder, RetryPolicy};
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
     KeyUsagePurpose,
@@ -179,5 +179,26 @@ async fn a_certificate_from_an_unknown_ca_is_refused() {
 
     let seen = server.await.expect("the server task");
     assert!(seen.request.is_none(), "no request reaches a server the client does not trust: {seen:?}");
+    assert_backend(&seen);
+}
+
+#[tokio::test]
+async fn a_reqwest_client_started_from_http_defaults_has_the_same_backend() {
+    let (ca, config) = test_pki();
+    let (url, server) = https_server(config).await;
+
+    let root = Certificate::from_pem(ca.as_bytes()).expect("a PEM certificate");
+    let http = ClientBuilder::http_defaults().tls_certs_merge([root]).build().expect("the reqwest client builds");
+    let client = Client::builder()
+        .api_key("sk-or-v1-tls-test-key")
+        .base_url(&url)
+        .timeout(LIMIT)
+        .http_client(http)
+        .build()
+        .expect("the client builds");
+    client.byok().list().await.expect("the call succeeds over HTTPS");
+
+    let seen = server.await.expect("the server task");
+    assert!(seen.request.is_some(), "{seen:?}");
     assert_backend(&seen);
 }

@@ -118,17 +118,18 @@ const TLS_FLAVOURS: &[(&str, &[&str])] = &[
 /// target directory (sources already downloaded; versions from the lockfile).
 fn tls_cost(root: &Path) -> Result<(), String> {
     let base = root.join("target/bench-tls");
-    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    // The machine may be shared: the load before each build says how much it was.
+    let load = || std::fs::read_to_string("/proc/loadavg").ok().and_then(|l| l.split_whitespace().next().map(str::to_string));
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    println!("# TLS backends: cold `cargo build -p openrouter-byok` (dev profile), fresh target dir each");
-    println!("cores: {cores}; load average before: {}", load.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
-    println!("| backend | cold build | crates, normal dependency tree | crates, with build dependencies |");
-    println!("|---|---:|---:|---:|");
+    println!("# TLS backends: cold `cargo build -p openrouter-byok` (dev profile), fresh target dir each, {cores} cores");
+    println!("| backend | cold build | load average (1 min) before | crates, normal dependency tree | crates, with build dependencies |");
+    println!("|---|---:|---:|---:|---:|");
     for (name, features) in TLS_FLAVOURS {
         let target = base.join(name.split_whitespace().next().unwrap_or(name));
         if target.exists() {
             std::fs::remove_dir_all(&target).map_err(|e| format!("cannot empty {}: {e}", target.display()))?;
         }
+        let load_before = load().unwrap_or_else(|| "?".to_string());
         let started = Instant::now();
         let built = util::cargo(root)
             .args(["build", "--locked", "--quiet", "-p", "openrouter-byok"])
@@ -142,7 +143,7 @@ fn tls_cost(root: &Path) -> Result<(), String> {
         }
         let normal = tree_size(root, "normal", features)?;
         let compiled = tree_size(root, "normal,build", features)?;
-        println!("| {name} | {:.1} s | {normal} | {compiled} |", build_time.as_secs_f64());
+        println!("| {name} | {:.1} s | {load_before} | {normal} | {compiled} |", build_time.as_secs_f64());
         std::fs::remove_dir_all(&target).ok();
     }
     Ok(())
