@@ -6,7 +6,7 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderValue};
 use crate::runtime::request::Limits;
 use crate::runtime::transport::{Auth, Transport};
-use crate::{Hook, RetryPolicy, SecretString};
+use crate::{Certificate, Hook, RetryPolicy, SecretString};
 /// The API's default base URL (its first server).
 pub const DEFAULT_BASE_URL: &str = "https://openrouter.ai/api/v1";
 /// The `User-Agent` sent unless the builder sets another.
@@ -104,6 +104,7 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     hooks: Vec<Arc<dyn Hook>>,
     user_agent: Option<String>,
+    root_certificates: Vec<Certificate>,
     http_referer: Option<String>,
     x_title: Option<String>,
 }
@@ -118,6 +119,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("max_redirects", &self.max_redirects)
             .field("retry", &self.retry)
             .field("hooks", &self.hooks.len())
+            .field("root_certificates", &self.root_certificates.len())
             .finish_non_exhaustive()
     }
 }
@@ -143,14 +145,23 @@ impl ClientBuilder {
         self.base_url = Some(url.into());
         self
     }
-    /// Uses your own `reqwest::Client` (proxies, TLS roots, connection pool settings).
+    /// Uses your own `reqwest::Client` (proxies, TLS settings, connection pool settings).
     ///
-    /// Build it with `.redirect(reqwest::redirect::Policy::none())`: this client
-    /// follows redirects itself, so that credentials and request bodies never
-    /// reach another origin and the redirect limit holds. A client that follows
-    /// redirects on its own applies reqwest's rules instead.
+    /// Start it from [`ClientBuilder::http_defaults`]: it has the TLS backend of
+    /// this crate's features, and leaves redirects to this client, which follows
+    /// them itself so that credentials and request bodies never reach another
+    /// origin and the redirect limit holds (a client that follows redirects on
+    /// its own applies reqwest's rules instead). Root certificates added with
+    /// [`ClientBuilder::add_root_certificate`] are not applied to it.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
+        self
+    }
+    /// Trusts `certificate` as a root, besides the system's root certificates
+    /// (a private certificate authority, a test server's self-signed certificate).
+    /// Read it with `Certificate::from_pem` or `Certificate::from_der`.
+    pub fn add_root_certificate(mut self, certificate: Certificate) -> Self {
+        self.root_certificates.push(certificate);
         self
     }
     /// The deadline of every call (default 60 s): connecting, sending, receiving,
@@ -199,10 +210,17 @@ impl ClientBuilder {
         self.x_title = Some(value.into());
         self
     }
-    /// The HTTP client settings every client starts from: redirects are
-    /// followed by the transport, not by reqwest.
-    fn http_defaults() -> reqwest::ClientBuilder {
-        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none())
+    /// The `reqwest` settings every client starts from: the TLS backend this
+    /// crate's features choose (`rustls`, `rustls-ring` or `native-tls`; see the
+    /// README), and redirects left to this client, which follows them itself.
+    /// Start a client for [`ClientBuilder::http_client`] from it.
+    pub fn http_defaults() -> reqwest::ClientBuilder {
+        Self::http_trusting(&[])
+    }
+    /// [`ClientBuilder::http_defaults`], trusting `roots` too.
+    fn http_trusting(roots: &[Certificate]) -> reqwest::ClientBuilder {
+        crate::runtime::tls::client_builder(roots)
+            .redirect(reqwest::redirect::Policy::none())
     }
     fn default_headers() -> HeaderMap {
         let mut headers = HeaderMap::new();
@@ -269,7 +287,11 @@ impl ClientBuilder {
         }
         let http = match self.http.clone() {
             Some(http) => http,
-            None => Self::http_defaults().build().map_err(BuildError::Http)?,
+            None => {
+                Self::http_trusting(&self.root_certificates)
+                    .build()
+                    .map_err(BuildError::Http)?
+            }
         };
         let defaults = Limits::default();
         let limits = Limits {

@@ -17,6 +17,7 @@ pub use runtime::hooks::{Hook, RequestContext};
 pub use runtime::nullable::Nullable;
 pub use runtime::retry::RetryPolicy;
 pub use runtime::secret::SecretString;
+pub use runtime::tls::Certificate;
 pub use runtime::errors::ErrorResponse;
 pub use runtime::errors::UnexpectedResponse;
 pub use runtime::UnknownValue;

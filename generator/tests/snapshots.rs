@@ -58,6 +58,7 @@ fn byok_generated_files() {
             "src/runtime/response.rs",
             "src/runtime/retry.rs",
             "src/runtime/secret.rs",
+            "src/runtime/tls.rs",
             "src/runtime/transport.rs",
             "src/runtime/untyped.rs",
             "src/runtime/validation.rs",

@@ -39,8 +39,9 @@ enum Command {
     /// The figures of BENCHMARKS.md (re-runs itself as a release build).
     ///
     /// Codegen time per stage, SDK overhead against raw reqwest, peak memory against an endless
-    /// body, the generated crate's build time and dependency count.
-    Bench,
+    /// body, the generated crate's build time and dependency count; with `--tls`, instead, the
+    /// cold build time and crate count of the generated crate with each TLS backend.
+    Bench(bench::Args),
     Diff(api_changes::Args),
 }
 
@@ -51,7 +52,7 @@ fn main() -> ExitCode {
         Some(Command::E2eFull(args)) => e2e::run_full(args),
         Some(Command::E2eSwagger2) => e2e::run_swagger2(),
         Some(Command::Contract(args)) => contract::run(args),
-        Some(Command::Bench) => bench::run(),
+        Some(Command::Bench(args)) => bench::run(args),
         Some(Command::Diff(args)) => api_changes::run(args),
         // No command: the list of commands, as `--help` prints it.
         None => Cli::command().print_help().map_err(|e| e.to_string()),

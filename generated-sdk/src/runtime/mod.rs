@@ -19,6 +19,7 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod secret;
+pub mod tls;
 pub mod transport;
 pub mod validation;
 pub mod body;

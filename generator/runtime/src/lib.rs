@@ -20,6 +20,7 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod secret;
+pub mod tls;
 pub mod transport;
 #[cfg(any(
     feature = "validate",

@@ -81,6 +81,7 @@ pub fn lib_rs(api: &Api, features: &BTreeSet<&str>, custom_module: bool) -> Toke
         pub use runtime::nullable::Nullable;
         pub use runtime::retry::RetryPolicy;
         pub use runtime::secret::SecretString;
+        pub use runtime::tls::Certificate;
         #optional
     }
 }
@@ -168,7 +169,7 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
 
         use crate::runtime::request::Limits;
         use crate::runtime::transport::{Auth, Transport};
-        use crate::{Hook, RetryPolicy, SecretString};
+        use crate::{Certificate, Hook, RetryPolicy, SecretString};
 
         /// The API's default base URL (its first server).
         pub const DEFAULT_BASE_URL: &str = #base_url;
@@ -250,6 +251,7 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
             retry: Option<RetryPolicy>,
             hooks: Vec<Arc<dyn Hook>>,
             user_agent: Option<String>,
+            root_certificates: Vec<Certificate>,
             #(#global_fields: Option<String>,)*
         }
 
@@ -264,6 +266,7 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
                     .field("max_redirects", &self.max_redirects)
                     .field("retry", &self.retry)
                     .field("hooks", &self.hooks.len())
+                    .field("root_certificates", &self.root_certificates.len())
                     .finish_non_exhaustive()
             }
         }
@@ -294,14 +297,24 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
                 self
             }
 
-            /// Uses your own `reqwest::Client` (proxies, TLS roots, connection pool settings).
+            /// Uses your own `reqwest::Client` (proxies, TLS settings, connection pool settings).
             ///
-            /// Build it with `.redirect(reqwest::redirect::Policy::none())`: this client
-            /// follows redirects itself, so that credentials and request bodies never
-            /// reach another origin and the redirect limit holds. A client that follows
-            /// redirects on its own applies reqwest's rules instead.
+            /// Start it from [`ClientBuilder::http_defaults`]: it has the TLS backend of
+            /// this crate's features, and leaves redirects to this client, which follows
+            /// them itself so that credentials and request bodies never reach another
+            /// origin and the redirect limit holds (a client that follows redirects on
+            /// its own applies reqwest's rules instead). Root certificates added with
+            /// [`ClientBuilder::add_root_certificate`] are not applied to it.
             pub fn http_client(mut self, http: reqwest::Client) -> Self {
                 self.http = Some(http);
+                self
+            }
+
+            /// Trusts `certificate` as a root, besides the system's root certificates
+            /// (a private certificate authority, a test server's self-signed certificate).
+            /// Read it with `Certificate::from_pem` or `Certificate::from_der`.
+            pub fn add_root_certificate(mut self, certificate: Certificate) -> Self {
+                self.root_certificates.push(certificate);
                 self
             }
 
@@ -344,10 +357,17 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
 
             #(#global_setters)*
 
-            /// The HTTP client settings every client starts from: redirects are
-            /// followed by the transport, not by reqwest.
-            fn http_defaults() -> reqwest::ClientBuilder {
-                reqwest::Client::builder().redirect(reqwest::redirect::Policy::none())
+            /// The `reqwest` settings every client starts from: the TLS backend this
+            /// crate's features choose (`rustls`, `rustls-ring` or `native-tls`; see the
+            /// README), and redirects left to this client, which follows them itself.
+            /// Start a client for [`ClientBuilder::http_client`] from it.
+            pub fn http_defaults() -> reqwest::ClientBuilder {
+                Self::http_trusting(&[])
+            }
+
+            /// [`ClientBuilder::http_defaults`], trusting `roots` too.
+            fn http_trusting(roots: &[Certificate]) -> reqwest::ClientBuilder {
+                crate::runtime::tls::client_builder(roots).redirect(reqwest::redirect::Policy::none())
             }
 
             fn default_headers() -> HeaderMap {
@@ -385,7 +405,7 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
                 }
                 let http = match self.http.clone() {
                     Some(http) => http,
-                    None => Self::http_defaults().build().map_err(BuildError::Http)?,
+                    None => Self::http_trusting(&self.root_certificates).build().map_err(BuildError::Http)?,
                 };
                 let defaults = Limits::default();
                 let limits = Limits {

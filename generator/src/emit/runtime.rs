@@ -3,8 +3,10 @@
 //! comments included (prettyplease cannot lay out `macro_rules!` bodies), with
 //! one edit: items behind a Cargo feature the API does not use
 //! (`#[cfg(feature = "sse")]`, …) are cut out, and the attribute is dropped from
-//! the items kept, so a generated crate carries neither dead code nor
-//! features of its own. Test modules (`#[cfg(test)]`) are always cut.
+//! the items kept, so a generated crate carries no dead code. The TLS features
+//! ([`TLS_FEATURES`]) are the one exception: they are Cargo features of the
+//! generated crate too (`templates/Cargo.toml.j2`), so their `cfg`s are kept as
+//! written. Test modules (`#[cfg(test)]`) are always cut.
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -31,10 +33,15 @@ const FILES: &[(&str, &str)] = &[
     ("secret", include_str!("../../runtime/src/secret.rs")),
     ("sse", include_str!("../../runtime/src/sse.rs")),
     ("text", include_str!("../../runtime/src/text.rs")),
+    ("tls", include_str!("../../runtime/src/tls.rs")),
     ("transport", include_str!("../../runtime/src/transport.rs")),
     ("untyped", include_str!("../../runtime/src/untyped.rs")),
     ("validation", include_str!("../../runtime/src/validation.rs")),
 ];
+
+/// The runtime's features that choose the TLS backend: the generated crate has
+/// them as Cargo features of its own, so their `cfg`s are never evaluated here.
+pub const TLS_FEATURES: &[&str] = &["rustls", "rustls-ring", "native-tls"];
 
 /// The vendored runtime for an API that uses `features`: `(path under src/, contents)`.
 pub fn runtime_files(features: &BTreeSet<&str>) -> Vec<(String, String)> {
@@ -111,11 +118,12 @@ impl Cuts<'_> {
 }
 
 /// The value of a `cfg` predicate made of `feature = "…"`, `test`, `any`,
-/// `all` and `not`; `None` for anything else (left as written).
+/// `all` and `not`; `None` for anything else, a TLS feature included (left as written).
 fn evaluate(meta: &syn::Meta, features: &BTreeSet<&str>) -> Option<bool> {
     match meta {
         syn::Meta::Path(p) if p.is_ident("test") => Some(false),
         syn::Meta::NameValue(nv) if nv.path.is_ident("feature") => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) if TLS_FEATURES.contains(&s.value().as_str()) => None,
             syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(features.contains(s.value().as_str())),
             _ => None,
         },
@@ -275,6 +283,17 @@ mod tests {}
     }
 
     #[test]
+    fn tls_feature_cfgs_are_kept_as_written_whatever_the_api_uses() {
+        let source = "#[cfg(feature = \"native-tls\")]\npub fn native() {}\n#[cfg(not(any(feature = \"rustls\", feature = \"rustls-ring\")))]\npub fn other() {}\n#[cfg(feature = \"x\")]\npub fn x() {}\n";
+        for api in [features(&[]), features(&["x", "rustls", "native-tls"])] {
+            let out = strip(source, &api);
+            assert!(out.contains("#[cfg(feature = \"native-tls\")]\npub fn native() {}"), "{out}");
+            assert!(out.contains("#[cfg(not(any(feature = \"rustls\", feature = \"rustls-ring\")))]\npub fn other() {}"), "{out}");
+            assert_eq!(out.contains("pub fn x() {}"), api.contains("x"), "{out}");
+        }
+    }
+
+    #[test]
     fn every_runtime_file_parses_and_the_full_feature_set_keeps_every_module() {
         for (name, source) in FILES {
             syn::parse_file(source).unwrap_or_else(|e| panic!("runtime/src/{name}.rs: {e}"));
@@ -290,11 +309,15 @@ mod tests {}
         let files = runtime_files(&all);
         assert_eq!(files.len(), FILES.len(), "{:?}", files.iter().map(|f| &f.0).collect::<Vec<_>>());
         for (path, contents) in &files {
-            assert!(!contents.contains("#[cfg(feature") && !contents.contains("#[cfg(test)]"), "{path}");
+            // Only the TLS features, the generated crate's own, keep their cfgs.
+            let tls_cfgs = TLS_FEATURES.iter().map(|f| contents.matches(&format!("feature = \"{f}\"")).count()).sum::<usize>();
+            assert_eq!(contents.matches("feature = \"").count(), tls_cfgs, "{path}");
+            assert_eq!(tls_cfgs > 0, path == "runtime/tls.rs", "{path}");
+            assert!(!contents.contains("#[cfg(test)]"), "{path}");
             syn::parse_file(contents).unwrap_or_else(|e| panic!("{path}: {e}"));
         }
         let minimal = runtime_files(&BTreeSet::new());
         let names: Vec<&str> = minimal.iter().map(|f| f.0.as_str()).collect();
-        assert_eq!(names, ["runtime/mod.rs", "runtime/errors.rs", "runtime/hooks.rs", "runtime/nullable.rs", "runtime/request.rs", "runtime/retry.rs", "runtime/secret.rs", "runtime/transport.rs"]);
+        assert_eq!(names, ["runtime/mod.rs", "runtime/errors.rs", "runtime/hooks.rs", "runtime/nullable.rs", "runtime/request.rs", "runtime/retry.rs", "runtime/secret.rs", "runtime/tls.rs", "runtime/transport.rs"]);
     }
 }

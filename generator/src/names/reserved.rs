@@ -58,12 +58,14 @@ pub const CLIENT_BUILDER_MEMBERS: &[&str] = &[
     "api_key",
     "base_url",
     "http_client",
+    "add_root_certificate",
     "timeout",
     "attempt_timeout",
     "max_response_body",
     "max_redirects",
     "user_agent",
     "http_defaults",
+    "http_trusting",
     "default_headers",
     "auth",
     "build",
@@ -73,6 +75,7 @@ pub const CLIENT_BUILDER_MEMBERS: &[&str] = &[
     "http",
     "retry",
     "hooks",
+    "root_certificates",
 ];
 
 /// Methods of a group handle besides its operations: those of its traits
@@ -104,6 +107,7 @@ pub const MODULES: &[&str] = &[
     "futures_util",
     "percent_encoding",
     "hyper",
+    "rustls",
 ];
 
 /// What `lib.rs` exports (`emit/client.rs`). Model types do not collide with
@@ -133,6 +137,7 @@ pub const CRATE_EXPORTS: &[&str] = &[
     "Nullable",
     "RetryPolicy",
     "SecretString",
+    "Certificate",
     "EventStream",
     "EventStreamError",
     "FileUpload",
