@@ -8,6 +8,7 @@ mod contract;
 mod corpus;
 mod e2e;
 mod generate;
+mod semver;
 mod util;
 
 use std::process::ExitCode;
@@ -42,6 +43,7 @@ enum Command {
     /// body, the generated crate's build time and dependency count.
     Bench,
     Diff(api_changes::Args),
+    Semver(semver::Args),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +55,7 @@ fn main() -> ExitCode {
         Some(Command::Contract(args)) => contract::run(args),
         Some(Command::Bench) => bench::run(),
         Some(Command::Diff(args)) => api_changes::run(args),
+        Some(Command::Semver(args)) => semver::run(args),
         // No command: the list of commands, as `--help` prints it.
         None => Cli::command().print_help().map_err(|e| e.to_string()),
     };
