@@ -10,10 +10,15 @@ use crate::util::list_files;
 
 /// Generates `spec` into `out` (emptied first) as the crate `crate_name`; lowers once.
 pub fn generate_into(spec: &Path, out: &Path, crate_name: &str) -> Result<Generated, String> {
+    generate_config_into(&generator::Config::new(spec).crate_name(crate_name), out)
+}
+
+/// Runs `config` and writes the crate into `out` (emptied first).
+pub fn generate_config_into(config: &generator::Config, out: &Path) -> Result<Generated, String> {
     if out.exists() {
         std::fs::remove_dir_all(out).map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
     }
-    let generated = generator::Config::new(spec).crate_name(crate_name).generate().map_err(|e| e.to_string())?;
+    let generated = config.generate().map_err(|e| e.to_string())?;
     generator::write_files(out, &generated.files).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
     Ok(generated)
 }

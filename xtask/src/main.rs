@@ -8,6 +8,7 @@ mod contract;
 mod corpus;
 mod e2e;
 mod generate;
+mod semver;
 mod util;
 
 use std::process::ExitCode;
@@ -43,6 +44,7 @@ enum Command {
     /// cold build time and crate count of the generated crate with each TLS backend.
     Bench(bench::Args),
     Diff(api_changes::Args),
+    Semver(semver::Args),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
         Some(Command::Contract(args)) => contract::run(args),
         Some(Command::Bench(args)) => bench::run(args),
         Some(Command::Diff(args)) => api_changes::run(args),
+        Some(Command::Semver(args)) => semver::run(args),
         // No command: the list of commands, as `--help` prints it.
         None => Cli::command().print_help().map_err(|e| e.to_string()),
     };

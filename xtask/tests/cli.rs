@@ -16,6 +16,7 @@ const COMMANDS: &[(&str, &[&str])] = &[
     ("e2e-full", &["--spec"]),
     ("e2e-swagger2", &[]),
     ("bench", &[]),
+    ("semver", &["--case", "--skip-compat", "--tool"]),
 ];
 
 #[test]
