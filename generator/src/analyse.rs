@@ -187,6 +187,90 @@ pub fn sent_structs(api: &Api) -> BTreeSet<String> {
     sent
 }
 
+/// Cargo feature names no tag may take (the crate's own features).
+const CRATE_FEATURES: &[&str] = &["default", "contract", "testing", "rustls", "native-tls", "full"];
+
+/// The Cargo feature of each group (tag), for documents with more than one:
+/// its module name, unless the crate has a feature of that name (then
+/// `<module>-api`). Empty for a document with one group, which has none.
+pub fn tag_features(api: &Api) -> Vec<String> {
+    if api.groups.len() < 2 {
+        return Vec::new();
+    }
+    api.groups
+        .iter()
+        .map(|g| {
+            let name = g.module.bare().replace('_', "-");
+            if CRATE_FEATURES.contains(&name.as_str()) { format!("{name}-api") } else { name }
+        })
+        .collect()
+}
+
+/// For each named type, the tag features whose operations reach it, when not
+/// every group's do: the type is compiled only with one of them. A type no
+/// operation reaches, or every group reaches, is absent (always compiled).
+/// Empty for a document with one group.
+pub fn type_features(api: &Api) -> std::collections::BTreeMap<String, BTreeSet<String>> {
+    let features = tag_features(api);
+    let mut reached: std::collections::BTreeMap<String, BTreeSet<String>> = std::collections::BTreeMap::new();
+    if features.is_empty() {
+        return reached;
+    }
+    let shared_error = shared_error_body(api);
+    for (group, feature) in api.groups.iter().zip(&features) {
+        let mut pending: Vec<&TypeRef> = Vec::new();
+        for op in &group.operations {
+            pending.extend(op.params.iter().map(|p| &p.ty));
+            pending.extend(op.body.as_ref().map(|b| &b.ty));
+            for case in &op.success {
+                pending.extend(case.ty.as_ref());
+                pending.extend(case.stream.as_ref().map(|s| &s.ty));
+            }
+            pending.extend(op.errors.iter().filter_map(|e| e.ty.as_ref()));
+        }
+        // Every operation's error enum names the shared error body (`error_body()`).
+        pending.extend(shared_error);
+        let mut seen = BTreeSet::new();
+        while let Some(ty) = pending.pop() {
+            match ty {
+                TypeRef::Array(inner) | TypeRef::Map(inner) => pending.push(inner),
+                TypeRef::Named(n) if seen.insert(n.clone()) => match api.type_def(n) {
+                    Some(TypeDef::Struct(s)) => pending.extend(s.fields.iter().map(|f| &f.ty).chain(&s.additional)),
+                    Some(TypeDef::Union(u)) => pending.extend(u.variants.iter().map(|v| &v.ty)),
+                    _ => {}
+                },
+                _ => {}
+            }
+        }
+        for name in seen {
+            reached.entry(name).or_default().insert(feature.clone());
+        }
+    }
+    reached.retain(|_, tags| tags.len() < features.len());
+    // What an always-compiled type names is always compiled too (a type no
+    // operation reaches may still name one that only some tags' operations reach).
+    let mut pending: Vec<&TypeRef> = Vec::new();
+    for t in api.types.iter().filter(|t| !reached.contains_key(t.rust_name())) {
+        match t {
+            TypeDef::Struct(s) => pending.extend(s.fields.iter().map(|f| &f.ty).chain(&s.additional)),
+            TypeDef::Union(u) => pending.extend(u.variants.iter().map(|v| &v.ty)),
+            TypeDef::Enum(_) => {}
+        }
+    }
+    while let Some(ty) = pending.pop() {
+        match ty {
+            TypeRef::Array(inner) | TypeRef::Map(inner) => pending.push(inner),
+            TypeRef::Named(n) if reached.remove(n).is_some() => match api.type_def(n) {
+                Some(TypeDef::Struct(s)) => pending.extend(s.fields.iter().map(|f| &f.ty).chain(&s.additional)),
+                Some(TypeDef::Union(u)) => pending.extend(u.variants.iter().map(|v| &v.ty)),
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    reached
+}
+
 /// Names of the string enums sent as query parameters (they implement `ToQuery`).
 pub fn enums_sent_in_query(api: &Api) -> BTreeSet<String> {
     let mut out = BTreeSet::new();

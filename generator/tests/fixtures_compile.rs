@@ -55,7 +55,7 @@ fn fixture_crates_compile_without_warnings() {
     write_if_changed(&work.join("Cargo.toml"), &manifest);
     copy_lock_file(&work);
 
-    let (status, output, elapsed) = run_cargo(&work, &target);
+    let (status, output, elapsed) = run_cargo(&work, &target, &["--workspace"]);
     let log = work.join("cargo-output.txt");
     std::fs::write(&log, &output).unwrap();
     eprintln!("cargo clippy over {} fixture crates: {:.1} s", members.len(), elapsed.as_secs_f64());
@@ -87,6 +87,33 @@ fn fixture_crates_compile_without_warnings() {
         log.display(),
         if diagnostics.is_empty() { tail(&output, 40) } else { diagnostics.join("\n") }
     );
+}
+
+/// A crate of a document with several tags builds with any one tag's feature
+/// alone (its operations and the types they use), warning-free too.
+#[test]
+fn each_tag_of_a_fixture_builds_alone() {
+    let target = target_dir();
+    let fixture = common::fixtures().into_iter().find(|f| f.name == "reserved_names").expect("the reserved_names fixture");
+    let (api, _, _) = generator::lower_spec(&fixture.spec).unwrap();
+    let tags = generator::analyse::tag_features(&api);
+    assert!(tags.len() >= 3, "the fixture should have several tags: {tags:?}");
+    let single = target.join("fixture-single-tag");
+    std::fs::create_dir_all(&single).unwrap();
+    sync_files(&single.join(fixture.crate_name()), &fixture.generate().files);
+    write_if_changed(&single.join("Cargo.toml"), &format!("[workspace]\nresolver = \"3\"\nmembers = [\"{}\"]\n", fixture.crate_name()));
+    copy_lock_file(&single);
+    for tag in &tags {
+        let features = format!("rustls,{tag}");
+        let (status, output, _) = run_cargo(&single, &target, &["--no-default-features", "--features", &features]);
+        let diagnostics: Vec<&str> = output.lines().filter(|l| is_diagnostic(l)).collect();
+        assert!(
+            status.is_some_and(|s| s.success()) && diagnostics.is_empty(),
+            "{} with only the feature `{tag}` does not build cleanly:\n{}",
+            fixture.crate_name(),
+            if diagnostics.is_empty() { tail(&output, 40) } else { diagnostics.join("\n") }
+        );
+    }
 }
 
 /// The target directory this test binary was built in (`<target>/debug/deps/<test>`),
@@ -143,12 +170,14 @@ fn copy_lock_file(work: &Path) {
 
 /// Runs `cargo clippy` over the scratch workspace: the exit status (`None` when it
 /// was killed at the timeout), everything it printed, and how long it took.
-fn run_cargo(work: &Path, target: &Path) -> (Option<std::process::ExitStatus>, String, Duration) {
+fn run_cargo(work: &Path, target: &Path, selection: &[&str]) -> (Option<std::process::ExitStatus>, String, Duration) {
     let timeout = std::env::var("FIXTURES_COMPILE_TIMEOUT_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(900);
     let mut command = Command::new(env!("CARGO"));
     command
         .current_dir(work)
-        .args(["clippy", "--workspace", "--all-targets", "--keep-going"])
+        .arg("clippy")
+        .args(selection)
+        .args(["--all-targets", "--keep-going"])
         .args(["--message-format", "short", "--color", "never", "--offline"])
         .args(["--", "-D", "warnings"])
         .env("CARGO_TARGET_DIR", target)

@@ -12,9 +12,17 @@ use crate::names::ident;
 /// The crate root: docs (the README), modules and re-exports of the runtime
 /// types the API's operations use.
 pub fn lib_rs(api: &Api, features: &BTreeSet<&str>, custom_module: bool) -> TokenStream {
-    let groups = api.groups.iter().map(|g| {
+    // With several tags, each module is behind its Cargo feature (all on by default).
+    let tag_features = crate::analyse::tag_features(api);
+    let groups = api.groups.iter().enumerate().map(|(i, g)| {
         let m = ident(&g.module);
-        quote!(pub mod #m;)
+        let gate = tag_features.get(i).map(|f| quote!(#[cfg(feature = #f)]));
+        quote!(#gate pub mod #m;)
+    });
+    // A build with only some tags leaves runtime parts and types the others use
+    // unused; the full build is the one checked warning-free.
+    let partial = (!tag_features.is_empty()).then(|| {
+        quote!(#![cfg_attr(not(all(#(feature = #tag_features),*)), allow(dead_code, unused_imports))])
     });
     // Exported only where the runtime has them (they are cut from it otherwise).
     let mut optional = TokenStream::new();
@@ -66,6 +74,7 @@ pub fn lib_rs(api: &Api, features: &BTreeSet<&str>, custom_module: bool) -> Toke
         #![doc = include_str!("../README.md")]
         #![warn(missing_docs)]
         #![forbid(unsafe_code)]
+        #partial
 
         mod client;
         pub mod models;
@@ -99,13 +108,16 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         Some(Auth::Query(name)) => quote!(self.api_key.map(|key| Auth::query(#name, key))),
         None => quote!({ let _ = self.api_key; None }),
     };
-    let accessors = api.groups.iter().map(|g| {
+    let tag_features = crate::analyse::tag_features(api);
+    let accessors = api.groups.iter().enumerate().map(|(i, g)| {
         let m = ident(&g.module);
         let accessor = ident(&g.accessor);
         let handle = ident(&g.type_name);
         let d = format!(" Operations tagged `{}`.", g.tag);
+        let gate = tag_features.get(i).map(|f| quote!(#[cfg(feature = #f)]));
         quote! {
             #[doc = #d]
+            #gate
             pub fn #accessor(&self) -> crate::#m::#handle<'_> {
                 crate::#m::#handle { client: self }
             }

@@ -27,6 +27,8 @@ pub struct ModelsContext {
     queried: std::collections::BTreeSet<String>,
     sent: std::collections::BTreeSet<String>,
     names: std::collections::BTreeSet<String>,
+    /// The tag features a type needs, when only some tags' operations use it.
+    gates: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
 }
 
 impl ModelsContext {
@@ -37,6 +39,22 @@ impl ModelsContext {
             queried: crate::analyse::enums_sent_in_query(api),
             sent: crate::analyse::sent_structs(api),
             names: api.types.iter().map(|t| t.rust_name().to_string()).collect(),
+            gates: crate::analyse::type_features(api),
+        }
+    }
+
+    /// `#[cfg(any(feature = "tag", …))]` for a type only some tags' operations use.
+    fn gate(&self, name: &str) -> TokenStream {
+        match self.gates.get(name) {
+            Some(features) if features.len() == 1 => {
+                let feature = features.iter().next();
+                quote!(#[cfg(feature = #feature)])
+            }
+            Some(features) => {
+                let features = features.iter();
+                quote!(#[cfg(any(#(feature = #features),*))])
+            }
+            None => TokenStream::new(),
         }
     }
 
@@ -62,19 +80,24 @@ pub fn models_head() -> TokenStream {
 /// The items of `types` (consecutive types of the API, so that a file can be
 /// built from pieces in any number of jobs).
 pub fn model_items(types: &[TypeDef], cx: &ModelsContext) -> TokenStream {
-    let items = types.iter().map(|t| match t {
-        TypeDef::Struct(s) => {
-            let def = struct_def(s, cx);
-            let validate = validate_impl(s, &cx.validated);
-            quote!(#def #validate)
+    // Every item of a type carries its gate (the tag features that use it).
+    let items = types.iter().map(|t| {
+        let gate = cx.gate(t.rust_name());
+        match t {
+            TypeDef::Struct(s) => {
+                let def = struct_def(s, cx, &gate);
+                let validate = validate_impl(s, &cx.validated);
+                let validate = (!validate.is_empty()).then(|| quote!(#gate #validate));
+                quote!(#def #validate)
+            }
+            TypeDef::Enum(e) => {
+                let def = enum_def(e);
+                let name = ident(&e.rust_name);
+                let query = cx.queried.contains(&e.rust_name).then(|| quote!(#gate crate::runtime::open_enum_query!(#name);));
+                quote!(#gate #def #query)
+            }
+            TypeDef::Union(u) => union_def(u, &gate),
         }
-        TypeDef::Enum(e) => {
-            let def = enum_def(e);
-            let name = ident(&e.rust_name);
-            let query = cx.queried.contains(&e.rust_name).then(|| quote!(crate::runtime::open_enum_query!(#name);));
-            quote!(#def #query)
-        }
-        TypeDef::Union(u) => union_def(u),
     });
     quote!(#(#items)*)
 }
@@ -82,7 +105,7 @@ pub fn model_items(types: &[TypeDef], cx: &ModelsContext) -> TokenStream {
 /// A struct, `#[non_exhaustive]` so that a field the API adds later breaks no
 /// caller: built with `builder()` (when it has required fields) or `Default`,
 /// and, when requests send it, `new(required…)` and chained `with_…` setters.
-fn struct_def(s: &Struct, cx: &ModelsContext) -> TokenStream {
+fn struct_def(s: &Struct, cx: &ModelsContext, gate: &TokenStream) -> TokenStream {
     let name = ident(&s.rust_name);
     let docs = doc_or(&[s.docs.as_deref()], &format!("The `{}` object.", s.name));
     let fields = s.fields.iter().map(field_def);
@@ -97,11 +120,13 @@ fn struct_def(s: &Struct, cx: &ModelsContext) -> TokenStream {
     let has_required = s.fields.iter().any(|f| f.presence == Presence::Required);
     let default = (!has_required).then(|| quote!(Default,));
     let sent = cx.sent.contains(&s.rust_name);
-    let constructor = (sent && has_required).then(|| constructor(s));
-    let setters = sent.then(|| with_setters(s));
-    let builder = has_required.then(|| builder(s, cx)).flatten();
+    let gated = |item: Option<TokenStream>| item.map(|item| quote!(#gate #item));
+    let constructor = gated((sent && has_required).then(|| constructor(s)));
+    let setters = gated(sent.then(|| with_setters(s)).flatten());
+    let builder = gated(has_required.then(|| builder(s, cx)).flatten());
     quote! {
         #docs
+        #gate
         #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
         #[non_exhaustive]
         pub struct #name {
@@ -243,7 +268,7 @@ fn enum_def(e: &Enum) -> TokenStream {
 /// variant in order. Both keep values this SDK does not know as raw JSON, in
 /// the catch-all variant the IR names (an untagged union whose IR has none
 /// already takes every value).
-fn union_def(u: &Union) -> TokenStream {
+fn union_def(u: &Union, gate: &TokenStream) -> TokenStream {
     let name = ident(&u.rust_name);
     let docs = doc_or(&[u.docs.as_deref()], &format!("One of several shapes (`{}`).", u.name));
     let catch_all = u.catch_all.as_deref().map(ident);
@@ -265,6 +290,7 @@ fn union_def(u: &Union) -> TokenStream {
                 #docs
                 ///
                 #[doc = #tag_doc]
+                #gate
                 #[derive(Debug, Clone, PartialEq)]
                 #[non_exhaustive]
                 // Variants hold decoded API objects of very different sizes; boxing
@@ -276,6 +302,7 @@ fn union_def(u: &Union) -> TokenStream {
                     #catch_all(::serde_json::Value),
                 }
 
+                #gate
                 impl ::serde::Serialize for #name {
                     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                         match self {
@@ -285,6 +312,7 @@ fn union_def(u: &Union) -> TokenStream {
                     }
                 }
 
+                #gate
                 impl<'de> ::serde::Deserialize<'de> for #name {
                     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
                         // The tag stays in the value: each variant's struct declares it too.
@@ -310,6 +338,7 @@ fn union_def(u: &Union) -> TokenStream {
                 #docs
                 ///
                 /// Decoding tries the variants in order and takes the first that fits.
+                #gate
                 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
                 #[serde(untagged)]
                 #[non_exhaustive]

@@ -54,6 +54,7 @@ pub fn cargo_toml(api: &Api, options: &EmitOptions) -> Result<String, GenError> 
             crate_name => &options.crate_name,
             crate_version => &options.crate_version,
             description => toml_escape(&format!("Async Rust client for the {} (generated from its OpenAPI document).", api.title)),
+            tag_features => crate::analyse::tag_features(api),
         },
     )
 }
