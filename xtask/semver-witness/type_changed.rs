@@ -8,5 +8,5 @@ pub fn id_of(key: &Key) -> &String {
 }
 
 pub fn make(id: &str) -> Key {
-    Key::new(id.to_string(), "label".to_string())
+    Key::builder().id(id).label("label").build().expect("every required field is set")
 }

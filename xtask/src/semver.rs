@@ -94,7 +94,7 @@ pub const EXPECTATIONS: &[(&str, Expect)] = &[
     (BYOK_CASE, Expect::Compatible),
     ("enum_value_removed", Expect::Breaking),
     ("error_mapping_removed", Expect::Breaking),
-    ("field_becomes_required", Expect::Breaking),
+    ("field_becomes_required", Expect::BreakingWitnessed),
     ("field_removed", Expect::Breaking),
     // `Key.name`: `Nullable<String>` → `Option<String>`.
     ("nullable_becomes_non_nullable", Expect::BreakingWitnessed),

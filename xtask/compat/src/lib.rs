@@ -63,22 +63,19 @@ pub fn update_request(new_key: Option<&str>) -> UpdateByokKeyRequest {
     body
 }
 
-/// A response model built in a test double: `new(required fields)`.
+/// A response model built in a test double: by name, with `builder()` (no positional constructor).
 pub fn fake_page() -> ListByokKeysResponse {
-    let key = ByokKey::new(
-        "11111111-2222-3333-4444-555555555555".to_string(),
-        ByokProviderSlug::Openai,
-        None,
-        "sk-...AbCd".to_string(),
-        false,
-        false,
-        None,
-        None,
-        None,
-        0,
-        "2025-08-24T10:30:00Z".to_string(),
-    );
-    ListByokKeysResponse::new(vec![key], 1)
+    let key = ByokKey::builder()
+        .id("11111111-2222-3333-4444-555555555555")
+        .provider(ByokProviderSlug::Openai)
+        .label("sk-...AbCd")
+        .disabled(false)
+        .is_fallback(false)
+        .sort_order(0)
+        .created_at("2025-08-24T10:30:00Z")
+        .build()
+        .expect("every required field is set");
+    ListByokKeysResponse::builder().data(vec![key]).total_count(1).build().expect("every required field is set")
 }
 
 /// What a key is shown as: reads response fields, matches an open enum (a value added later
@@ -183,4 +180,30 @@ pub fn explain_other_errors(
             other => format!("{other}: {:?}", other.raw_body()),
         },
     ]
+}
+
+/// The crate-wide `Error`: every operation's error converts into it, so `?` works across them.
+pub async fn tidy_up(client: &Client, id: &str) -> Result<bool, openrouter_byok::Error> {
+    let key = client.byok().get(id).await?;
+    let body = UpdateByokKeyRequest::default().with_disabled(true);
+    client.byok().update(id, body).extra_query("dry_run", "false").skip_validation().await?;
+    match client.byok().delete(key.data.id).await {
+        Ok(deleted) => Ok(deleted.deleted),
+        Err(err) if err.status().is_some_and(|s| s.as_u16() == 404) => Ok(false),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Request models with chained setters, and what every error can tell.
+pub fn explain(err: &openrouter_byok::Error) -> String {
+    let body = CreateByokKeyRequest::new(ByokProviderSlug::Openai, SecretString::new("sk")).with_name("main").with_is_fallback(false);
+    format!(
+        "{err} (status {:?}, request {:?}, retryable {}, retry after {:?}, message {:?}, body sent {})",
+        err.status(),
+        err.request_id(),
+        err.is_retryable(),
+        err.retry_after(),
+        err.error_body().map(|b| b.error.message),
+        serde_json::to_string(&body).unwrap_or_default(),
+    )
 }
