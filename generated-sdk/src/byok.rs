@@ -276,6 +276,7 @@ impl ListByokKeysBuilder {
             query,
             headers,
             body: None,
+            security: &[&[0]],
         })
     }
     /// The operation id in the API document.
@@ -368,6 +369,7 @@ impl CreateByokKeyBuilder {
                 let body = &self.body;
                 crate::runtime::body::encode_json(body, "POST /byok")?
             }),
+            security: &[&[0]],
         })
     }
     /// The operation id in the API document.
@@ -458,6 +460,7 @@ impl GetByokKeyBuilder {
             query,
             headers,
             body: None,
+            security: &[&[0]],
         })
     }
     /// The operation id in the API document.
@@ -548,6 +551,7 @@ impl DeleteByokKeyBuilder {
             query,
             headers,
             body: None,
+            security: &[&[0]],
         })
     }
     /// The operation id in the API document.
@@ -648,6 +652,7 @@ impl UpdateByokKeyBuilder {
                 let body = &self.body;
                 crate::runtime::body::encode_json(body, "PATCH /byok/{id}")?
             }),
+            security: &[&[0]],
         })
     }
     /// The operation id in the API document.
