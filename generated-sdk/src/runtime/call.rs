@@ -121,8 +121,7 @@ impl Transport {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(failed(format!("invalid base URL `{base_url}`: only http and https are supported")));
         }
-        // The credentials of the first security alternative of the operation the client can satisfy.
-        let credentials = self.auth.apply(request.security).map_err(failed)?;
+        let credentials = self.auth.apply(request.security).map_err(failed)?; // the first alternative the client can satisfy
         let auth_query = credentials.query.iter().copied();
         let mut pairs = request.query.iter().map(|(name, value)| (name.as_ref(), value.as_str())).chain(auth_query).peekable();
         if pairs.peek().is_some() {
@@ -177,7 +176,6 @@ impl Transport {
         let mut url = prepared.url.clone();
         let mut method = request.method.clone();
         let mut headers = prepared.headers.clone();
-        // The OAuth2 token, fetched (within this attempt's deadline) when there is none in use.
         let mut body = request.body.as_ref().map(|(_, bytes)| bytes.clone());
         let mut redirects = 0u32;
         let mut response = loop {
@@ -222,7 +220,6 @@ impl Transport {
             url = next;
         };
         let status = response.status();
-        // A refused token is not sent again: the next attempt or call fetches another.
         // Moved out, not copied: the body is read from the response afterwards.
         let headers = std::mem::take(response.headers_mut());
         for hook in &self.hooks {

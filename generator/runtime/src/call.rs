@@ -128,9 +128,8 @@ impl Transport {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(failed(format!("invalid base URL `{base_url}`: only http and https are supported")));
         }
-        // The credentials of the first security alternative of the operation the client can satisfy.
         #[cfg(feature = "auth")]
-        let credentials = self.auth.apply(request.security).map_err(failed)?;
+        let credentials = self.auth.apply(request.security).map_err(failed)?; // the first alternative the client can satisfy
         #[cfg(feature = "auth")]
         let auth_query = credentials.query.iter().copied();
         #[cfg(not(feature = "auth"))]
@@ -196,9 +195,9 @@ impl Transport {
         let mut url = prepared.url.clone();
         let mut method = request.method.clone();
         let mut headers = prepared.headers.clone();
-        // The OAuth2 token, fetched (within this attempt's deadline) when there is none in use.
         #[cfg(feature = "auth-oauth2")]
         let token = match &prepared.oauth2 {
+            // The OAuth2 token, fetched (within this attempt's deadline) when there is none in use.
             Some((flow, base_url)) => {
                 let token = flow.authorization(&self.http, base_url, max_body, &request.label()).await?;
                 headers.insert(reqwest::header::AUTHORIZATION, token.clone());
@@ -250,9 +249,9 @@ impl Transport {
             url = next;
         };
         let status = response.status();
-        // A refused token is not sent again: the next attempt or call fetches another.
         #[cfg(feature = "auth-oauth2")]
         if let (Some((flow, token)), StatusCode::UNAUTHORIZED) = (&token, status) {
+            // A refused token is not sent again: the next attempt or call fetches another.
             flow.forget(token);
         }
         // Moved out, not copied: the body is read from the response afterwards.

@@ -103,7 +103,7 @@ impl Auth {
     /// The credentials of the first alternative of `security` (each a list of
     /// scheme numbers, all required) that the client holds every credential
     /// for, as what they add to the request; nothing when none is satisfied
-    /// (an empty alternative, `{}` in the document, is satisfied by nothing).
+    /// (an empty alternative, `{}` in the document, needs no credential and adds none).
     pub(super) fn apply(&self, security: &[&[usize]]) -> Result<Applied<'_>, String> {
         let chosen = security.iter().find_map(|alternative| {
             alternative.iter().map(|scheme| self.schemes.get(*scheme).and_then(Option::as_ref)).collect::<Option<Vec<&Credential>>>()
