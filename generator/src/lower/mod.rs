@@ -623,11 +623,11 @@ impl<'a> Lowerer<'a> {
                     (SchemeKind::OAuth2ClientCredentials { token_url, scopes: scopes.get(name.as_str()).cloned().unwrap_or_default() }, description)
                 }
                 ReferenceOr::Item(OaSecurityScheme::OAuth2 { .. }) => {
-                    self.warn(&pointer, "only the OAuth2 clientCredentials flow is supported; operations that need this scheme are sent without it");
+                    self.warn(&pointer, "only the OAuth2 clientCredentials flow is supported; requirements that need this scheme are never used, so operations that need it are sent without it");
                     continue;
                 }
                 _ => {
-                    self.warn(&pointer, "this security scheme is not supported; operations that need it are sent without it");
+                    self.warn(&pointer, "this security scheme is not supported; requirements that need it are never used, so operations that need it are sent without it");
                     continue;
                 }
             };
@@ -655,9 +655,15 @@ impl<'a> Lowerer<'a> {
         out
     }
 
+    /// Warns about a requirement naming a scheme the document does not declare.
+    /// One naming a declared but unsupported scheme was reported at the scheme, once.
     fn unsupported_requirement(&mut self, requirement: &openapiv3::SecurityRequirement, pointer: &str) {
-        let missing: Vec<&str> = requirement.keys().filter(|n| !self.schemes.contains_key(*n)).map(String::as_str).collect();
-        self.warn(pointer, format!("needs a security scheme the client does not support ({}); this alternative is never used", missing.join(", ")));
+        let declared = self.spec.components.as_ref().map(|c| &c.security_schemes);
+        let undeclared: Vec<&str> =
+            requirement.keys().filter(|n| !declared.is_some_and(|d| d.contains_key(*n))).map(String::as_str).collect();
+        if !undeclared.is_empty() {
+            self.warn(pointer, format!("names a security scheme the document does not declare ({}); this alternative is never used", undeclared.join(", ")));
+        }
     }
 
     /// The security alternatives of `op` (its own `security`, else the document's),
