@@ -248,6 +248,7 @@ impl ListByokKeysBuilder {
             query,
             headers,
             body: None,
+            security: &[&[0]],
         })
     }
     /// The operation id in the API document.
@@ -321,6 +322,7 @@ impl CreateByokKeyBuilder {
                     "POST /byok",
                 )?
             }),
+            security: &[&[0]],
         })
     }
     /// The operation id in the API document.
@@ -388,6 +390,7 @@ impl GetByokKeyBuilder {
             query,
             headers,
             body: None,
+            security: &[&[0]],
         })
     }
     /// The operation id in the API document.
@@ -455,6 +458,7 @@ impl DeleteByokKeyBuilder {
             query,
             headers,
             body: None,
+            security: &[&[0]],
         })
     }
     /// The operation id in the API document.
@@ -536,6 +540,7 @@ impl UpdateByokKeyBuilder {
                     "PATCH /byok/{id}",
                 )?
             }),
+            security: &[&[0]],
         })
     }
     /// The operation id in the API document.

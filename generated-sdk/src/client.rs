@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderValue};
 use crate::runtime::request::Limits;
-use crate::runtime::transport::{Auth, Transport};
+use crate::runtime::transport::{Auth, Credential, Transport};
 use crate::{Certificate, Hook, RetryPolicy, SecretString};
 /// The API's default base URL (its first server).
 pub const DEFAULT_BASE_URL: &str = "https://openrouter.ai/api/v1";
@@ -41,11 +41,12 @@ impl Client {
             http,
             DEFAULT_BASE_URL.to_string(),
             ClientBuilder::default_headers(),
-            ClientBuilder::default().api_key(api_key).auth(),
             Limits::default(),
             RetryPolicy::default(),
             Vec::new(),
         );
+        let transport = transport
+            .with_auth(ClientBuilder::default().api_key(api_key).auth());
         Client {
             transport: Arc::new(transport),
         }
@@ -135,7 +136,9 @@ impl ClientBuilder {
         self.hooks.push(Arc::new(hook));
         self
     }
-    /// The API key; it is redacted from every `Debug` output.
+    /// The token of the `apiKey` security scheme, sent as `Authorization: Bearer <token>`. Operations send it when their security requirements name this scheme. Secrets are redacted from every `Debug` output and never follow a redirect to another origin.
+    ///
+    /// OpenRouter API key sent as a bearer token in the Authorization header.
     pub fn api_key(mut self, api_key: impl Into<SecretString>) -> Self {
         self.api_key = Some(api_key.into());
         self
@@ -233,8 +236,9 @@ impl ClientBuilder {
             );
         headers
     }
-    fn auth(self) -> Option<Auth> {
-        self.api_key.map(Auth::bearer)
+    /// The credentials, one slot per security scheme of the API.
+    fn auth(&self) -> Auth {
+        Auth::new(vec![self.api_key.clone().map(Credential::bearer)])
     }
     /// Checks the settings and creates the client.
     pub fn build(self) -> Result<Client, BuildError> {
@@ -280,10 +284,8 @@ impl ClientBuilder {
                 })?;
             headers.insert("X-Title", value);
         }
-        if let Some(key) = &self.api_key {
-            if HeaderValue::from_str(key.expose()).is_err() {
-                return Err(BuildError::InvalidApiKey);
-            }
+        if self.auth().invalid().is_some() {
+            return Err(BuildError::InvalidApiKey);
         }
         let http = match self.http.clone() {
             Some(http) => http,
@@ -302,15 +304,8 @@ impl ClientBuilder {
         };
         let retry = self.retry.clone().unwrap_or_default();
         let hooks = self.hooks.clone();
-        let transport = Transport::new(
-            http,
-            base_url,
-            headers,
-            self.auth(),
-            limits,
-            retry,
-            hooks,
-        );
+        let transport = Transport::new(http, base_url, headers, limits, retry, hooks);
+        let transport = transport.with_auth(self.auth());
         Ok(Client {
             transport: Arc::new(transport),
         })
@@ -348,7 +343,8 @@ pub enum BuildError {
         /// The header.
         name: &'static str,
     },
-    /// The API key contains characters HTTP headers do not allow (the key itself is not shown).
+    /// A credential (API key, token, user name, password) contains characters
+    /// that its header or cookie does not allow (the value is not shown).
     InvalidApiKey,
     /// A required environment variable is not set.
     MissingEnv {
@@ -369,7 +365,7 @@ impl std::fmt::Display for BuildError {
             }
             BuildError::InvalidApiKey => {
                 f.write_str(
-                    "the API key contains characters that cannot be sent in an HTTP header",
+                    "a credential (API key, token, user name or password) contains characters that cannot be sent in an HTTP header",
                 )
             }
             BuildError::MissingEnv { name } => {

@@ -19,7 +19,7 @@ pub mod pagination;
 use std::collections::BTreeSet;
 
 use crate::error::Warning;
-use crate::ir::{Api, Auth, BodyEncoding, Constraints, Operation, Param, ParamLocation, ParamStyle, RawBody, StatusMatch, TypeDef, TypeRef};
+use crate::ir::{Api, BodyEncoding, KeyLocation, SchemeKind, Constraints, Operation, Param, ParamLocation, ParamStyle, RawBody, StatusMatch, TypeDef, TypeRef};
 
 /// Records the analysis's decisions in `api` (see the module documentation);
 /// returns what it had to work around. Running it again changes nothing.
@@ -343,16 +343,36 @@ pub fn success_decoding(op: &Operation) -> &'static str {
     }
 }
 
+/// Whether the client holds credentials: the API has security schemes and
+/// operations to send them with (the client builder then has a setter per scheme).
+pub fn sends_credentials(api: &Api) -> bool {
+    !api.security_schemes.is_empty() && api.groups.iter().any(|g| !g.operations.is_empty())
+}
+
+/// The header parameter of `op` that the client fills with a fresh idempotency
+/// key (a UUID v4) when the caller gives none: an optional string header named
+/// `Idempotency-Key` (in any case). Its calls are retried like idempotent ones.
+pub fn idempotency_key(op: &Operation) -> Option<&Param> {
+    op.params.iter().find(|p| p.location == ParamLocation::Header && p.name.eq_ignore_ascii_case("idempotency-key") && !p.required && p.ty == TypeRef::String)
+}
+
 /// The parts of the runtime the API's crate uses (the features of
 /// `generator/runtime/Cargo.toml`); the rest is left out of the crate.
 pub fn runtime_features(api: &Api) -> BTreeSet<&'static str> {
     let mut f = BTreeSet::new();
-    match &api.auth {
-        Some(Auth::Bearer) => f.insert("auth-bearer"),
-        Some(Auth::Header(_)) => f.insert("auth-header"),
-        Some(Auth::Query(_)) => f.insert("auth-query"),
-        None => false,
-    };
+    if sends_credentials(api) {
+        f.insert("auth");
+        for scheme in &api.security_schemes {
+            f.insert(match scheme.kind {
+                SchemeKind::ApiKey { location: KeyLocation::Header, .. } => "auth-header",
+                SchemeKind::ApiKey { location: KeyLocation::Query, .. } => "auth-query",
+                SchemeKind::ApiKey { location: KeyLocation::Cookie, .. } => "auth-cookie",
+                SchemeKind::Basic => "auth-basic",
+                SchemeKind::Bearer => "auth-bearer",
+                SchemeKind::OAuth2ClientCredentials { .. } => "auth-oauth2",
+            });
+        }
+    }
     if api.types.iter().any(|t| matches!(t, TypeDef::Enum(_))) {
         f.insert("open-enum");
     }
@@ -448,6 +468,9 @@ pub fn runtime_features(api: &Api) -> BTreeSet<&'static str> {
         }
         if let Some(paging) = &op.pagination {
             f.insert(paging.runtime_feature());
+        }
+        if idempotency_key(op).is_some() {
+            f.insert("idempotency");
         }
     }
     f

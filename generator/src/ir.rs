@@ -20,8 +20,9 @@ pub struct Api {
     pub openapi: String,
     /// Base URLs from `servers`, first is the default.
     pub servers: Vec<String>,
-    /// How requests authenticate, if at all.
-    pub auth: Option<Auth>,
+    /// The security schemes the client can send credentials for, in the order of
+    /// `components/securitySchemes`; operations name them by their index here.
+    pub security_schemes: Vec<SecurityScheme>,
     /// Default retry policy from the document's retry extension.
     pub retry: Option<RetryPolicy>,
     /// Headers the caller may set once on the client (the globals extension).
@@ -35,15 +36,56 @@ pub struct Api {
     pub type_index: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
 }
 
-/// How the API key is sent.
+/// A security scheme of the document (`components/securitySchemes/{name}`):
+/// a setter of the client builder, and where its credential goes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub enum Auth {
-    /// `Authorization: Bearer <key>`.
+pub struct SecurityScheme {
+    /// The scheme's name in the document.
+    pub name: String,
+    /// The client builder's setter for its credential (`api_key`, `basic_auth`, …).
+    /// The scheme whose setter is `api_key` is also `Client::new`'s argument and
+    /// read by `Client::from_env`.
+    pub setter: RustName,
+    /// What the credential is and where it goes.
+    pub kind: SchemeKind,
+    /// The scheme's description.
+    pub docs: Option<String>,
+    /// JSON pointer of the scheme.
+    pub pointer: String,
+}
+
+/// The kind of a security scheme, with what sending its credential needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum SchemeKind {
+    /// `type: apiKey`: a key in a header, query parameter or cookie named `name`.
+    ApiKey {
+        /// Where the key goes.
+        location: KeyLocation,
+        /// The header, query parameter or cookie name.
+        name: String,
+    },
+    /// `type: http, scheme: basic`: user name and password.
+    Basic,
+    /// `type: http, scheme: bearer`: `Authorization: Bearer <token>`.
     Bearer,
-    /// The key in a named header.
-    Header(String),
-    /// The key in a named query parameter.
-    Query(String),
+    /// `type: oauth2` with a `clientCredentials` flow: a token fetched from `token_url`.
+    OAuth2ClientCredentials {
+        /// The token endpoint (absolute, or relative to the base URL).
+        token_url: String,
+        /// The scopes asked for: every scope the document's requirements name for this scheme, in first-seen order.
+        scopes: Vec<String>,
+    },
+}
+
+/// Where an API key goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum KeyLocation {
+    /// A request header.
+    Header,
+    /// A query parameter.
+    Query,
+    /// A cookie (the `Cookie` header).
+    Cookie,
 }
 
 /// Retry defaults (the document's `x-speakeasy-retries`).
@@ -127,6 +169,11 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// The boolean body field that asks for a stream (`x-speakeasy-stream-request-field`).
     pub stream_request_field: Option<String>,
+    /// The security alternatives of the operation (its `security`, else the
+    /// document's), in order: each a set of indices into `Api::security_schemes`
+    /// sent together. Empty (`security: []`, or none declared): no credentials;
+    /// an empty set (`{}`): credentials are optional.
+    pub security: Vec<Vec<usize>>,
     /// JSON pointer of the operation.
     pub pointer: String,
 }

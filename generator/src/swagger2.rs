@@ -1653,7 +1653,9 @@ mod tests {
         assert_eq!(api.openapi, "2.0");
         assert_eq!(timings.first().map(|(stage, _)| *stage), Some("convert"));
         assert_eq!(api.servers, ["https://api.test"]);
-        assert_eq!(api.auth, Some(crate::ir::Auth::Header("X-Key".into())));
+        let scheme = &api.security_schemes[0];
+        assert_eq!(scheme.kind, crate::ir::SchemeKind::ApiKey { location: crate::ir::KeyLocation::Header, name: "X-Key".into() });
+        assert_eq!(scheme.setter.as_str(), "api_key");
         let ops: Vec<&str> = api.groups.iter().flat_map(|g| &g.operations).map(|o| o.id.as_str()).collect();
         assert_eq!(ops, ["getItem", "putItem", "postItemForm"]);
     }

@@ -126,6 +126,20 @@ fn swagger2_fixtures() {
 }
 
 #[test]
+fn security_fixtures() {
+    // Security schemes and requirements: the IR (schemes, setters, each
+    // operation's alternatives) and the warnings for what is not supported.
+    insta::glob!("fixtures/security/*.yaml", |path| {
+        let (api, warnings, _) = lower_spec(path).unwrap();
+        let warnings: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        insta::with_settings!({ snapshot_suffix => name }, {
+            insta::assert_yaml_snapshot!(serde_json::json!({ "warnings": warnings, "api": api }));
+        });
+    });
+}
+
+#[test]
 fn full_document_generation_is_deterministic() {
     // OpenRouter's full document, twice: same bytes. Output follows document
     // order on purpose (struct fields serialise in the documented order) and

@@ -5,7 +5,10 @@
 //! from `xtask/e2e/`, and runs clippy with `-D warnings` and the tests there against
 //! loopback mocks: for the full document one operation of each body kind (JSON,
 //! multipart, server-sent events, binary); for Swagger 2.0 path, query, header, JSON,
-//! form and multipart requests.
+//! form and multipart requests; `cargo xtask e2e-security` does the same for the security
+//! fixture `generator/tests/fixtures/security/vault.yaml`: every kind of security scheme,
+//! per-operation requirements, OAuth2 token reuse, expiry and single-flight, and
+//! idempotency keys.
 
 use std::path::{Path, PathBuf};
 
@@ -32,6 +35,11 @@ pub fn run_full(args: FullArgs) -> Result<(), String> {
 pub fn run_swagger2() -> Result<(), String> {
     let spec = in_root("generator/tests/fixtures/swagger2/petstore-like.yaml");
     generate_lint_and_test(&spec, "swagger2-greenhouse", "greenhouse", "swagger2.rs")
+}
+
+pub fn run_security() -> Result<(), String> {
+    let spec = in_root("generator/tests/fixtures/security/vault.yaml");
+    generate_lint_and_test(&spec, "security-vault", "vault", "security.rs")
 }
 
 /// Generates `spec` as `crate_name` into `target/{dir}` (the workspace excludes target/,

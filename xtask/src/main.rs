@@ -36,6 +36,15 @@ enum Command {
     /// parameters, body, form and multipart bodies, a shared error response and a text response.
     #[command(name = "e2e-swagger2")]
     E2eSwagger2,
+    /// Generate the security fixture and run clippy and its end-to-end tests on it.
+    ///
+    /// Generates generator/tests/fixtures/security/vault.yaml into target/security-vault, adds
+    /// xtask/e2e/security.rs and runs clippy -D warnings and the tests against a mock: API keys in a
+    /// header, the query and a cookie, HTTP basic and bearer, OAuth2 client credentials (one token
+    /// fetch reused, shared by concurrent calls, fetched again after expiry), `security: []`,
+    /// alternatives, and idempotency keys (the same key on every retry of a POST).
+    #[command(name = "e2e-security")]
+    E2eSecurity,
     Contract(contract::Args),
     /// The figures of BENCHMARKS.md (re-runs itself as a release build).
     ///
@@ -53,6 +62,7 @@ fn main() -> ExitCode {
         Some(Command::Corpus(args)) => corpus::run(args),
         Some(Command::E2eFull(args)) => e2e::run_full(args),
         Some(Command::E2eSwagger2) => e2e::run_swagger2(),
+        Some(Command::E2eSecurity) => e2e::run_security(),
         Some(Command::Contract(args)) => contract::run(args),
         Some(Command::Bench(args)) => bench::run(args),
         Some(Command::Diff(args)) => api_changes::run(args),

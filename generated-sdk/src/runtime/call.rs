@@ -58,7 +58,10 @@ impl Transport {
         let max_body = options.max_body_bytes.unwrap_or(self.limits.max_body_bytes);
         // Local mistakes fail here, before anything is sent, and are never retried.
         let prepared = self.prepare(&request, &options)?;
-        let idempotent = !matches!(request.method, reqwest::Method::POST | reqwest::Method::PATCH);
+        // A request with an idempotency key may be repeated: the server recognises the key.
+        let operation_headers = request.headers.iter().map(|(name, _)| *name);
+        let keyed = operation_headers.chain(options.headers.iter().map(|(name, _)| name.as_str())).any(|name| name.eq_ignore_ascii_case("idempotency-key"));
+        let idempotent = keyed || !matches!(request.method, reqwest::Method::POST | reqwest::Method::PATCH);
         let mut attempt = 1u32;
         loop {
             tracing::Span::current().record("attempt", attempt);
@@ -118,18 +121,12 @@ impl Transport {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(failed(format!("invalid base URL `{base_url}`: only http and https are supported")));
         }
-        let auth_query = self.auth.as_ref().and_then(|a| a.query.as_ref()).map(|(name, key)| (*name, key.expose()));
-        if !request.query.is_empty() || !options.query.is_empty() || auth_query.is_some() {
-            let mut pairs = url.query_pairs_mut();
-            for (name, value) in &request.query {
-                pairs.append_pair(name, value);
-            }
-            for (name, value) in &options.query {
-                pairs.append_pair(name, value);
-            }
-            if let Some((name, key)) = auth_query {
-                pairs.append_pair(name, key);
-            }
+        let credentials = self.auth.apply(request.security).map_err(failed)?; // the first alternative the client can satisfy
+        let auth_query = credentials.query.iter().copied();
+        let call_query = options.query.iter().map(|(name, value)| (name.as_str(), value.as_str()));
+        let mut pairs = request.query.iter().map(|(name, value)| (name.as_ref(), value.as_str())).chain(call_query).chain(auth_query).peekable();
+        if pairs.peek().is_some() {
+            url.query_pairs_mut().extend_pairs(pairs);
         }
         let mut headers = self.default_headers.clone();
         // Of the default headers, only the generic ones follow a redirect to another
@@ -142,13 +139,9 @@ impl Transport {
                 cross_origin_headers.insert(name, value.clone());
             }
         }
-        match self.auth.as_ref().and_then(|a| a.header.as_ref()) {
-            Some(Ok((name, value))) => {
-                headers.insert(name.clone(), value.clone());
-                cross_origin_headers.remove(name);
-            }
-            Some(Err(message)) => return Err(failed(message.clone())),
-            None => {}
+        for (name, value) in &credentials.headers {
+            headers.insert(name.clone(), value.clone());
+            cross_origin_headers.remove(name);
         }
         if let Some((content_type, _)) = &request.body {
             let value = HeaderValue::from_str(content_type).map_err(|_| failed(format!("invalid content type `{content_type}`")))?;
@@ -167,7 +160,11 @@ impl Transport {
             }
             headers.insert(name, value);
         }
-        Ok(Prepared { url, headers, cross_origin_headers })
+        Ok(Prepared {
+            url,
+            headers,
+            cross_origin_headers,
+        })
     }
 
     /// One attempt: send (following redirects), run hooks, and read the body
@@ -244,14 +241,14 @@ impl Transport {
     }
 }
 
-enum BodyFailure {
+pub(super) enum BodyFailure {
     Transport(reqwest::Error),
     TooLarge { content_length: Option<u64>, prefix: Bytes },
 }
 
 /// Reads a body chunk by chunk, stopping as soon as it would pass `limit`:
 /// at most `limit` bytes (plus one chunk) are ever held.
-async fn read_body(response: &mut reqwest::Response, limit: u64) -> Result<Bytes, BodyFailure> {
+pub(super) async fn read_body(response: &mut reqwest::Response, limit: u64) -> Result<Bytes, BodyFailure> {
     let announced = response.content_length();
     if let Some(len) = announced.filter(|len| *len > limit) {
         return Err(BodyFailure::TooLarge { content_length: Some(len), prefix: Bytes::new() });

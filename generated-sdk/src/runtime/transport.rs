@@ -6,34 +6,100 @@
 use std::fmt;
 use std::sync::Arc;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{HeaderMap, HeaderName};
+use reqwest::header::HeaderValue;
 
 use super::hooks::Hook;
 use super::request::Limits;
 use super::retry::RetryPolicy;
 use super::secret::SecretString;
 
-/// The API key and where it goes, prepared once: a header value marked
-/// sensitive (or the reason the key cannot be one), or a query parameter.
+/// The client's credentials: one slot per security scheme of the API (numbered
+/// as the generator numbered the document's schemes), each empty or holding the
+/// credential the caller gave for it. Each request names the alternatives it
+/// accepts ([`super::request::Request::security`]); the first whose every
+/// scheme has a credential is used, and a request with no satisfied
+/// alternative goes without credentials (the server decides).
 pub struct Auth {
-    pub(super) header: Option<Result<(HeaderName, HeaderValue), String>>,
-    pub(super) query: Option<(&'static str, SecretString)>,
+    schemes: Vec<Option<Credential>>,
+}
+
+/// The credential of one security scheme, prepared once.
+pub enum Credential {
+    /// A header (a bearer token, HTTP basic, an API key in a header): name and
+    /// value marked sensitive, or the reason (naming the header, never the
+    /// value) it cannot be one.
+    Header(Result<(HeaderName, HeaderValue), String>),
+}
+
+impl fmt::Debug for Credential {
+    /// Where the credential goes, never its value.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credential::Header(header) => write!(f, "Header({}: [REDACTED])", header.as_ref().map_or("[INVALID]", |(name, _)| name.as_str())),
+        }
+    }
 }
 
 impl fmt::Debug for Auth {
-    /// Where the key goes, never the key.
+    /// Where each credential goes, never a value.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let header = self.header.as_ref().map(|h| h.as_ref().map_or("[INVALID]", |(name, _)| name.as_str()));
-        let query = self.query.as_ref().map(|(name, _)| *name);
-        f.debug_struct("Auth").field("header", &header).field("query", &query).field("key", &"[REDACTED]").finish()
+        f.debug_list().entries(&self.schemes).finish()
     }
 }
 
+/// What the chosen credentials add to one request.
+pub(super) struct Applied<'a> {
+    /// Query pairs (name, secret value).
+    pub query: Vec<(&'static str, &'a str)>,
+    /// Headers, marked sensitive.
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+}
+
 impl Auth {
-    /// `Authorization: Bearer <key>`.
-    pub fn bearer(key: SecretString) -> Self {
-        Auth { header: Some(sensitive_header("authorization", format!("Bearer {}", key.expose()))), query: None }
+    /// The credentials, one slot per security scheme of the API.
+    pub fn new(schemes: Vec<Option<Credential>>) -> Self {
+        Auth { schemes }
     }
+
+    /// The first credential that cannot be sent: why (naming the scheme's header
+    /// or cookie, never the value).
+    pub fn invalid(&self) -> Option<&str> {
+        self.schemes.iter().flatten().find_map(|credential| match credential {
+            Credential::Header(Err(reason)) => Some(reason.as_str()),
+            _ => None,
+        })
+    }
+
+    /// The credentials of the first alternative of `security` (each a list of
+    /// scheme numbers, all required) that the client holds every credential
+    /// for, as what they add to the request; nothing when none is satisfied
+    /// (an empty alternative, `{}` in the document, needs no credential and adds none).
+    pub(super) fn apply(&self, security: &[&[usize]]) -> Result<Applied<'_>, String> {
+        let chosen = security.iter().find_map(|alternative| {
+            alternative.iter().map(|scheme| self.schemes.get(*scheme).and_then(Option::as_ref)).collect::<Option<Vec<&Credential>>>()
+        });
+        let mut applied = Applied {
+            query: Vec::new(),
+            headers: Vec::new(),
+        };
+        for credential in chosen.unwrap_or_default() {
+            match credential {
+                Credential::Header(header) => applied.headers.push(header.clone()?),
+            }
+        }
+        Ok(applied)
+    }
+}
+
+impl Credential {
+    /// `Authorization: Bearer <token>`.
+    pub fn bearer(token: SecretString) -> Self {
+        Credential::Header(sensitive_header("authorization", format!("Bearer {}", token.expose())))
+    }
+
+
+
 
 
 }
@@ -47,6 +113,7 @@ fn sensitive_header(name: &str, value: String) -> Result<(HeaderName, HeaderValu
     Ok((name, value))
 }
 
+
 /// Sends requests: base URL, default headers (auth, globals, user agent), the
 /// HTTP client, limits, retries and hooks.
 pub struct Transport {
@@ -56,8 +123,8 @@ pub struct Transport {
     pub base_url: String,
     /// Headers sent with every request.
     pub default_headers: HeaderMap,
-    /// The credential.
-    pub auth: Option<Auth>,
+    /// The credentials, one slot per security scheme of the API.
+    pub auth: Auth,
     /// Deadline, attempt timeout, body limit and redirect limit.
     pub limits: Limits,
     /// The retry policy of calls that do not set their own.
@@ -67,17 +134,23 @@ pub struct Transport {
 }
 
 impl Transport {
-    /// A transport.
-    pub fn new(
-        http: reqwest::Client,
-        base_url: String,
-        default_headers: HeaderMap,
-        auth: Option<Auth>,
-        limits: Limits,
-        retry: RetryPolicy,
-        hooks: Vec<Arc<dyn Hook>>,
-    ) -> Self {
-        Transport { http, base_url, default_headers, auth, limits, retry, hooks }
+    /// A transport without credentials (see [`Transport::with_auth`]).
+    pub fn new(http: reqwest::Client, base_url: String, default_headers: HeaderMap, limits: Limits, retry: RetryPolicy, hooks: Vec<Arc<dyn Hook>>) -> Self {
+        Transport {
+            http,
+            base_url,
+            default_headers,
+            auth: Auth::new(Vec::new()),
+            limits,
+            retry,
+            hooks,
+        }
+    }
+
+    /// The transport sending `auth`'s credentials.
+    pub fn with_auth(mut self, auth: Auth) -> Self {
+        self.auth = auth;
+        self
     }
 }
 
@@ -85,10 +158,10 @@ impl fmt::Debug for Transport {
     /// The configuration; the credential redacted, default headers by name only.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let headers: Vec<&str> = self.default_headers.keys().map(HeaderName::as_str).collect();
-        f.debug_struct("Transport")
-            .field("base_url", &self.base_url)
-            .field("auth", &self.auth)
-            .field("default_headers", &headers)
+        let mut out = f.debug_struct("Transport");
+        out.field("base_url", &self.base_url);
+        out.field("auth", &self.auth);
+        out.field("default_headers", &headers)
             .field("limits", &self.limits)
             .field("retry", &self.retry)
             .field("hooks", &self.hooks.len())

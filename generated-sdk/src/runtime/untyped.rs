@@ -17,6 +17,10 @@ use super::transport::Transport;
 /// How errors and hooks name an untyped call (its path may hold ids or secrets).
 const UNTYPED: &str = "untyped request";
 
+/// The security of an untyped call: each of the API's schemes alone, in the
+/// document's order, so the first credential the client holds is sent.
+const EACH_SCHEME: &[&[usize]] = &[&[0], &[1], &[2], &[3], &[4], &[5], &[6], &[7], &[8], &[9], &[10], &[11], &[12], &[13], &[14], &[15]];
+
 /// A request to an endpoint the crate has no operation for; get one from
 /// `Client::request`. Send it with [`UntypedRequest::send`] (the body as bytes)
 /// or [`UntypedRequest::send_json`] (the body decoded). A status outside
@@ -104,6 +108,7 @@ impl UntypedRequest {
             query: self.query.into_iter().map(|(name, value)| (name.into(), value)).collect(),
             headers: Vec::new(),
             body,
+            security: EACH_SCHEME,
         };
         let raw = self.transport.execute(request, self.options).await?;
         if !raw.status.is_success() {

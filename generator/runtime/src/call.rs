@@ -26,6 +26,9 @@ struct Prepared {
     headers: HeaderMap,
     /// Headers that may follow a redirect to another origin (nothing secret, nothing for the API alone).
     cross_origin_headers: HeaderMap,
+    /// The OAuth2 flow whose token each attempt sends, and the base URL its token URL is relative to.
+    #[cfg(feature = "auth-oauth2")]
+    oauth2: Option<(std::sync::Arc<super::oauth2::ClientCredentials>, reqwest::Url)>,
 }
 
 impl Transport {
@@ -62,7 +65,10 @@ impl Transport {
         let max_body = options.max_body_bytes.unwrap_or(self.limits.max_body_bytes);
         // Local mistakes fail here, before anything is sent, and are never retried.
         let prepared = self.prepare(&request, &options)?;
-        let idempotent = !matches!(request.method, reqwest::Method::POST | reqwest::Method::PATCH);
+        // A request with an idempotency key may be repeated: the server recognises the key.
+        let operation_headers = request.headers.iter().map(|(name, _)| *name);
+        let keyed = operation_headers.chain(options.headers.iter().map(|(name, _)| name.as_str())).any(|name| name.eq_ignore_ascii_case("idempotency-key"));
+        let idempotent = keyed || !matches!(request.method, reqwest::Method::POST | reqwest::Method::PATCH);
         let mut attempt = 1u32;
         loop {
             tracing::Span::current().record("attempt", attempt);
@@ -122,18 +128,16 @@ impl Transport {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(failed(format!("invalid base URL `{base_url}`: only http and https are supported")));
         }
-        let auth_query = self.auth.as_ref().and_then(|a| a.query.as_ref()).map(|(name, key)| (*name, key.expose()));
-        if !request.query.is_empty() || !options.query.is_empty() || auth_query.is_some() {
-            let mut pairs = url.query_pairs_mut();
-            for (name, value) in &request.query {
-                pairs.append_pair(name, value);
-            }
-            for (name, value) in &options.query {
-                pairs.append_pair(name, value);
-            }
-            if let Some((name, key)) = auth_query {
-                pairs.append_pair(name, key);
-            }
+        #[cfg(feature = "auth")]
+        let credentials = self.auth.apply(request.security).map_err(failed)?; // the first alternative the client can satisfy
+        #[cfg(feature = "auth")]
+        let auth_query = credentials.query.iter().copied();
+        #[cfg(not(feature = "auth"))]
+        let auth_query = std::iter::empty::<(&str, &str)>();
+        let call_query = options.query.iter().map(|(name, value)| (name.as_str(), value.as_str()));
+        let mut pairs = request.query.iter().map(|(name, value)| (name.as_ref(), value.as_str())).chain(call_query).chain(auth_query).peekable();
+        if pairs.peek().is_some() {
+            url.query_pairs_mut().extend_pairs(pairs);
         }
         let mut headers = self.default_headers.clone();
         // Of the default headers, only the generic ones follow a redirect to another
@@ -146,13 +150,10 @@ impl Transport {
                 cross_origin_headers.insert(name, value.clone());
             }
         }
-        match self.auth.as_ref().and_then(|a| a.header.as_ref()) {
-            Some(Ok((name, value))) => {
-                headers.insert(name.clone(), value.clone());
-                cross_origin_headers.remove(name);
-            }
-            Some(Err(message)) => return Err(failed(message.clone())),
-            None => {}
+        #[cfg(feature = "auth")]
+        for (name, value) in &credentials.headers {
+            headers.insert(name.clone(), value.clone());
+            cross_origin_headers.remove(name);
         }
         if let Some((content_type, _)) = &request.body {
             let value = HeaderValue::from_str(content_type).map_err(|_| failed(format!("invalid content type `{content_type}`")))?;
@@ -171,7 +172,18 @@ impl Transport {
             }
             headers.insert(name, value);
         }
-        Ok(Prepared { url, headers, cross_origin_headers })
+        #[cfg(feature = "auth-oauth2")]
+        let oauth2 = match credentials.oauth2 {
+            Some(flow) => Some((flow, reqwest::Url::parse(&format!("{base_url}/")).map_err(|e| failed(format!("invalid base URL `{base_url}`: {e}")))?)),
+            None => None,
+        };
+        Ok(Prepared {
+            url,
+            headers,
+            cross_origin_headers,
+            #[cfg(feature = "auth-oauth2")]
+            oauth2,
+        })
     }
 
     /// One attempt: send (following redirects), run hooks, and read the body
@@ -184,6 +196,16 @@ impl Transport {
         let mut url = prepared.url.clone();
         let mut method = request.method.clone();
         let mut headers = prepared.headers.clone();
+        #[cfg(feature = "auth-oauth2")]
+        let token = match &prepared.oauth2 {
+            // The OAuth2 token, fetched (within this attempt's deadline) when there is none in use.
+            Some((flow, base_url)) => {
+                let token = flow.authorization(&self.http, base_url, max_body, &request.label()).await?;
+                headers.insert(reqwest::header::AUTHORIZATION, token.clone());
+                Some((flow, token))
+            }
+            None => None,
+        };
         let mut body = request.body.as_ref().map(|(_, bytes)| bytes.clone());
         let mut redirects = 0u32;
         let mut response = loop {
@@ -228,6 +250,11 @@ impl Transport {
             url = next;
         };
         let status = response.status();
+        #[cfg(feature = "auth-oauth2")]
+        if let (Some((flow, token)), StatusCode::UNAUTHORIZED) = (&token, status) {
+            // A refused token is not sent again: the next attempt or call fetches another.
+            flow.forget(token);
+        }
         // Moved out, not copied: the body is read from the response afterwards.
         let headers = std::mem::take(response.headers_mut());
         for hook in &self.hooks {
@@ -264,14 +291,14 @@ impl Transport {
     }
 }
 
-enum BodyFailure {
+pub(super) enum BodyFailure {
     Transport(reqwest::Error),
     TooLarge { content_length: Option<u64>, prefix: Bytes },
 }
 
 /// Reads a body chunk by chunk, stopping as soon as it would pass `limit`:
 /// at most `limit` bytes (plus one chunk) are ever held.
-async fn read_body(response: &mut reqwest::Response, limit: u64) -> Result<Bytes, BodyFailure> {
+pub(super) async fn read_body(response: &mut reqwest::Response, limit: u64) -> Result<Bytes, BodyFailure> {
     let announced = response.content_length();
     if let Some(len) = announced.filter(|len| *len > limit) {
         return Err(BodyFailure::TooLarge { content_length: Some(len), prefix: Bytes::new() });

@@ -12,6 +12,8 @@
 pub mod call;
 pub mod errors;
 pub mod hooks;
+#[cfg(feature = "idempotency")]
+pub mod idempotency;
 pub mod nullable;
 #[cfg(any(feature = "query", feature = "query-json"))]
 pub mod query;
@@ -41,6 +43,8 @@ pub mod multipart;
 pub mod path;
 #[cfg(any(feature = "pagination", feature = "cursor-pagination"))]
 pub mod pagination;
+#[cfg(feature = "auth-oauth2")]
+pub mod oauth2;
 #[cfg(feature = "sse")]
 pub mod sse;
 #[cfg(feature = "operations")]

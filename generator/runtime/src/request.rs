@@ -27,6 +27,11 @@ pub struct Request {
     pub headers: Vec<(&'static str, String)>,
     /// Content type and encoded body.
     pub body: Option<(String, Bytes)>,
+    /// The security alternatives the operation accepts, in the document's order:
+    /// each a list of security schemes (numbered as in [`super::transport::Auth`])
+    /// that are sent together. None, or only empty ones: no credentials.
+    #[cfg(feature = "auth")]
+    pub security: &'static [&'static [usize]],
 }
 
 #[cfg(feature = "operations")]

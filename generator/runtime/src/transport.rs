@@ -4,57 +4,215 @@
 use std::fmt;
 use std::sync::Arc;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{HeaderMap, HeaderName};
+#[cfg(feature = "auth")]
+use reqwest::header::HeaderValue;
 
 use super::hooks::Hook;
 use super::request::Limits;
 use super::retry::RetryPolicy;
+#[cfg(feature = "auth")]
 use super::secret::SecretString;
 
-/// The API key and where it goes, prepared once: a header value marked
-/// sensitive (or the reason the key cannot be one), or a query parameter.
+/// The client's credentials: one slot per security scheme of the API (numbered
+/// as the generator numbered the document's schemes), each empty or holding the
+/// credential the caller gave for it. Each request names the alternatives it
+/// accepts ([`super::request::Request::security`]); the first whose every
+/// scheme has a credential is used, and a request with no satisfied
+/// alternative goes without credentials (the server decides).
+#[cfg(feature = "auth")]
 pub struct Auth {
-    pub(super) header: Option<Result<(HeaderName, HeaderValue), String>>,
-    pub(super) query: Option<(&'static str, SecretString)>,
+    schemes: Vec<Option<Credential>>,
 }
 
-impl fmt::Debug for Auth {
-    /// Where the key goes, never the key.
+/// The credential of one security scheme, prepared once.
+#[cfg(feature = "auth")]
+pub enum Credential {
+    /// A header (a bearer token, HTTP basic, an API key in a header): name and
+    /// value marked sensitive, or the reason (naming the header, never the
+    /// value) it cannot be one.
+    #[cfg(any(feature = "auth-bearer", feature = "auth-header", feature = "auth-basic"))]
+    Header(Result<(HeaderName, HeaderValue), String>),
+    /// An API key in the query parameter `name`.
+    #[cfg(feature = "auth-query")]
+    Query(&'static str, SecretString),
+    /// An API key as the cookie `name`, sent in the `Cookie` header, or the reason it cannot be one.
+    #[cfg(feature = "auth-cookie")]
+    Cookie(Result<(&'static str, SecretString), String>),
+    /// OAuth2 client credentials: a token fetched from the token URL when needed.
+    #[cfg(feature = "auth-oauth2")]
+    OAuth2(Arc<super::oauth2::ClientCredentials>),
+}
+
+#[cfg(feature = "auth")]
+impl fmt::Debug for Credential {
+    /// Where the credential goes, never its value.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let header = self.header.as_ref().map(|h| h.as_ref().map_or("[INVALID]", |(name, _)| name.as_str()));
-        let query = self.query.as_ref().map(|(name, _)| *name);
-        f.debug_struct("Auth").field("header", &header).field("query", &query).field("key", &"[REDACTED]").finish()
+        match self {
+            #[cfg(any(feature = "auth-bearer", feature = "auth-header", feature = "auth-basic"))]
+            Credential::Header(header) => write!(f, "Header({}: [REDACTED])", header.as_ref().map_or("[INVALID]", |(name, _)| name.as_str())),
+            #[cfg(feature = "auth-query")]
+            Credential::Query(name, _) => write!(f, "Query({name}=[REDACTED])"),
+            #[cfg(feature = "auth-cookie")]
+            Credential::Cookie(cookie) => write!(f, "Cookie({}=[REDACTED])", cookie.as_ref().map_or("[INVALID]", |(name, _)| *name)),
+            #[cfg(feature = "auth-oauth2")]
+            Credential::OAuth2(flow) => write!(f, "{flow:?}"),
+        }
     }
 }
 
+#[cfg(feature = "auth")]
+impl fmt::Debug for Auth {
+    /// Where each credential goes, never a value.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(&self.schemes).finish()
+    }
+}
+
+/// What the chosen credentials add to one request.
+#[cfg(feature = "auth")]
+pub(super) struct Applied<'a> {
+    /// Query pairs (name, secret value).
+    pub query: Vec<(&'static str, &'a str)>,
+    /// Headers, marked sensitive.
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// The OAuth2 flow whose token goes in `Authorization`, fetched per attempt.
+    #[cfg(feature = "auth-oauth2")]
+    pub oauth2: Option<Arc<super::oauth2::ClientCredentials>>,
+}
+
+#[cfg(feature = "auth")]
 impl Auth {
-    /// `Authorization: Bearer <key>`.
+    /// The credentials, one slot per security scheme of the API.
+    pub fn new(schemes: Vec<Option<Credential>>) -> Self {
+        Auth { schemes }
+    }
+
+    /// The first credential that cannot be sent: why (naming the scheme's header
+    /// or cookie, never the value).
+    pub fn invalid(&self) -> Option<&str> {
+        self.schemes.iter().flatten().find_map(|credential| match credential {
+            #[cfg(any(feature = "auth-bearer", feature = "auth-header", feature = "auth-basic"))]
+            Credential::Header(Err(reason)) => Some(reason.as_str()),
+            #[cfg(feature = "auth-cookie")]
+            Credential::Cookie(Err(reason)) => Some(reason.as_str()),
+            _ => None,
+        })
+    }
+
+    /// The credentials of the first alternative of `security` (each a list of
+    /// scheme numbers, all required) that the client holds every credential
+    /// for, as what they add to the request; nothing when none is satisfied
+    /// (an empty alternative, `{}` in the document, needs no credential and adds none).
+    pub(super) fn apply(&self, security: &[&[usize]]) -> Result<Applied<'_>, String> {
+        let chosen = security.iter().find_map(|alternative| {
+            alternative.iter().map(|scheme| self.schemes.get(*scheme).and_then(Option::as_ref)).collect::<Option<Vec<&Credential>>>()
+        });
+        let mut applied = Applied {
+            query: Vec::new(),
+            headers: Vec::new(),
+            #[cfg(feature = "auth-oauth2")]
+            oauth2: None,
+        };
+        #[cfg(feature = "auth-cookie")]
+        let mut cookies: Vec<String> = Vec::new();
+        for credential in chosen.unwrap_or_default() {
+            match credential {
+                #[cfg(any(feature = "auth-bearer", feature = "auth-header", feature = "auth-basic"))]
+                Credential::Header(header) => applied.headers.push(header.clone()?),
+                #[cfg(feature = "auth-query")]
+                Credential::Query(name, key) => applied.query.push((name, key.expose())),
+                #[cfg(feature = "auth-cookie")]
+                Credential::Cookie(cookie) => {
+                    let (name, key) = cookie.as_ref().map_err(Clone::clone)?;
+                    cookies.push(format!("{name}={}", key.expose()));
+                }
+                #[cfg(feature = "auth-oauth2")]
+                Credential::OAuth2(flow) => applied.oauth2 = Some(Arc::clone(flow)),
+            }
+        }
+        #[cfg(feature = "auth-cookie")]
+        if !cookies.is_empty() {
+            let mut value = HeaderValue::from_str(&cookies.join("; ")).map_err(|_| "a cookie credential is not a valid `Cookie` header value".to_string())?;
+            value.set_sensitive(true);
+            applied.headers.push((reqwest::header::COOKIE, value));
+        }
+        Ok(applied)
+    }
+}
+
+#[cfg(feature = "auth")]
+impl Credential {
+    /// `Authorization: Bearer <token>`.
     #[cfg(feature = "auth-bearer")]
-    pub fn bearer(key: SecretString) -> Self {
-        Auth { header: Some(sensitive_header("authorization", format!("Bearer {}", key.expose()))), query: None }
+    pub fn bearer(token: SecretString) -> Self {
+        Credential::Header(sensitive_header("authorization", format!("Bearer {}", token.expose())))
     }
 
     /// The key as the value of the header `name`.
     #[cfg(feature = "auth-header")]
     pub fn header(name: &'static str, key: SecretString) -> Self {
-        Auth { header: Some(sensitive_header(name, key.expose().to_string())), query: None }
+        Credential::Header(sensitive_header(name, key.expose().to_string()))
     }
 
     /// The key as the query parameter `name`.
     #[cfg(feature = "auth-query")]
     pub fn query(name: &'static str, key: SecretString) -> Self {
-        Auth { header: None, query: Some((name, key)) }
+        Credential::Query(name, key)
+    }
+
+    /// The key as the cookie `name` (RFC 6265: no spaces, quotes, commas,
+    /// semicolons, backslashes or control characters in the value).
+    #[cfg(feature = "auth-cookie")]
+    pub fn cookie(name: &'static str, key: SecretString) -> Self {
+        let fits = !key.expose().is_empty() && key.expose().bytes().all(|b| matches!(b, 0x21 | 0x23..=0x2B | 0x2D..=0x3A | 0x3C..=0x5B | 0x5D..=0x7E));
+        Credential::Cookie(if fits { Ok((name, key)) } else { Err(format!("the API key is not a valid value for the `{name}` cookie")) })
+    }
+
+    /// HTTP basic authentication: `Authorization: Basic base64(user:password)`.
+    #[cfg(feature = "auth-basic")]
+    pub fn basic(user: &str, password: SecretString) -> Self {
+        let header = if user.contains(':') {
+            Err("the user name of HTTP basic authentication contains `:`".to_string())
+        } else {
+            sensitive_header("authorization", format!("Basic {}", base64(format!("{user}:{}", password.expose()).as_bytes())))
+        };
+        Credential::Header(header)
+    }
+
+    /// OAuth2 client credentials (see [`super::oauth2::ClientCredentials`]).
+    #[cfg(feature = "auth-oauth2")]
+    pub fn oauth2(flow: super::oauth2::ClientCredentials) -> Self {
+        Credential::OAuth2(Arc::new(flow))
     }
 }
 
 /// A credential header, marked sensitive so that no debug output shows it; an
 /// error (naming the header, never the key) if the key cannot be a header value.
-#[cfg(any(feature = "auth-bearer", feature = "auth-header"))]
+#[cfg(any(feature = "auth-bearer", feature = "auth-header", feature = "auth-basic"))]
 fn sensitive_header(name: &str, value: String) -> Result<(HeaderName, HeaderValue), String> {
     let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| format!("`{name}` is not a valid header name"))?;
     let mut value = HeaderValue::from_str(&value).map_err(|_| format!("the API key is not a valid `{name}` header value"))?;
     value.set_sensitive(true);
     Ok((name, value))
+}
+
+/// Standard base64 with padding (RFC 4648), for HTTP basic credentials.
+#[cfg(any(feature = "auth-basic", feature = "auth-oauth2"))]
+pub(super) fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// Sends requests: base URL, default headers (auth, globals, user agent), the
@@ -66,8 +224,9 @@ pub struct Transport {
     pub base_url: String,
     /// Headers sent with every request.
     pub default_headers: HeaderMap,
-    /// The credential.
-    pub auth: Option<Auth>,
+    /// The credentials, one slot per security scheme of the API.
+    #[cfg(feature = "auth")]
+    pub auth: Auth,
     /// Deadline, attempt timeout, body limit and redirect limit.
     pub limits: Limits,
     /// The retry policy of calls that do not set their own.
@@ -77,17 +236,25 @@ pub struct Transport {
 }
 
 impl Transport {
-    /// A transport.
-    pub fn new(
-        http: reqwest::Client,
-        base_url: String,
-        default_headers: HeaderMap,
-        auth: Option<Auth>,
-        limits: Limits,
-        retry: RetryPolicy,
-        hooks: Vec<Arc<dyn Hook>>,
-    ) -> Self {
-        Transport { http, base_url, default_headers, auth, limits, retry, hooks }
+    /// A transport without credentials (see [`Transport::with_auth`]).
+    pub fn new(http: reqwest::Client, base_url: String, default_headers: HeaderMap, limits: Limits, retry: RetryPolicy, hooks: Vec<Arc<dyn Hook>>) -> Self {
+        Transport {
+            http,
+            base_url,
+            default_headers,
+            #[cfg(feature = "auth")]
+            auth: Auth::new(Vec::new()),
+            limits,
+            retry,
+            hooks,
+        }
+    }
+
+    /// The transport sending `auth`'s credentials.
+    #[cfg(feature = "auth")]
+    pub fn with_auth(mut self, auth: Auth) -> Self {
+        self.auth = auth;
+        self
     }
 }
 
@@ -95,10 +262,11 @@ impl fmt::Debug for Transport {
     /// The configuration; the credential redacted, default headers by name only.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let headers: Vec<&str> = self.default_headers.keys().map(HeaderName::as_str).collect();
-        f.debug_struct("Transport")
-            .field("base_url", &self.base_url)
-            .field("auth", &self.auth)
-            .field("default_headers", &headers)
+        let mut out = f.debug_struct("Transport");
+        out.field("base_url", &self.base_url);
+        #[cfg(feature = "auth")]
+        out.field("auth", &self.auth);
+        out.field("default_headers", &headers)
             .field("limits", &self.limits)
             .field("retry", &self.retry)
             .field("hooks", &self.hooks.len())

@@ -6,7 +6,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::EmitOptions;
-use crate::ir::{Api, Auth};
+use crate::analyse::sends_credentials;
+use crate::ir::{Api, KeyLocation, SchemeKind};
 use crate::names::ident;
 
 /// The crate root: docs (the README), modules and re-exports of the runtime
@@ -102,12 +103,7 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     let url_var = format!("{}_BASE_URL", options.env_prefix);
     let title = &api.title;
     let client_doc = format!(" Client for the {title}.\n\n Cheap to clone: clones share one connection pool and configuration.");
-    let auth = match &api.auth {
-        Some(Auth::Bearer) => quote!(self.api_key.map(Auth::bearer)),
-        Some(Auth::Header(name)) => quote!(self.api_key.map(|key| Auth::header(#name, key))),
-        Some(Auth::Query(name)) => quote!(self.api_key.map(|key| Auth::query(#name, key))),
-        None => quote!({ let _ = self.api_key; None }),
-    };
+    let auth = auth(api);
     let tag_features = crate::analyse::tag_features(api);
     let accessors = api.groups.iter().enumerate().map(|(i, g)| {
         let m = ident(&g.module);
@@ -170,6 +166,72 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
             }
         }
     });
+    let sends = sends_credentials(api);
+    let has_key_scheme = sends && api.security_schemes.iter().any(|s| s.setter.as_str() == "api_key");
+    let others: Vec<_> = if sends { api.security_schemes.iter().filter(|s| s.setter.as_str() != "api_key").collect() } else { Vec::new() };
+    let auth_fields = others.iter().map(|s| {
+        let n = ident(&s.setter);
+        match s.kind {
+            SchemeKind::ApiKey { .. } | SchemeKind::Bearer => quote!(#n: Option<SecretString>,),
+            SchemeKind::Basic | SchemeKind::OAuth2ClientCredentials { .. } => quote!(#n: Option<(String, SecretString)>,),
+        }
+    });
+    let auth_debug = others.iter().map(|s| {
+        let n = ident(&s.setter);
+        let name = s.setter.bare();
+        quote!(.field(#name, &self.#n))
+    });
+    let auth_setters = others.iter().map(|s| {
+        let n = ident(&s.setter);
+        let doc = super::docs::doc(&scheme_doc(s));
+        match s.kind {
+            SchemeKind::ApiKey { .. } | SchemeKind::Bearer => quote! {
+                #doc
+                pub fn #n(mut self, key: impl Into<SecretString>) -> Self {
+                    self.#n = Some(key.into());
+                    self
+                }
+            },
+            SchemeKind::Basic => quote! {
+                #doc
+                pub fn #n(mut self, user: impl Into<String>, password: impl Into<SecretString>) -> Self {
+                    self.#n = Some((user.into(), password.into()));
+                    self
+                }
+            },
+            SchemeKind::OAuth2ClientCredentials { .. } => quote! {
+                #doc
+                pub fn #n(mut self, client_id: impl Into<String>, client_secret: impl Into<SecretString>) -> Self {
+                    self.#n = Some((client_id.into(), client_secret.into()));
+                    self
+                }
+            },
+        }
+    });
+    let api_key_doc = match api.security_schemes.iter().find(|s| s.setter.as_str() == "api_key").filter(|_| has_key_scheme) {
+        Some(s) => super::docs::doc(&scheme_doc(s)),
+        None => quote!(#[doc = " This API declares no API key: the key is kept but not sent."]),
+    };
+    let auth_imports = if !sends {
+        quote!(use crate::runtime::transport::Transport;)
+    } else if api.security_schemes.iter().any(|s| matches!(s.kind, SchemeKind::OAuth2ClientCredentials { .. })) {
+        quote!(use crate::runtime::oauth2::ClientCredentials; use crate::runtime::transport::{Auth, Credential, Transport};)
+    } else {
+        quote!(use crate::runtime::transport::{Auth, Credential, Transport};)
+    };
+    let (new_auth, build_auth, check_auth) = if sends {
+        (
+            quote!(let transport = transport.with_auth(ClientBuilder::default().api_key(api_key).auth());),
+            quote!(let transport = transport.with_auth(self.auth());),
+            quote! {
+                if self.auth().invalid().is_some() {
+                    return Err(BuildError::InvalidApiKey);
+                }
+            },
+        )
+    } else {
+        (quote!(let _ = api_key;), TokenStream::new(), TokenStream::new())
+    };
     let from_env_doc = format!(" A client configured from the environment: the API key from `{key_var}` and, when set, the base URL from `{url_var}`.");
     quote! {
         //! The client: configuration, authentication and the entry point to each group of operations.
@@ -180,7 +242,7 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         use reqwest::header::{HeaderMap, HeaderValue};
 
         use crate::runtime::request::Limits;
-        use crate::runtime::transport::{Auth, Transport};
+        #auth_imports
         use crate::{Certificate, Hook, RetryPolicy, SecretString};
 
         /// The API's default base URL (its first server).
@@ -217,11 +279,11 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
                     http,
                     DEFAULT_BASE_URL.to_string(),
                     ClientBuilder::default_headers(),
-                    ClientBuilder::default().api_key(api_key).auth(),
                     Limits::default(),
                     RetryPolicy::default(),
                     Vec::new(),
                 );
+                #new_auth
                 Client { transport: Arc::new(transport) }
             }
 
@@ -254,6 +316,7 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         #[derive(Default)]
         pub struct ClientBuilder {
             api_key: Option<SecretString>,
+            #(#auth_fields)*
             base_url: Option<String>,
             http: Option<reqwest::Client>,
             timeout: Option<Duration>,
@@ -271,6 +334,7 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.debug_struct("ClientBuilder")
                     .field("api_key", &self.api_key)
+                    #(#auth_debug)*
                     .field("base_url", &self.base_url)
                     .field("timeout", &self.timeout)
                     .field("attempt_timeout", &self.attempt_timeout)
@@ -297,11 +361,13 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
                 self
             }
 
-            /// The API key; it is redacted from every `Debug` output.
+            #api_key_doc
             pub fn api_key(mut self, api_key: impl Into<SecretString>) -> Self {
                 self.api_key = Some(api_key.into());
                 self
             }
+
+            #(#auth_setters)*
 
             /// Sends requests to another server (a proxy, a mock, a staging host).
             pub fn base_url(mut self, url: impl Into<String>) -> Self {
@@ -389,9 +455,7 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
                 headers
             }
 
-            fn auth(self) -> Option<Auth> {
-                #auth
-            }
+            #auth
 
             /// Checks the settings and creates the client.
             pub fn build(self) -> Result<Client, BuildError> {
@@ -410,11 +474,7 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
                     headers.insert(reqwest::header::USER_AGENT, value);
                 }
                 #(#global_inserts)*
-                if let Some(key) = &self.api_key {
-                    if HeaderValue::from_str(key.expose()).is_err() {
-                        return Err(BuildError::InvalidApiKey);
-                    }
-                }
+                #check_auth
                 let http = match self.http.clone() {
                     Some(http) => http,
                     None => Self::http_trusting(&self.root_certificates).build().map_err(BuildError::Http)?,
@@ -428,7 +488,8 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
                 };
                 let retry = self.retry.clone().unwrap_or_default();
                 let hooks = self.hooks.clone();
-                let transport = Transport::new(http, base_url, headers, self.auth(), limits, retry, hooks);
+                let transport = Transport::new(http, base_url, headers, limits, retry, hooks);
+                #build_auth
                 Ok(Client { transport: Arc::new(transport) })
             }
         }
@@ -451,7 +512,8 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
                 /// The header.
                 name: &'static str,
             },
-            /// The API key contains characters HTTP headers do not allow (the key itself is not shown).
+            /// A credential (API key, token, user name, password) contains characters
+            /// that its header or cookie does not allow (the value is not shown).
             InvalidApiKey,
             /// A required environment variable is not set.
             MissingEnv {
@@ -467,7 +529,7 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
                 match self {
                     BuildError::InvalidBaseUrl { url, reason } => write!(f, "invalid base URL `{url}`: {reason}"),
                     BuildError::InvalidHeader { name } => write!(f, "invalid value for the `{name}` header"),
-                    BuildError::InvalidApiKey => f.write_str("the API key contains characters that cannot be sent in an HTTP header"),
+                    BuildError::InvalidApiKey => f.write_str("a credential (API key, token, user name or password) contains characters that cannot be sent in an HTTP header"),
                     BuildError::MissingEnv { name } => write!(f, "the environment variable `{name}` is not set"),
                     BuildError::Http(e) => write!(f, "cannot create the HTTP client: {e}"),
                 }
@@ -481,6 +543,53 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
                     _ => None,
                 }
             }
+        }
+    }
+}
+
+/// The documentation of a scheme's setter: what it takes and where it goes.
+fn scheme_doc(s: &crate::ir::SecurityScheme) -> String {
+    let name = &s.name;
+    let what = match &s.kind {
+        SchemeKind::ApiKey { location: KeyLocation::Header, name: header } => format!("The API key of the `{name}` security scheme, sent in the `{header}` header."),
+        SchemeKind::ApiKey { location: KeyLocation::Query, name: param } => format!("The API key of the `{name}` security scheme, sent as the `{param}` query parameter."),
+        SchemeKind::ApiKey { location: KeyLocation::Cookie, name: cookie } => format!("The API key of the `{name}` security scheme, sent as the `{cookie}` cookie (in the `Cookie` header)."),
+        SchemeKind::Bearer => format!("The token of the `{name}` security scheme, sent as `Authorization: Bearer <token>`."),
+        SchemeKind::Basic => format!("The user name and password of the `{name}` security scheme (HTTP basic authentication: `Authorization: Basic …`)."),
+        SchemeKind::OAuth2ClientCredentials { token_url, scopes } => {
+            let scopes = if scopes.is_empty() { "no scope".to_string() } else { scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ") };
+            format!(
+                "The OAuth2 client credentials of the `{name}` security scheme. A call that needs them fetches an access token from `{token_url}` (scopes: {scopes}) within its own deadline and body limit; the token is kept until shortly before it expires (or the API answers 401), and one fetch serves every call waiting for it."
+            )
+        }
+    };
+    let own = s.docs.as_deref().map(|d| format!("\n\n{d}")).unwrap_or_default();
+    format!("{what} Operations send it when their security requirements name this scheme. Secrets are redacted from every `Debug` output and never follow a redirect to another origin.{own}")
+}
+
+/// `fn auth(&self) -> Auth`: the builder's credentials, one slot per security
+/// scheme in the IR's order; nothing when the client sends none.
+fn auth(api: &Api) -> TokenStream {
+    if !sends_credentials(api) {
+        return TokenStream::new();
+    }
+    let slots = api.security_schemes.iter().map(|s| {
+        let n = ident(&s.setter);
+        match &s.kind {
+            SchemeKind::ApiKey { location: KeyLocation::Header, name } => quote!(self.#n.clone().map(|key| Credential::header(#name, key))),
+            SchemeKind::ApiKey { location: KeyLocation::Query, name } => quote!(self.#n.clone().map(|key| Credential::query(#name, key))),
+            SchemeKind::ApiKey { location: KeyLocation::Cookie, name } => quote!(self.#n.clone().map(|key| Credential::cookie(#name, key))),
+            SchemeKind::Bearer => quote!(self.#n.clone().map(Credential::bearer)),
+            SchemeKind::Basic => quote!(self.#n.as_ref().map(|(user, password)| Credential::basic(user, password.clone()))),
+            SchemeKind::OAuth2ClientCredentials { token_url, scopes } => quote! {
+                self.#n.as_ref().map(|(id, secret)| Credential::oauth2(ClientCredentials::new(#token_url, &[#(#scopes),*], id.clone(), secret.clone())))
+            },
+        }
+    });
+    quote! {
+        /// The credentials, one slot per security scheme of the API.
+        fn auth(&self) -> Auth {
+            Auth::new(vec![#(#slots),*])
         }
     }
 }

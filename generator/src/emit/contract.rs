@@ -164,7 +164,7 @@ fn rejection_tests(api: &Api, krate: &proc_macro2::Ident) -> TokenStream {
     let without_params = ops().find(|o| o.params.iter().all(|p| !p.required) && o.body.is_none() && o.http_method == HttpMethod::Get);
     let with_body = ops().find(|o| o.body.as_ref().is_some_and(|b| b.required && b.encoding == BodyEncoding::Json) && !o.path.has_params());
     let mut out = TokenStream::new();
-    if let (Some(op), true) = (without_params, api.auth.is_some()) {
+    if let (Some(op), true) = (without_params, !api.security_schemes.is_empty()) {
         let path = op.path.as_str();
         out.extend(quote! {
             #[tokio::test]

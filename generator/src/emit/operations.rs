@@ -334,11 +334,18 @@ fn send_body(api: &Api, op: &Operation, validated: &BTreeSet<String>) -> TokenSt
         };
         quote!(("accept", #value.to_string()))
     });
+    let idempotency_key = crate::analyse::idempotency_key(op).map(|p| &p.name);
     let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
         let n = ident(&p.rust_name);
         let wire = &p.name;
         let value = to_wire_string(api, &p.ty, quote!(value));
-        if p.required {
+        if idempotency_key == Some(wire) {
+            // A fresh key per call unless the caller set one; retries resend the same request.
+            quote! {
+                let key = self.#n.clone().unwrap_or_else(crate::runtime::idempotency::new_key);
+                headers.push((#wire, key));
+            }
+        } else if p.required {
             quote! { { let value = &self.#n; headers.push((#wire, #value)); } }
         } else {
             quote! { if let Some(value) = &self.#n { headers.push((#wire, #value)); } }
@@ -372,6 +379,14 @@ fn send_body(api: &Api, op: &Operation, validated: &BTreeSet<String>) -> TokenSt
     };
     let validations = validations(op, validated);
     let validations = if validations.is_empty() { validations } else { quote!(if !self.options.skip_validation { #validations }) };
+    // The operation's security alternatives, by scheme number (see `Api::security_schemes`).
+    let security = crate::analyse::sends_credentials(api).then(|| {
+        let alternatives = op.security.iter().map(|alternative| {
+            let schemes = alternative.iter().map(|i| proc_macro2::Literal::usize_unsuffixed(*i));
+            quote!(&[#(#schemes),*])
+        });
+        quote!(security: &[#(#alternatives),*],)
+    });
     let build = quote! {
         #validations
         #path_decl
@@ -387,6 +402,7 @@ fn send_body(api: &Api, op: &Operation, validated: &BTreeSet<String>) -> TokenSt
             query,
             headers,
             body: #body,
+            #security
         })
     };
     build

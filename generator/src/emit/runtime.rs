@@ -22,8 +22,10 @@ const FILES: &[(&str, &str)] = &[
     ("errors", include_str!("../../runtime/src/errors.rs")),
     ("file", include_str!("../../runtime/src/file.rs")),
     ("hooks", include_str!("../../runtime/src/hooks.rs")),
+    ("idempotency", include_str!("../../runtime/src/idempotency.rs")),
     ("multipart", include_str!("../../runtime/src/multipart.rs")),
     ("nullable", include_str!("../../runtime/src/nullable.rs")),
+    ("oauth2", include_str!("../../runtime/src/oauth2.rs")),
     ("pagination", include_str!("../../runtime/src/pagination.rs")),
     ("path", include_str!("../../runtime/src/path.rs")),
     ("query", include_str!("../../runtime/src/query.rs")),
@@ -200,6 +202,8 @@ impl<'ast> Visit<'ast> for Cuts<'_> {
         let attrs: &[syn::Attribute] = match node {
             syn::Stmt::Expr(syn::Expr::If(e), _) => &e.attrs,
             syn::Stmt::Expr(syn::Expr::Block(e), _) => &e.attrs,
+            syn::Stmt::Expr(syn::Expr::ForLoop(e), _) => &e.attrs,
+            syn::Stmt::Expr(syn::Expr::MethodCall(e), _) => &e.attrs,
             _ => &[],
         };
         if self.keep(attrs, node.span()) {

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::EmitOptions;
 use crate::error::GenError;
-use crate::ir::{Api, Auth, ParamLocation, TypeRef};
+use crate::ir::{Api, KeyLocation, ParamLocation, SchemeKind, TypeRef};
 
 const CARGO_TOML: &str = include_str!("../../../templates/Cargo.toml.j2");
 const README: &str = include_str!("../../../templates/README.md.j2");
@@ -55,6 +55,8 @@ pub fn cargo_toml(api: &Api, options: &EmitOptions) -> Result<String, GenError> 
             crate_version => &options.crate_version,
             description => toml_escape(&format!("Async Rust client for the {} (generated from its OpenAPI document).", api.title)),
             tag_features => crate::analyse::tag_features(api),
+            // The OAuth2 token lock (tokio's `sync`) only where a scheme needs it.
+            tokio_sync => crate::analyse::runtime_features(api).contains("auth-oauth2"),
         },
     )
 }
@@ -73,6 +75,30 @@ struct GroupRow {
     accessor: String,
     docs: Option<String>,
     operations: Vec<OpRow>,
+}
+
+/// A row of the README's table of security schemes.
+#[derive(Serialize)]
+struct SchemeRow {
+    setter: String,
+    args: &'static str,
+    name: String,
+    sent: String,
+}
+
+fn scheme_row(s: &crate::ir::SecurityScheme) -> SchemeRow {
+    let (args, sent) = match &s.kind {
+        SchemeKind::ApiKey { location: KeyLocation::Header, name } => ("key", format!("the `{name}` header")),
+        SchemeKind::ApiKey { location: KeyLocation::Query, name } => ("key", format!("the `{name}` query parameter")),
+        SchemeKind::ApiKey { location: KeyLocation::Cookie, name } => ("key", format!("the `{name}` cookie")),
+        SchemeKind::Bearer => ("token", "`Authorization: Bearer <token>`".to_string()),
+        SchemeKind::Basic => ("user, password", "`Authorization: Basic …`".to_string()),
+        SchemeKind::OAuth2ClientCredentials { token_url, .. } => (
+            "client_id, client_secret",
+            format!("`Authorization: Bearer <token>`, the token fetched from `{token_url}` once, kept until it expires and shared by concurrent calls"),
+        ),
+    };
+    SchemeRow { setter: s.setter.bare().to_string(), args, name: s.name.clone(), sent }
 }
 
 #[derive(Serialize)]
@@ -155,11 +181,14 @@ pub fn readme(api: &Api, options: &EmitOptions) -> Result<String, GenError> {
         .iter()
         .map(|h| HeaderRow { method: h.rust_name.to_string(), name: h.name.clone(), example: format!("my-{}", h.rust_name.replace('_', "-")) })
         .collect();
-    let auth = match &api.auth {
-        Some(Auth::Bearer) => "bearer".to_string(),
-        Some(Auth::Header(name)) => format!("the `{name}` header"),
-        Some(Auth::Query(name)) => format!("the `{name}` query parameter"),
-        None => String::new(),
+    let schemes: Vec<SchemeRow> = if crate::analyse::sends_credentials(api) { api.security_schemes.iter().map(scheme_row).collect() } else { Vec::new() };
+    let key_scheme = api.security_schemes.iter().find(|s| s.setter.as_str() == "api_key").filter(|_| crate::analyse::sends_credentials(api));
+    let auth = match key_scheme.map(|s| &s.kind) {
+        Some(SchemeKind::Bearer) => "bearer".to_string(),
+        Some(SchemeKind::ApiKey { location: KeyLocation::Header, name }) => format!("the `{name}` header"),
+        Some(SchemeKind::ApiKey { location: KeyLocation::Query, name }) => format!("the `{name}` query parameter"),
+        Some(SchemeKind::ApiKey { location: KeyLocation::Cookie, name }) => format!("the `{name}` cookie"),
+        _ => String::new(),
     };
     render(
         "README.md",
@@ -176,6 +205,7 @@ pub fn readme(api: &Api, options: &EmitOptions) -> Result<String, GenError> {
             description => &api.description,
             base_url => api.servers.first().cloned().unwrap_or_default(),
             auth => auth,
+            schemes => minijinja::Value::from(minijinja::value::Serde(&schemes)),
             groups => minijinja::Value::from(minijinja::value::Serde(&groups)),
             example => example,
             error_example => error_example,

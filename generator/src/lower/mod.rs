@@ -16,7 +16,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use openapiv3::{
     OpenAPI, Operation as OaOperation, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody as OaRequestBody,
-    Response, SecurityScheme, StatusCode,
+    Response, SecurityScheme as OaSecurityScheme, StatusCode,
 };
 use serde_json::Value;
 
@@ -29,8 +29,10 @@ use types::{SchemaRef, TypeSpace};
 pub fn lower(spec: &OpenAPI, openapi: &str) -> Result<(Api, Vec<Warning>), GenError> {
     let empty = indexmap::IndexMap::new();
     let schemas = spec.components.as_ref().map_or(&empty, |c| &c.schemas);
-    let mut lowerer = Lowerer { spec, space: TypeSpace::new(spec, schemas) };
+    let mut lowerer = Lowerer { spec, space: TypeSpace::new(spec, schemas), schemes: HashMap::new() };
     lowerer.space.lower_components()?;
+    let security_schemes = lowerer.security_schemes();
+    let setters = security_schemes.iter().map(|s| s.setter.to_string()).collect();
     let groups = lowerer.groups()?;
     let api = Api {
         title: spec.info.title.clone(),
@@ -38,9 +40,9 @@ pub fn lower(spec: &OpenAPI, openapi: &str) -> Result<(Api, Vec<Warning>), GenEr
         description: spec.info.description.clone(),
         openapi: openapi.to_string(),
         servers: servers(spec),
-        auth: lowerer.auth(),
+        security_schemes,
         retry: retry_policy(spec.extensions.get("x-speakeasy-retries")),
-        global_headers: lowerer.global_headers()?,
+        global_headers: lowerer.global_headers(setters)?,
         groups,
         types: Vec::new(),
         type_index: Default::default(),
@@ -59,6 +61,8 @@ pub fn lower(spec: &OpenAPI, openapi: &str) -> Result<(Api, Vec<Warning>), GenEr
 struct Lowerer<'a> {
     spec: &'a OpenAPI,
     space: TypeSpace<'a>,
+    /// Each supported security scheme's index in `Api::security_schemes`, by name.
+    schemes: HashMap<String, usize>,
 }
 
 /// An operation with where it sits in the document.
@@ -265,6 +269,7 @@ impl<'a> Lowerer<'a> {
             errors,
             pagination,
             stream_request_field,
+            security: self.security(op, &loc.pointer),
             pointer: loc.pointer.clone(),
         }))
     }
@@ -282,7 +287,11 @@ impl<'a> Lowerer<'a> {
             .map(|(i, p)| (p, pointer_join(&path_ptr, &i.to_string())))
             .chain(loc.op.parameters.iter().enumerate().map(|(i, p)| (p, pointer_join(&op_ptr, &i.to_string()))));
         for (p, ptr) in all {
-            let Some(param) = self.param(p, &ptr, stem)? else { continue };
+            let Some(mut param) = self.param(p, &ptr, stem)? else { continue };
+            // The client makes an idempotency key when the caller gives none, so the caller need not.
+            if param.location == ParamLocation::Header && param.name.eq_ignore_ascii_case("idempotency-key") && param.ty == TypeRef::String {
+                param.required = false;
+            }
             if let Some(existing) = out.iter_mut().find(|q| q.name == param.name && q.location == param.location) {
                 *existing = param;
                 continue;
@@ -569,28 +578,124 @@ impl<'a> Lowerer<'a> {
         Ok(Pagination { kind, results_field, plan: None })
     }
 
-    fn auth(&mut self) -> Option<Auth> {
-        let requirement = self.spec.security.as_ref()?.first()?;
-        let (name, _) = requirement.first()?;
-        let scheme = self.spec.components.as_ref()?.security_schemes.get(name)?;
-        match scheme {
-            ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. }) if scheme.eq_ignore_ascii_case("bearer") => Some(Auth::Bearer),
-            ReferenceOr::Item(SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Header, name, .. }) => Some(Auth::Header(name.clone())),
-            ReferenceOr::Item(SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Query, name, .. }) => Some(Auth::Query(name.clone())),
-            _ => {
-                self.warn(&pointer_join("#/components/securitySchemes", name), "this security scheme is not supported; requests are sent without credentials");
-                None
+    /// The document's security schemes the client supports, in document order,
+    /// each with its builder setter; the others are left out with a warning.
+    /// Setters: a scheme of each kind named by the kind (the first API key or
+    /// bearer scheme `api_key`, the first basic one `basic_auth`, the first
+    /// OAuth2 one `oauth2_client_credentials`); any further one of the same kind by
+    /// the scheme's own name.
+    fn security_schemes(&mut self) -> Vec<SecurityScheme> {
+        let Some(components) = self.spec.components.as_ref() else { return Vec::new() };
+        // Scopes to ask an OAuth2 token for: those the requirements name.
+        let mut scopes: HashMap<&str, Vec<String>> = HashMap::new();
+        let operations = self.spec.paths.paths.values().filter_map(|item| item.as_item()).flat_map(|item| item.iter().map(|(_, op)| op));
+        let requirements = self.spec.security.iter().chain(operations.filter_map(|op| op.security.as_ref()));
+        for (name, wanted) in requirements.flatten().flatten() {
+            let list = scopes.entry(name.as_str()).or_default();
+            for scope in wanted {
+                if !list.contains(scope) {
+                    list.push(scope.clone());
+                }
             }
+        }
+        let mut out = Vec::new();
+        let mut taken: BTreeSet<String> = BTreeSet::new();
+        for (name, scheme) in &components.security_schemes {
+            let pointer = pointer_join("#/components/securitySchemes", name);
+            let (kind, docs) = match scheme {
+                ReferenceOr::Item(OaSecurityScheme::APIKey { location, name, description, .. }) => {
+                    let location = match location {
+                        openapiv3::APIKeyLocation::Header => KeyLocation::Header,
+                        openapiv3::APIKeyLocation::Query => KeyLocation::Query,
+                        openapiv3::APIKeyLocation::Cookie => KeyLocation::Cookie,
+                    };
+                    (SchemeKind::ApiKey { location, name: name.clone() }, description)
+                }
+                ReferenceOr::Item(OaSecurityScheme::HTTP { scheme, description, .. }) if scheme.eq_ignore_ascii_case("bearer") => (SchemeKind::Bearer, description),
+                ReferenceOr::Item(OaSecurityScheme::HTTP { scheme, description, .. }) if scheme.eq_ignore_ascii_case("basic") => (SchemeKind::Basic, description),
+                ReferenceOr::Item(OaSecurityScheme::OAuth2 { flows, description, .. }) if flows.client_credentials.is_some() => {
+                    let flow = flows.client_credentials.as_ref().expect("checked by the guard");
+                    let token_url = flow.token_url.clone();
+                    if token_url.trim().is_empty() {
+                        self.warn(&pointer, "the clientCredentials flow has no tokenUrl; operations that need this scheme are sent without it");
+                        continue;
+                    }
+                    (SchemeKind::OAuth2ClientCredentials { token_url, scopes: scopes.get(name.as_str()).cloned().unwrap_or_default() }, description)
+                }
+                ReferenceOr::Item(OaSecurityScheme::OAuth2 { .. }) => {
+                    self.warn(&pointer, "only the OAuth2 clientCredentials flow is supported; requirements that need this scheme are never used, so operations that need it are sent without it");
+                    continue;
+                }
+                _ => {
+                    self.warn(&pointer, "this security scheme is not supported; requirements that need it are never used, so operations that need it are sent without it");
+                    continue;
+                }
+            };
+            let base = match kind {
+                SchemeKind::ApiKey { .. } | SchemeKind::Bearer => "api_key",
+                SchemeKind::Basic => "basic_auth",
+                SchemeKind::OAuth2ClientCredentials { .. } => "oauth2_client_credentials",
+            };
+            let setter = if taken.contains(base) {
+                // Not a name the builder has for itself, nor the setter of an earlier scheme.
+                let own = names::value_name(name);
+                free_name(&own, reserved::is_free_for_global_header(&own), &format!("_{base}"), &mut taken)
+            } else {
+                taken.insert(base.to_string());
+                base.to_string()
+            };
+            self.schemes.insert(name.clone(), out.len());
+            out.push(SecurityScheme { name: name.clone(), setter: setter.into(), kind, docs: docs.clone(), pointer });
+        }
+        for (i, requirement) in self.spec.security.iter().flatten().enumerate() {
+            if !requirement.keys().all(|name| self.schemes.contains_key(name)) {
+                self.unsupported_requirement(requirement, &format!("#/security/{i}"));
+            }
+        }
+        out
+    }
+
+    /// Warns about a requirement naming a scheme the document does not declare.
+    /// One naming a declared but unsupported scheme was reported at the scheme, once.
+    fn unsupported_requirement(&mut self, requirement: &openapiv3::SecurityRequirement, pointer: &str) {
+        let declared = self.spec.components.as_ref().map(|c| &c.security_schemes);
+        let undeclared: Vec<&str> =
+            requirement.keys().filter(|n| !declared.is_some_and(|d| d.contains_key(*n))).map(String::as_str).collect();
+        if !undeclared.is_empty() {
+            self.warn(pointer, format!("names a security scheme the document does not declare ({}); this alternative is never used", undeclared.join(", ")));
         }
     }
 
-    /// Header parameters listed by `x-speakeasy-globals`.
-    fn global_headers(&mut self) -> Result<Vec<Param>, GenError> {
+    /// The security alternatives of `op` (its own `security`, else the document's),
+    /// as indices of supported schemes; an alternative that needs a scheme the
+    /// client does not support is left out with a warning.
+    fn security(&mut self, op: &OaOperation, pointer: &str) -> Vec<Vec<usize>> {
+        let (requirements, at) = match &op.security {
+            Some(own) => (own, pointer_join(pointer, "security")),
+            None => match &self.spec.security {
+                Some(document) => (document, "#/security".to_string()),
+                None => return Vec::new(),
+            },
+        };
+        let mut out = Vec::new();
+        for (i, requirement) in requirements.iter().enumerate() {
+            let indices: Option<Vec<usize>> = requirement.keys().map(|name| self.schemes.get(name).copied()).collect();
+            match indices {
+                Some(indices) => out.push(indices),
+                // The document's requirements are reported once, by `security_schemes`.
+                None if op.security.is_some() => self.unsupported_requirement(requirement, &format!("{at}/{i}")),
+                None => {}
+            }
+        }
+        out
+    }
+
+    /// Header parameters listed by `x-speakeasy-globals`; their setters avoid `taken` (the security schemes').
+    fn global_headers(&mut self, mut taken: BTreeSet<String>) -> Result<Vec<Param>, GenError> {
         let Some(list) = self.spec.extensions.get("x-speakeasy-globals").and_then(|g| g.get("parameters")).and_then(Value::as_array) else {
             return Ok(Vec::new());
         };
         let mut out = Vec::new();
-        let mut taken = BTreeSet::new();
         for (i, entry) in list.iter().enumerate() {
             let ptr = format!("#/x-speakeasy-globals/parameters/{i}");
             let parsed: ReferenceOr<Parameter> = match serde_json::from_value(entry.clone()) {

@@ -56,6 +56,8 @@ pub const CLIENT_BUILDER_MEMBERS: &[&str] = &[
     "retry_policy",
     "hook",
     "api_key",
+    "basic_auth",
+    "oauth2_client_credentials",
     "base_url",
     "http_client",
     "add_root_certificate",
@@ -384,7 +386,8 @@ mod tests {
         let client = parse(&files, "src/client.rs");
         let accessors: BTreeSet<String> = api.groups.iter().map(|g| g.accessor.to_string()).collect();
         assert_listed("`Client`", &members(&client, |n| n == "Client"), &[CLIENT_METHODS], &accessors);
-        let globals: BTreeSet<String> = api.global_headers.iter().map(|h| h.rust_name.to_string()).collect();
+        let globals: BTreeSet<String> =
+            api.global_headers.iter().map(|h| h.rust_name.to_string()).chain(api.security_schemes.iter().map(|s| s.setter.to_string())).collect();
         assert!(!globals.is_empty(), "the test API should have a global header");
         assert_listed("`ClientBuilder`", &members(&client, |n| n == "ClientBuilder"), &[CLIENT_BUILDER_MEMBERS], &globals);
 

@@ -35,10 +35,11 @@ impl Fixture {
 }
 
 /// Every lowering fixture (`fixtures/lowering/*.{yaml,yml,json}`), every Swagger 2.0
-/// fixture (`fixtures/swagger2/*`) and the multi-file fixture's root, in that order.
+/// fixture (`fixtures/swagger2/*`), every security fixture (`fixtures/security/*`)
+/// and the multi-file fixture's root, in that order.
 pub fn fixtures() -> Vec<Fixture> {
     let mut fixtures = Vec::new();
-    for folder in ["lowering", "swagger2"] {
+    for folder in ["lowering", "swagger2", "security"] {
         let dir = fixtures_dir().join(folder);
         let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))

@@ -15,7 +15,7 @@ use reqwest::{Method, StatusCode};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::transport::{Auth, Transport};
+use crate::transport::{Auth, Credential, Transport};
 use crate::errors::{CallError, RequestError, TransportError, TransportErrorKind};
 use crate::hooks::{Hook, RequestContext};
 use crate::request::{CallOptions, Limits, Request};
@@ -229,11 +229,15 @@ fn default_headers() -> HeaderMap {
 }
 
 fn transport_with(base_url: String, auth: Option<Auth>, limits: Limits, retry: RetryPolicy, hooks: Vec<Arc<dyn Hook>>) -> Transport {
-    Transport::new(http_client(), base_url, default_headers(), auth, limits, retry, hooks)
+    let transport = Transport::new(http_client(), base_url, default_headers(), limits, retry, hooks);
+    match auth {
+        Some(auth) => transport.with_auth(auth),
+        None => transport,
+    }
 }
 
 fn bearer() -> Option<Auth> {
-    Some(Auth::bearer(SecretString::new("sk-secret")))
+    Some(Auth::new(vec![Some(Credential::bearer(SecretString::new("sk-secret")))]))
 }
 
 /// A transport with a bearer key `sk-secret`, [`limits`] and [`policy`].
@@ -250,6 +254,7 @@ fn request(method: Method, path: &str, body: Option<&'static str>) -> Request {
         query: Vec::new(),
         headers: vec![("accept", "application/json".to_string()), ("x-trace-id", "t-1".to_string())],
         body: body.map(|b| ("application/json".to_string(), Bytes::from_static(b.as_bytes()))),
+        security: &[&[0]],
     }
 }
 
@@ -493,9 +498,9 @@ async fn local_mistakes_fail_at_once_and_nothing_is_sent() {
 async fn an_api_key_unfit_for_a_header_fails_at_once_and_nothing_is_sent() {
     bounded(async {
         let server = Server::always(|| reply(200, &[], "ok")).await;
-        let keys = [Auth::bearer(SecretString::new("sk-\nsecret")), Auth::header("x-api-key", SecretString::new("sk-\r\nsecret"))];
+        let keys = [Credential::bearer(SecretString::new("sk-\nsecret")), Credential::header("x-api-key", SecretString::new("sk-\r\nsecret"))];
         for key in keys {
-            let transport = transport_with(server.url(), Some(key), limits(), policy(), vec![]);
+            let transport = transport_with(server.url(), Some(Auth::new(vec![Some(key)])), limits(), policy(), vec![]);
             // Twice: the prepared key header is reused and fails again.
             for _ in 0..2 {
                 let e = assert_local_error(&server, &transport, get("/x"), CallOptions::default(), "the API key is not a valid").await;
@@ -604,7 +609,7 @@ async fn a_cross_origin_redirect_drops_credentials_and_the_apis_headers() {
 async fn a_cross_origin_redirect_drops_an_api_key_header() {
     bounded(async {
         let (a, b) = two_origins(301).await;
-        let auth = Some(Auth::header("x-api-key", SecretString::new("sk-secret")));
+        let auth = Some(Auth::new(vec![Some(Credential::header("x-api-key", SecretString::new("sk-secret")))]));
         let transport = transport_with(a.url(), auth, limits(), policy(), vec![]);
         ok(transport.execute(get("/start"), CallOptions::default()).await);
         assert_eq!(a.received(0).header("x-api-key"), Some("sk-secret"));
@@ -861,6 +866,251 @@ async fn hooks_run_for_every_attempt_and_every_redirect_hop() {
         // What the hook added went out with each hop.
         let sent: Vec<Option<String>> = (0..4).map(|n| server.received(n).header("x-attempt").map(str::to_string)).collect();
         assert_eq!(sent, ["1", "1", "2", "2"].map(|s| Some(s.to_string())));
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------
+// Security schemes, OAuth2 client credentials, idempotency keys
+// ---------------------------------------------------------------------------
+
+/// Credentials for five schemes, numbered 0..=4: an API key in a header, in the
+/// query and in a cookie, HTTP basic and a bearer token.
+fn every_scheme() -> Auth {
+    Auth::new(vec![
+        Some(Credential::header("x-api-key", SecretString::new("k-header"))),
+        Some(Credential::query("api_key", SecretString::new("k-query"))),
+        Some(Credential::cookie("session", SecretString::new("k-cookie"))),
+        Some(Credential::basic("aladdin", SecretString::new("open sesame"))),
+        Some(Credential::bearer(SecretString::new("k-bearer"))),
+    ])
+}
+
+fn secured(security: &'static [&'static [usize]]) -> Request {
+    Request { security, ..get("/x") }
+}
+
+#[tokio::test]
+async fn each_scheme_puts_its_credential_where_the_scheme_says() {
+    bounded(async {
+        let server = Server::always(|| reply(200, &[], "ok")).await;
+        let transport = transport_with(server.url(), Some(every_scheme()), limits(), policy(), vec![]);
+        ok(transport.execute(secured(&[&[0, 1, 2]]), CallOptions::default()).await);
+        let first = server.received(0);
+        assert_eq!(first.header("x-api-key"), Some("k-header"));
+        assert!(first.request_line().contains("/x?api_key=k-query "), "{}", first.request_line());
+        assert_eq!(first.header("cookie"), Some("session=k-cookie"));
+        assert_eq!(first.header("authorization"), None);
+        ok(transport.execute(secured(&[&[3]]), CallOptions::default()).await);
+        // base64("aladdin:open sesame")
+        assert_eq!(server.received(1).header("authorization"), Some("Basic YWxhZGRpbjpvcGVuIHNlc2FtZQ=="));
+        ok(transport.execute(secured(&[&[4]]), CallOptions::default()).await);
+        assert_eq!(server.received(2).header("authorization"), Some("Bearer k-bearer"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_first_satisfied_alternative_is_used_and_no_security_sends_nothing() {
+    bounded(async {
+        let server = Server::always(|| reply(200, &[], "ok")).await;
+        // Only the bearer token (4) and the query key (1) are set.
+        let auth = Auth::new(vec![None, Some(Credential::query("api_key", SecretString::new("k-query"))), None, None, Some(Credential::bearer(SecretString::new("k-bearer")))]);
+        let transport = transport_with(server.url(), Some(auth), limits(), policy(), vec![]);
+        // {0 and 1} lacks 0; {4} is the first the client can satisfy.
+        ok(transport.execute(secured(&[&[0, 1], &[4], &[1]]), CallOptions::default()).await);
+        let first = server.received(0);
+        assert_eq!(first.header("authorization"), Some("Bearer k-bearer"));
+        assert!(!first.request_line().contains("api_key"), "{}", first.request_line());
+        // `security: []`: nothing at all.
+        ok(transport.execute(secured(&[]), CallOptions::default()).await);
+        let none = server.received(1);
+        assert!(!none.head.contains("k-bearer") && !none.head.contains("k-query"), "{}", none.head);
+        // Nothing satisfiable (an optional `{}` last): nothing.
+        ok(transport.execute(secured(&[&[3], &[]]), CallOptions::default()).await);
+        let optional = server.received(2);
+        assert!(!optional.head.contains("k-bearer") && !optional.head.contains("k-query"), "{}", optional.head);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn credentials_that_cannot_be_sent_fail_at_once_without_showing_the_secret() {
+    bounded(async {
+        let server = Server::always(|| reply(200, &[], "ok")).await;
+        let cookie = Auth::new(vec![Some(Credential::cookie("session", SecretString::new("k;secret=1")))]);
+        assert_eq!(cookie.invalid(), Some("the API key is not a valid value for the `session` cookie"));
+        let transport = transport_with(server.url(), Some(cookie), limits(), policy(), vec![]);
+        let e = assert_local_error(&server, &transport, secured(&[&[0]]), CallOptions::default(), "`session` cookie").await;
+        assert!(!e.to_string().contains("secret"), "{e}");
+        let basic = Auth::new(vec![Some(Credential::basic("a:b", SecretString::new("secret")))]);
+        assert!(basic.invalid().is_some_and(|r| r.contains("user name") && !r.contains("secret")));
+        let debug = format!("{:?}", every_scheme());
+        assert!(!debug.contains("k-header") && !debug.contains("k-cookie") && !debug.contains("sesame") && !debug.contains("YWxh"), "{debug}");
+    })
+    .await;
+}
+
+/// A token endpoint at `/token` (the `n`th token is `tok-n`, valid `expires_in`
+/// seconds, sent after `delay`) in front of an API at `/x` answering 200, or
+/// 401 for the token `refused`.
+async fn token_server(expires_in: u64, delay: Duration, refused: Option<&'static str>) -> (Server, Arc<AtomicUsize>) {
+    let tokens = Arc::new(AtomicUsize::new(0));
+    let counter = tokens.clone();
+    let server = Server::start(move |_, request| {
+        if request.request_line().starts_with("POST /token ") {
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            let body = format!(r#"{{"access_token":"tok-{n}","token_type":"Bearer","expires_in":{expires_in}}}"#);
+            Reply::After(delay, http(200, &[("content-type", "application/json")], &body))
+        } else if refused.is_some_and(|t| request.header("authorization") == Some(&format!("Bearer {t}"))) {
+            reply(401, &[], "")
+        } else {
+            reply(200, &[], "ok")
+        }
+    })
+    .await;
+    (server, tokens)
+}
+
+fn oauth2(server: &Server) -> Transport {
+    let flow = crate::oauth2::ClientCredentials::new("/token", &["read", "write"], "my-client".into(), SecretString::new("s3cret"));
+    transport_with(server.url(), Some(Auth::new(vec![Some(Credential::oauth2(flow))])), limits(), policy(), vec![])
+}
+
+#[tokio::test]
+async fn an_oauth2_token_is_fetched_once_and_reused() {
+    bounded(async {
+        let (server, tokens) = token_server(3600, Duration::ZERO, None).await;
+        let transport = oauth2(&server);
+        for _ in 0..3 {
+            ok(transport.execute(secured(&[&[0]]), CallOptions::default()).await);
+        }
+        assert_eq!(tokens.load(Ordering::SeqCst), 1);
+        let fetch = server.received(0);
+        assert!(fetch.request_line().starts_with("POST /token "), "{}", fetch.head);
+        assert_eq!(std::str::from_utf8(&fetch.body).unwrap(), "grant_type=client_credentials&scope=read%20write");
+        // base64("my-client:s3cret"): id and secret form-encoded (`-` stays), then HTTP basic.
+        assert_eq!(fetch.header("authorization"), Some("Basic bXktY2xpZW50OnMzY3JldA=="));
+        for n in 1..4 {
+            assert_eq!(server.received(n).header("authorization"), Some("Bearer tok-0"));
+        }
+        let debug = format!("{transport:?}");
+        assert!(debug.contains("my-client") && !debug.contains("s3cret") && !debug.contains("tok-"), "{debug}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn concurrent_calls_wait_for_one_token_fetch() {
+    bounded(async {
+        let (server, tokens) = token_server(3600, Duration::from_millis(200), None).await;
+        let transport = Arc::new(oauth2(&server));
+        let calls = (0..8).map(|_| {
+            let transport = transport.clone();
+            tokio::spawn(async move { transport.execute(secured(&[&[0]]), CallOptions::default()).await })
+        });
+        for call in futures::future::join_all(calls).await {
+            ok(call.unwrap());
+        }
+        assert_eq!(tokens.load(Ordering::SeqCst), 1, "one fetch serves every waiting call");
+        assert_eq!(server.requests(), 9);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_expired_or_refused_token_is_fetched_again() {
+    bounded(async {
+        // Valid for 1 s: kept for 0.9 s.
+        let (server, tokens) = token_server(1, Duration::ZERO, None).await;
+        let transport = oauth2(&server);
+        ok(transport.execute(secured(&[&[0]]), CallOptions::default()).await);
+        ok(transport.execute(secured(&[&[0]]), CallOptions::default()).await);
+        assert_eq!(tokens.load(Ordering::SeqCst), 1);
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        ok(transport.execute(secured(&[&[0]]), CallOptions::default()).await);
+        assert_eq!(tokens.load(Ordering::SeqCst), 2);
+        assert_eq!(server.received(4).header("authorization"), Some("Bearer tok-1"));
+
+        // The API refuses tok-0: the 401 comes back, and the next call fetches tok-1.
+        let (server, tokens) = token_server(3600, Duration::ZERO, Some("tok-0")).await;
+        let transport = oauth2(&server);
+        assert_eq!(ok(transport.execute(secured(&[&[0]]), CallOptions::default()).await).status, StatusCode::UNAUTHORIZED);
+        assert_eq!(ok(transport.execute(secured(&[&[0]]), CallOptions::default()).await).status, StatusCode::OK);
+        assert_eq!(tokens.load(Ordering::SeqCst), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_refused_or_stalled_token_request_fails_the_call_without_secrets() {
+    bounded(async {
+        let server = Server::always(|| reply(401, &[("content-type", "application/json")], r#"{"error":"invalid_client"}"#)).await;
+        let result = oauth2(&server).execute(secured(&[&[0]]), CallOptions::default()).await;
+        let e = transport_error(result, TransportErrorKind::Other);
+        let text = format!("{e} {e:?}");
+        assert!(text.contains("HTTP 401") && text.contains("invalid_client"), "{text}");
+        assert!(!text.contains("s3cret"), "{text}");
+        assert_eq!(server.requests(), 1, "a refused token request is not retried");
+
+        // The token request runs under the call's deadline.
+        let server = Server::always(|| Reply::Hang(Vec::new())).await;
+        let started = Instant::now();
+        let result = oauth2(&server).execute(secured(&[&[0]]), timeout(300)).await;
+        transport_error(result, TransportErrorKind::Timeout);
+        assert!(started.elapsed() < Duration::from_millis(1500), "{:?}", started.elapsed());
+
+        // And under its body limit.
+        let server = Server::always(|| Reply::Endless).await;
+        let result = oauth2(&server).execute(secured(&[&[0]]), CallOptions { max_body_bytes: Some(1024), ..CallOptions::default() }).await;
+        let e = transport_error(result, TransportErrorKind::Other);
+        assert!(e.to_string().contains("longer than 1024 bytes"), "{e}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_cross_origin_redirect_drops_the_oauth2_token() {
+    bounded(async {
+        let (api, _tokens) = token_server(3600, Duration::ZERO, None).await;
+        let elsewhere = Server::always(|| reply(200, &[], "ok")).await;
+        let target = format!("{}/landing", elsewhere.url());
+        let origin = Server::start(move |_, request| {
+            if request.request_line().starts_with("POST /token ") {
+                reply(200, &[], r#"{"access_token":"tok-0","token_type":"bearer"}"#)
+            } else {
+                reply(302, &[("location", &target)], "")
+            }
+        })
+        .await;
+        drop(api);
+        let transport = oauth2(&origin);
+        ok(transport.execute(secured(&[&[0]]), CallOptions::default()).await);
+        assert_eq!(origin.received(1).header("authorization"), Some("Bearer tok-0"));
+        let landed = elsewhere.received(0);
+        assert_eq!(landed.header("authorization"), None, "{}", landed.head);
+        assert!(!landed.head.contains("tok-0"), "{}", landed.head);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_post_with_an_idempotency_key_is_retried_with_the_same_key() {
+    bounded(async {
+        let server = Server::start(|n, _| if n < 2 { reply(500, &[], "") } else { reply(201, &[], "{}") }).await;
+        let mut keyed = post("/x", "{}");
+        keyed.headers.push(("Idempotency-Key", "key-1".to_string()));
+        let response = ok(transport(&server).execute(keyed, CallOptions::default()).await);
+        assert_eq!(response.status, StatusCode::CREATED);
+        assert_eq!(server.requests(), 3);
+        for n in 0..3 {
+            assert_eq!(server.received(n).header("idempotency-key"), Some("key-1"));
+        }
+        // A key given by the call's own headers counts as well.
+        let server = Server::start(|n, _| if n < 1 { reply(500, &[], "") } else { reply(201, &[], "{}") }).await;
+        let options = CallOptions { headers: vec![("idempotency-key".into(), "key-2".into())], ..CallOptions::default() };
+        ok(transport(&server).execute(post("/x", "{}"), options).await);
+        assert_eq!(server.requests(), 2);
     })
     .await;
 }
