@@ -689,6 +689,8 @@ pub enum ListByokKeysError {
     Request(RequestError),
     /// A parameter or body field breaks a constraint of the API; nothing was sent.
     Validation(ValidationError),
+    /// A hook stopped the call (its error is the source); never retried.
+    Hook(crate::HookError),
 }
 impl ListByokKeysError {
     fn details(&self) -> &dyn ErrorDetails {
@@ -703,6 +705,7 @@ impl ListByokKeysError {
             ListByokKeysError::Transport(e) => e,
             ListByokKeysError::Request(e) => e,
             ListByokKeysError::Validation(e) => e,
+            ListByokKeysError::Hook(e) => e,
         }
     }
     /// HTTP status of the response, if one arrived.
@@ -734,6 +737,7 @@ impl std::fmt::Display for ListByokKeysError {
             ListByokKeysError::Transport(e) => std::fmt::Display::fmt(e, f),
             ListByokKeysError::Request(e) => std::fmt::Display::fmt(e, f),
             ListByokKeysError::Validation(e) => std::fmt::Display::fmt(e, f),
+            ListByokKeysError::Hook(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
@@ -745,6 +749,7 @@ impl std::error::Error for ListByokKeysError {
             ListByokKeysError::Timeout(e) | ListByokKeysError::Transport(e) => Some(e),
             ListByokKeysError::Request(e) => Some(e),
             ListByokKeysError::Validation(e) => Some(e),
+            ListByokKeysError::Hook(e) => Some(e),
             _ => None,
         }
     }
@@ -762,6 +767,7 @@ impl From<CallError> for ListByokKeysError {
             CallError::Transport(e) if e.is_timeout() => ListByokKeysError::Timeout(e),
             CallError::Transport(e) => ListByokKeysError::Transport(e),
             CallError::BodyTooLarge(e) => ListByokKeysError::BodyTooLarge(*e),
+            CallError::Hook(e) => ListByokKeysError::Hook(e),
         }
     }
 }
@@ -793,6 +799,8 @@ pub enum CreateByokKeyError {
     Request(RequestError),
     /// A parameter or body field breaks a constraint of the API; nothing was sent.
     Validation(ValidationError),
+    /// A hook stopped the call (its error is the source); never retried.
+    Hook(crate::HookError),
 }
 impl CreateByokKeyError {
     fn details(&self) -> &dyn ErrorDetails {
@@ -808,6 +816,7 @@ impl CreateByokKeyError {
             CreateByokKeyError::Transport(e) => e,
             CreateByokKeyError::Request(e) => e,
             CreateByokKeyError::Validation(e) => e,
+            CreateByokKeyError::Hook(e) => e,
         }
     }
     /// HTTP status of the response, if one arrived.
@@ -840,6 +849,7 @@ impl std::fmt::Display for CreateByokKeyError {
             CreateByokKeyError::Transport(e) => std::fmt::Display::fmt(e, f),
             CreateByokKeyError::Request(e) => std::fmt::Display::fmt(e, f),
             CreateByokKeyError::Validation(e) => std::fmt::Display::fmt(e, f),
+            CreateByokKeyError::Hook(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
@@ -851,6 +861,7 @@ impl std::error::Error for CreateByokKeyError {
             CreateByokKeyError::Timeout(e) | CreateByokKeyError::Transport(e) => Some(e),
             CreateByokKeyError::Request(e) => Some(e),
             CreateByokKeyError::Validation(e) => Some(e),
+            CreateByokKeyError::Hook(e) => Some(e),
             _ => None,
         }
     }
@@ -868,6 +879,7 @@ impl From<CallError> for CreateByokKeyError {
             CallError::Transport(e) if e.is_timeout() => CreateByokKeyError::Timeout(e),
             CallError::Transport(e) => CreateByokKeyError::Transport(e),
             CallError::BodyTooLarge(e) => CreateByokKeyError::BodyTooLarge(*e),
+            CallError::Hook(e) => CreateByokKeyError::Hook(e),
         }
     }
 }
@@ -897,6 +909,8 @@ pub enum GetByokKeyError {
     Request(RequestError),
     /// A parameter or body field breaks a constraint of the API; nothing was sent.
     Validation(ValidationError),
+    /// A hook stopped the call (its error is the source); never retried.
+    Hook(crate::HookError),
 }
 impl GetByokKeyError {
     fn details(&self) -> &dyn ErrorDetails {
@@ -911,6 +925,7 @@ impl GetByokKeyError {
             GetByokKeyError::Transport(e) => e,
             GetByokKeyError::Request(e) => e,
             GetByokKeyError::Validation(e) => e,
+            GetByokKeyError::Hook(e) => e,
         }
     }
     /// HTTP status of the response, if one arrived.
@@ -942,6 +957,7 @@ impl std::fmt::Display for GetByokKeyError {
             GetByokKeyError::Transport(e) => std::fmt::Display::fmt(e, f),
             GetByokKeyError::Request(e) => std::fmt::Display::fmt(e, f),
             GetByokKeyError::Validation(e) => std::fmt::Display::fmt(e, f),
+            GetByokKeyError::Hook(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
@@ -953,6 +969,7 @@ impl std::error::Error for GetByokKeyError {
             GetByokKeyError::Timeout(e) | GetByokKeyError::Transport(e) => Some(e),
             GetByokKeyError::Request(e) => Some(e),
             GetByokKeyError::Validation(e) => Some(e),
+            GetByokKeyError::Hook(e) => Some(e),
             _ => None,
         }
     }
@@ -970,6 +987,7 @@ impl From<CallError> for GetByokKeyError {
             CallError::Transport(e) if e.is_timeout() => GetByokKeyError::Timeout(e),
             CallError::Transport(e) => GetByokKeyError::Transport(e),
             CallError::BodyTooLarge(e) => GetByokKeyError::BodyTooLarge(*e),
+            CallError::Hook(e) => GetByokKeyError::Hook(e),
         }
     }
 }
@@ -999,6 +1017,8 @@ pub enum DeleteByokKeyError {
     Request(RequestError),
     /// A parameter or body field breaks a constraint of the API; nothing was sent.
     Validation(ValidationError),
+    /// A hook stopped the call (its error is the source); never retried.
+    Hook(crate::HookError),
 }
 impl DeleteByokKeyError {
     fn details(&self) -> &dyn ErrorDetails {
@@ -1013,6 +1033,7 @@ impl DeleteByokKeyError {
             DeleteByokKeyError::Transport(e) => e,
             DeleteByokKeyError::Request(e) => e,
             DeleteByokKeyError::Validation(e) => e,
+            DeleteByokKeyError::Hook(e) => e,
         }
     }
     /// HTTP status of the response, if one arrived.
@@ -1044,6 +1065,7 @@ impl std::fmt::Display for DeleteByokKeyError {
             DeleteByokKeyError::Transport(e) => std::fmt::Display::fmt(e, f),
             DeleteByokKeyError::Request(e) => std::fmt::Display::fmt(e, f),
             DeleteByokKeyError::Validation(e) => std::fmt::Display::fmt(e, f),
+            DeleteByokKeyError::Hook(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
@@ -1055,6 +1077,7 @@ impl std::error::Error for DeleteByokKeyError {
             DeleteByokKeyError::Timeout(e) | DeleteByokKeyError::Transport(e) => Some(e),
             DeleteByokKeyError::Request(e) => Some(e),
             DeleteByokKeyError::Validation(e) => Some(e),
+            DeleteByokKeyError::Hook(e) => Some(e),
             _ => None,
         }
     }
@@ -1072,6 +1095,7 @@ impl From<CallError> for DeleteByokKeyError {
             CallError::Transport(e) if e.is_timeout() => DeleteByokKeyError::Timeout(e),
             CallError::Transport(e) => DeleteByokKeyError::Transport(e),
             CallError::BodyTooLarge(e) => DeleteByokKeyError::BodyTooLarge(*e),
+            CallError::Hook(e) => DeleteByokKeyError::Hook(e),
         }
     }
 }
@@ -1103,6 +1127,8 @@ pub enum UpdateByokKeyError {
     Request(RequestError),
     /// A parameter or body field breaks a constraint of the API; nothing was sent.
     Validation(ValidationError),
+    /// A hook stopped the call (its error is the source); never retried.
+    Hook(crate::HookError),
 }
 impl UpdateByokKeyError {
     fn details(&self) -> &dyn ErrorDetails {
@@ -1118,6 +1144,7 @@ impl UpdateByokKeyError {
             UpdateByokKeyError::Transport(e) => e,
             UpdateByokKeyError::Request(e) => e,
             UpdateByokKeyError::Validation(e) => e,
+            UpdateByokKeyError::Hook(e) => e,
         }
     }
     /// HTTP status of the response, if one arrived.
@@ -1150,6 +1177,7 @@ impl std::fmt::Display for UpdateByokKeyError {
             UpdateByokKeyError::Transport(e) => std::fmt::Display::fmt(e, f),
             UpdateByokKeyError::Request(e) => std::fmt::Display::fmt(e, f),
             UpdateByokKeyError::Validation(e) => std::fmt::Display::fmt(e, f),
+            UpdateByokKeyError::Hook(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
@@ -1161,6 +1189,7 @@ impl std::error::Error for UpdateByokKeyError {
             UpdateByokKeyError::Timeout(e) | UpdateByokKeyError::Transport(e) => Some(e),
             UpdateByokKeyError::Request(e) => Some(e),
             UpdateByokKeyError::Validation(e) => Some(e),
+            UpdateByokKeyError::Hook(e) => Some(e),
             _ => None,
         }
     }
@@ -1178,6 +1207,7 @@ impl From<CallError> for UpdateByokKeyError {
             CallError::Transport(e) if e.is_timeout() => UpdateByokKeyError::Timeout(e),
             CallError::Transport(e) => UpdateByokKeyError::Transport(e),
             CallError::BodyTooLarge(e) => UpdateByokKeyError::BodyTooLarge(*e),
+            CallError::Hook(e) => UpdateByokKeyError::Hook(e),
         }
     }
 }

@@ -7,12 +7,16 @@ mod client;
 pub mod models;
 mod runtime;
 pub mod byok;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub use client::{BuildError, Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use runtime::errors::{
     ApiResponse, BodyTooLargeError, DecodeError, ErrorDetails, ErrorResponse,
     RequestError, TransportError, TransportErrorKind, UnexpectedResponse, ValidationError,
 };
-pub use runtime::hooks::{Hook, RequestContext};
+pub use runtime::hooks::{
+    Hook, HookAction, HookError, HookFuture, HookResponse, RequestContext,
+};
 pub use runtime::nullable::Nullable;
 pub use runtime::retry::RetryPolicy;
 pub use runtime::secret::SecretString;

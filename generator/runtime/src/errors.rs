@@ -368,6 +368,8 @@ pub enum CallError {
     Transport(TransportError),
     /// The response body was longer than the limit (boxed: it keeps headers and a prefix).
     BodyTooLarge(Box<BodyTooLargeError>),
+    /// A hook stopped the call; never retried.
+    Hook(super::hooks::HookError),
 }
 
 #[cfg(feature = "operations")]

@@ -36,13 +36,15 @@ pub fn lib_rs(api: &Api, features: &BTreeSet<&str>) -> TokenStream {
         pub mod models;
         mod runtime;
         #(#groups)*
+        #[cfg(feature = "testing")]
+        pub mod testing;
 
         pub use client::{BuildError, Client, ClientBuilder, DEFAULT_BASE_URL};
         pub use runtime::errors::{
             ApiResponse, BodyTooLargeError, DecodeError, ErrorDetails, ErrorResponse, RequestError, TransportError, TransportErrorKind,
             UnexpectedResponse, ValidationError,
         };
-        pub use runtime::hooks::{Hook, RequestContext};
+        pub use runtime::hooks::{Hook, HookAction, HookError, HookFuture, HookResponse, RequestContext};
         pub use runtime::nullable::Nullable;
         pub use runtime::retry::RetryPolicy;
         pub use runtime::secret::SecretString;

@@ -575,7 +575,7 @@ fn error_enum(group: &Group, op: &Operation) -> TokenStream {
     if !has_default {
         all_variants.push(format_ident!("UnexpectedStatus"));
     }
-    all_variants.extend(["Decode", "BodyTooLarge", "Timeout", "Transport", "Request", "Validation"].map(|v| format_ident!("{v}")));
+    all_variants.extend(["Decode", "BodyTooLarge", "Timeout", "Transport", "Request", "Validation", "Hook"].map(|v| format_ident!("{v}")));
     let op_id = &op.id;
     quote! {
         #[doc = #docs]
@@ -598,6 +598,8 @@ fn error_enum(group: &Group, op: &Operation) -> TokenStream {
             Request(RequestError),
             /// A parameter or body field breaks a constraint of the API; nothing was sent.
             Validation(ValidationError),
+            /// A hook stopped the call (its error is the source); never retried.
+            Hook(crate::HookError),
         }
 
         impl #name {
@@ -642,6 +644,7 @@ fn error_enum(group: &Group, op: &Operation) -> TokenStream {
                     #name::Timeout(e) | #name::Transport(e) => Some(e),
                     #name::Request(e) => Some(e),
                     #name::Validation(e) => Some(e),
+                    #name::Hook(e) => Some(e),
                     _ => None,
                 }
             }
@@ -661,6 +664,7 @@ fn error_enum(group: &Group, op: &Operation) -> TokenStream {
                     CallError::Transport(e) if e.is_timeout() => #name::Timeout(e),
                     CallError::Transport(e) => #name::Transport(e),
                     CallError::BodyTooLarge(e) => #name::BodyTooLarge(*e),
+                    CallError::Hook(e) => #name::Hook(e),
                 }
             }
         }

@@ -160,6 +160,7 @@ pub fn readme(api: &Api, options: &EmitOptions) -> Result<String, GenError> {
         Some(Auth::Query(name)) => format!("the `{name}` query parameter"),
         None => String::new(),
     };
+    let testing_example = super::testing::readme_example(api, &crate_ident);
     render(
         "README.md",
         README,
@@ -183,6 +184,7 @@ pub fn readme(api: &Api, options: &EmitOptions) -> Result<String, GenError> {
             paginated => paginated,
             retry_doc => retry_doc,
             retry => retry,
+            testing_example => testing_example,
         },
     )
 }

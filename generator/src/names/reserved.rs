@@ -85,6 +85,7 @@ pub const MODULES: &[&str] = &[
     "client",
     "models",
     "runtime",
+    "testing",
     "std",
     "core",
     "alloc",
@@ -101,6 +102,7 @@ pub const MODULES: &[&str] = &[
     "futures_util",
     "percent_encoding",
     "hyper",
+    "wiremock",
 ];
 
 /// What `lib.rs` exports (`emit/client.rs`). Model types do not collide with
@@ -121,6 +123,10 @@ pub const CRATE_EXPORTS: &[&str] = &[
     "UnexpectedResponse",
     "ValidationError",
     "Hook",
+    "HookAction",
+    "HookError",
+    "HookFuture",
+    "HookResponse",
     "RequestContext",
     "Nullable",
     "RetryPolicy",
