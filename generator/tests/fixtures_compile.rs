@@ -1,7 +1,7 @@
 //! The crates generated for the fixture specs (see `common::fixtures`) compile
 //! clippy-clean with `-D warnings`, every target (the contract tests compile to
 //! nothing without their feature `contract`, as in `cargo xtask corpus`, which
-//! checks the same crates in CI). This makes a plain `cargo test` catch a
+//! checks the same crates in CI), with the feature `testing` on (the typed mocks). This makes a plain `cargo test` catch a
 //! generator change that emits Rust that does not compile.
 //!
 //! The crates are written to `<target>/fixture-crates/`, one scratch Cargo
@@ -148,7 +148,8 @@ fn run_cargo(work: &Path, target: &Path) -> (Option<std::process::ExitStatus>, S
     let mut command = Command::new(env!("CARGO"));
     command
         .current_dir(work)
-        .args(["clippy", "--workspace", "--all-targets", "--keep-going"])
+        // With the `testing` module, which is only compiled with its feature.
+        .args(["clippy", "--workspace", "--all-targets", "--features", "testing", "--keep-going"])
         .args(["--message-format", "short", "--color", "never", "--offline"])
         .args(["--", "-D", "warnings"])
         .env("CARGO_TARGET_DIR", target)
