@@ -167,6 +167,7 @@ pub fn readme(api: &Api, options: &EmitOptions) -> Result<String, GenError> {
         context! {
             spec_name => &options.spec_name,
             crate_name => &options.crate_name,
+            crate_version => &options.crate_version,
             crate_ident => crate_ident,
             env_prefix => &options.env_prefix,
             title => &api.title,

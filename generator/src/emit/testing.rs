@@ -702,7 +702,7 @@ pub fn readme_example(api: &Api, crate_ident: &str) -> Option<String> {
         TypeRef::Named(name) => name.clone(),
         _ => return None,
     };
-    let sample = serde_json::to_string(&success.1).ok()?;
+    let sample = serde_json::to_string_pretty(&success.1).ok()?;
     let mut lines = vec![
         String::new(),
         format!("use {crate_ident}::models::{ty};"),
@@ -722,7 +722,7 @@ pub fn readme_example(api: &Api, crate_ident: &str) -> Option<String> {
         _ => None,
     });
     if let Some((code, case, name, sample)) = &error {
-        let sample = serde_json::to_string(&sample).ok()?;
+        let sample = serde_json::to_string_pretty(&sample).ok()?;
         let variant = &case.variant;
         let error_enum = format!("{}::{}Error", group.module.bare(), op.type_stem);
         lines.extend([
