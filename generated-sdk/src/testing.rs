@@ -300,25 +300,23 @@ pub mod byok {
         }
         /// Mocks [`ByokApi::get`](crate::byok::ByokApi::get): `GET /byok/{id}` with this `id` (or [`Any`](super::Any)). Choose its answer next.
         pub fn get(&self, id: impl Into<PathValue>) -> GetByokKeyMock<'a> {
+            let id: PathValue = id.into();
             GetByokKeyMock {
-                route: Route::new(self.server, "GET", &["/byok/", ""], vec![id.into()]),
+                route: Route::new(self.server, "GET", &["/byok/", ""], vec![id]),
             }
         }
         /// Mocks [`ByokApi::delete`](crate::byok::ByokApi::delete): `DELETE /byok/{id}` with this `id` (or [`Any`](super::Any)). Choose its answer next.
         pub fn delete(&self, id: impl Into<PathValue>) -> DeleteByokKeyMock<'a> {
+            let id: PathValue = id.into();
             DeleteByokKeyMock {
-                route: Route::new(
-                    self.server,
-                    "DELETE",
-                    &["/byok/", ""],
-                    vec![id.into()],
-                ),
+                route: Route::new(self.server, "DELETE", &["/byok/", ""], vec![id]),
             }
         }
         /// Mocks [`ByokApi::update`](crate::byok::ByokApi::update): `PATCH /byok/{id}` with this `id` (or [`Any`](super::Any)). Choose its answer next.
         pub fn update(&self, id: impl Into<PathValue>) -> UpdateByokKeyMock<'a> {
+            let id: PathValue = id.into();
             UpdateByokKeyMock {
-                route: Route::new(self.server, "PATCH", &["/byok/", ""], vec![id.into()]),
+                route: Route::new(self.server, "PATCH", &["/byok/", ""], vec![id]),
             }
         }
     }

@@ -439,18 +439,35 @@ fn path_params(op: &Operation) -> Vec<&crate::ir::Param> {
         .collect()
 }
 
+/// The path parameters of `op` that its path template uses, in the order the
+/// client method takes them (the document's).
+fn declared_path_params(op: &Operation) -> Vec<&crate::ir::Param> {
+    op.params.iter().filter(|p| p.location == ParamLocation::Path && op.path.params().any(|name| name == p.name)).collect()
+}
+
 /// The method of the group handle that starts a mock of `op`.
 fn mock_method(group: &Group, op: &Operation) -> TokenStream {
     let name = ident(&op.method_name);
     let mock = mock_name(op);
+    // Arguments in the client method's order; the matcher takes the values in the template's.
     let params = path_params(op);
-    let args = params.iter().map(|p| {
+    let declared = declared_path_params(op);
+    let args = declared.iter().map(|p| {
         let n = ident(&p.rust_name);
         quote!(#n: impl Into<PathValue>)
     });
-    let values = params.iter().map(|p| {
+    let values = params.iter().enumerate().map(|(i, p)| {
         let n = ident(&p.rust_name);
-        quote!(#n.into())
+        // A placeholder that appears again later is matched by a copy.
+        if params[i + 1..].iter().any(|later| later.name == p.name) {
+            quote!(PathValue::clone(&#n))
+        } else {
+            quote!(#n)
+        }
+    });
+    let conversions = declared.iter().map(|p| {
+        let n = ident(&p.rust_name);
+        quote!(let #n: PathValue = #n.into();)
     });
     // The path's literal text between the parameters the client fills in
     // (a placeholder without a parameter is left out, as the client does).
@@ -463,7 +480,7 @@ fn mock_method(group: &Group, op: &Operation) -> TokenStream {
         }
     }
     let method = op.http_method.as_str();
-    let names: Vec<String> = params.iter().map(|p| format!("`{}`", p.rust_name.bare())).collect();
+    let names: Vec<String> = declared.iter().map(|p| format!("`{}`", p.rust_name.bare())).collect();
     let which = if names.is_empty() { String::new() } else { format!(" with this {} (or [`Any`](super::Any))", names.join(", ")) };
     let d = format!(
         " Mocks [`{}::{}`](crate::{}::{}::{}): `{method} {}`{which}. Choose its answer next.",
@@ -477,6 +494,7 @@ fn mock_method(group: &Group, op: &Operation) -> TokenStream {
     quote! {
         #[doc = #d]
         pub fn #name(&self, #(#args),*) -> #mock<'a> {
+            #(#conversions)*
             #mock { route: Route::new(self.server, #method, &[#(#literals),*], vec![#(#values),*]) }
         }
     }
@@ -685,7 +703,7 @@ pub fn readme_example(api: &Api, crate_ident: &str) -> Option<String> {
         let sample = sample_json(api, ty, 0)?;
         (simple && matches!(ty, TypeRef::Named(_))).then_some((g, o, (ty, sample)))
     })?;
-    let params = path_params(op);
+    let params = declared_path_params(op);
     let values: Vec<String> = params
         .iter()
         .map(|p| match &p.example {
@@ -744,4 +762,86 @@ pub fn readme_example(api: &Api, crate_ident: &str) -> Option<String> {
     let any_used = error.is_some() && !params.is_empty();
     lines[0] = if any_used { format!("use {crate_ident}::testing::{{Any, MockServer}};") } else { format!("use {crate_ident}::testing::MockServer;") };
     Some(lines.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{readme_example, sample_json, testing_rs};
+    use crate::ir::TypeRef;
+
+    fn api(doc: serde_json::Value) -> crate::ir::Api {
+        crate::lower_document(doc).expect("the test document lowers").0
+    }
+
+    /// One operation under the tag `verify` (a method of the mock server) whose
+    /// path has a literal between parameters and after them.
+    fn files_api() -> crate::ir::Api {
+        api(serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "Files", "version": "1"},
+            "paths": {"/files/{name}.json/{id}": {"get": {
+                "operationId": "getFile",
+                "tags": ["verify"],
+                "parameters": [
+                    {"name": "name", "in": "path", "required": true, "schema": {"type": "string"}},
+                    {"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}
+                ],
+                "responses": {
+                    "200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/File"}}}},
+                    "404": {"description": "missing"},
+                    "4XX": {"description": "refused", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+                }
+            }}},
+            "components": {"schemas": {
+                "File": {"type": "object", "required": ["name", "size", "owner"], "properties": {
+                    "name": {"type": "string"},
+                    "size": {"type": "integer"},
+                    "owner": {"type": "string", "nullable": true},
+                    "note": {"type": "string"}
+                }},
+                "Problem": {"type": "object", "required": ["title"], "properties": {"title": {"type": "string"}}}
+            }}
+        }))
+    }
+
+    fn text(api: &crate::ir::Api) -> String {
+        super::super::rust_text(testing_rs(api), "src/testing.rs").expect("the testing module is valid Rust")
+    }
+
+    #[test]
+    fn a_mock_matches_the_path_around_each_parameter_and_answers_each_declared_status() {
+        let text = text(&files_api());
+        // The literal text before, between and after the parameters.
+        assert!(text.contains(r#"&["/files/", ".json/", ""]"#), "{text}");
+        assert!(text.contains("name: impl Into<PathValue>") && text.contains("id: impl Into<PathValue>"), "{text}");
+        // A group accessor named like a method of the mock server gets a suffix.
+        assert!(text.contains("pub fn verify_api(&self) -> verify::VerifyApiMocks<'_>"), "{text}");
+        assert!(text.contains("pub async fn verify(&self)"), "{text}");
+        // The success body, a status without a body, and a range that takes its status.
+        assert!(text.contains("pub fn respond_with(self, body: crate::models::File)"), "{text}");
+        assert!(text.contains("pub fn fail_with_not_found(self) -> MockExpectation<'a>"), "{text}");
+        assert!(text.contains("status: u16,\n            body: crate::models::Problem,"), "{text}");
+    }
+
+    #[test]
+    fn an_api_without_operations_gets_the_server_without_the_routing() {
+        let api = api(serde_json::json!({"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {}}));
+        let text = text(&api);
+        assert!(text.contains("pub struct MockServer"), "{text}");
+        assert!(!text.contains("struct Route"), "nothing would use it: {text}");
+    }
+
+    #[test]
+    fn samples_hold_the_required_fields_and_null_for_required_nullable_ones() {
+        let api = files_api();
+        let sample = sample_json(&api, &TypeRef::Named("File".into()), 0);
+        assert_eq!(sample, Some(serde_json::json!({"name": "example", "size": 1, "owner": null})));
+        assert_eq!(sample_json(&api, &TypeRef::Binary, 0), None);
+    }
+
+    #[test]
+    fn the_readme_example_needs_string_path_parameters_only() {
+        // `id` is an integer: the example would have to make one up, so there is none.
+        assert_eq!(readme_example(&files_api(), "files"), None);
+    }
 }
