@@ -519,6 +519,7 @@ fn mock_builder(group: &Group, op: &Operation) -> TokenStream {
     );
     let error_enum = format!("crate::{}::{}Error", group.module.bare(), op.type_stem);
     let success = success_answer(op);
+    let events = events_answer(op);
     let errors = op.errors.iter().map(|case| error_answer(case, &error_enum));
     quote! {
         #[doc = #doc]
@@ -534,6 +535,8 @@ fn mock_builder(group: &Group, op: &Operation) -> TokenStream {
             }
 
             #success
+
+            #events
 
             #(#errors)*
 
@@ -616,6 +619,40 @@ fn success_answer(op: &Operation) -> TokenStream {
                     self.route.empty(#status)
                 }
             }
+        }
+    }
+}
+
+/// `respond_with_events(events)` for an operation that streams server-sent events
+/// of a type that is the events' data (not a whole-event envelope): each event
+/// as one `data:` line of JSON, then the stream's end marker if it has one.
+fn events_answer(op: &Operation) -> TokenStream {
+    let Some((case, stream)) = op.success.iter().find_map(|s| s.stream.as_ref().map(|e| (s, e))) else { return TokenStream::new() };
+    if stream.envelope {
+        return TokenStream::new();
+    }
+    let ty = rust_type(&stream.ty);
+    let status = success_status(case);
+    let end = stream.sentinel.as_ref().map(|sentinel| {
+        let line = format!("data: {sentinel}\n\n");
+        quote!(body.push_str(#line);)
+    });
+    let d = format!(
+        " Answers HTTP {status} with `events` as a stream of server-sent events (`text/event-stream`){}: `send_stream()` yields them.",
+        stream.sentinel.as_ref().map(|s| format!(", ended by `{s}`")).unwrap_or_default()
+    );
+    quote! {
+        #[doc = #d]
+        pub fn respond_with_events(self, events: impl IntoIterator<Item = #ty>) -> MockExpectation<'a> {
+            let mut body = String::new();
+            for event in events {
+                let data = serde_json::to_string(&event).expect("the event serialises to JSON");
+                body.push_str("data: ");
+                body.push_str(&data);
+                body.push_str("\n\n");
+            }
+            #end
+            self.route.raw(#status, "text/event-stream", body.into_bytes())
         }
     }
 }
@@ -837,6 +874,26 @@ mod tests {
         let sample = sample_json(&api, &TypeRef::Named("File".into()), 0);
         assert_eq!(sample, Some(serde_json::json!({"name": "example", "size": 1, "owner": null})));
         assert_eq!(sample_json(&api, &TypeRef::Binary, 0), None);
+    }
+
+    #[test]
+    fn a_stream_of_event_data_gets_an_answer_that_ends_with_the_sentinel() {
+        let api = api(serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "Ticks", "version": "1"},
+            "paths": {"/ticks": {"get": {
+                "operationId": "streamTicks",
+                "responses": {"200": {"description": "ticks", "content": {"text/event-stream": {
+                    "schema": {"$ref": "#/components/schemas/Tick"},
+                    "x-speakeasy-sse-sentinel": "[DONE]"
+                }}}}
+            }}},
+            "components": {"schemas": {"Tick": {"type": "object", "required": ["n"], "properties": {"n": {"type": "integer"}}}}}
+        }));
+        let text = text(&api);
+        assert!(text.contains("events: impl IntoIterator<Item = crate::models::Tick>"), "{text}");
+        assert!(text.contains(r#"body.push_str("data: [DONE]\n\n");"#), "{text}");
+        assert!(text.contains(r#""text/event-stream""#), "{text}");
     }
 
     #[test]
