@@ -583,6 +583,8 @@ pub enum ListByokKeysError {
     Request(crate::RequestError),
     /// A parameter or body field breaks a constraint of the API; nothing was sent.
     Validation(crate::ValidationError),
+    /// A hook stopped the call (its error is the source); never retried.
+    Hook(crate::HookError),
 }
 crate::runtime::errors::operation_error!(
     ListByokKeysError("listBYOKKeys") { BadRequest, Unauthorized, InternalServerError }
@@ -617,6 +619,8 @@ pub enum CreateByokKeyError {
     Request(crate::RequestError),
     /// A parameter or body field breaks a constraint of the API; nothing was sent.
     Validation(crate::ValidationError),
+    /// A hook stopped the call (its error is the source); never retried.
+    Hook(crate::HookError),
 }
 crate::runtime::errors::operation_error!(
     CreateByokKeyError("createBYOKKey") { BadRequest, Unauthorized, Forbidden,
@@ -649,6 +653,8 @@ pub enum GetByokKeyError {
     Request(crate::RequestError),
     /// A parameter or body field breaks a constraint of the API; nothing was sent.
     Validation(crate::ValidationError),
+    /// A hook stopped the call (its error is the source); never retried.
+    Hook(crate::HookError),
 }
 crate::runtime::errors::operation_error!(
     GetByokKeyError("getBYOKKey") { Unauthorized, NotFound, InternalServerError }
@@ -681,6 +687,8 @@ pub enum DeleteByokKeyError {
     Request(crate::RequestError),
     /// A parameter or body field breaks a constraint of the API; nothing was sent.
     Validation(crate::ValidationError),
+    /// A hook stopped the call (its error is the source); never retried.
+    Hook(crate::HookError),
 }
 crate::runtime::errors::operation_error!(
     DeleteByokKeyError("deleteBYOKKey") { Unauthorized, NotFound, InternalServerError }
@@ -715,6 +723,8 @@ pub enum UpdateByokKeyError {
     Request(crate::RequestError),
     /// A parameter or body field breaks a constraint of the API; nothing was sent.
     Validation(crate::ValidationError),
+    /// A hook stopped the call (its error is the source); never retried.
+    Hook(crate::HookError),
 }
 crate::runtime::errors::operation_error!(
     UpdateByokKeyError("updateBYOKKey") { BadRequest, Unauthorized, NotFound,

@@ -8,12 +8,16 @@ pub mod models;
 mod runtime;
 pub mod byok;
 pub mod custom;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub use client::{BuildError, Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use runtime::errors::{
     ApiResponse, BodyTooLargeError, DecodeError, RequestError, TransportError,
     TransportErrorKind, ValidationError,
 };
-pub use runtime::hooks::{Hook, RequestContext};
+pub use runtime::hooks::{
+    Hook, HookAction, HookError, HookFuture, HookResponse, RequestContext,
+};
 pub use runtime::nullable::Nullable;
 pub use runtime::retry::RetryPolicy;
 pub use runtime::secret::SecretString;

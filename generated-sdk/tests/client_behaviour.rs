@@ -20,7 +20,8 @@ use openrouter_byok::models::{
     ByokKey, ByokProviderSlug, CreateByokKeyRequest, UpdateByokKeyRequest,
 };
 use openrouter_byok::{
-    BuildError, Client, Hook, Nullable, RequestContext, RetryPolicy, SecretString, ValidationError,
+    BuildError, Client, Hook, HookAction, HookError, HookFuture, HookResponse, Nullable,
+    RequestContext, RetryPolicy, SecretString, ValidationError,
 };
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -145,17 +146,28 @@ struct Recorder {
 }
 
 impl Hook for Recorder {
-    fn before_request(&self, ctx: &RequestContext<'_>, _: &mut reqwest::Request) {
+    fn before_request<'a>(
+        &'a self,
+        ctx: &'a RequestContext<'a>,
+        _: &'a mut reqwest::Request,
+    ) -> HookFuture<'a, Result<HookAction, HookError>> {
         self.before
             .lock()
             .unwrap()
             .push((ctx.operation_id, ctx.attempt));
+        Box::pin(async { Ok(HookAction::Continue) })
     }
-    fn after_response(&self, ctx: &RequestContext<'_>, status: StatusCode, _: &HeaderMap) {
+    fn after_response<'a>(
+        &'a self,
+        ctx: &'a RequestContext<'a>,
+        status: StatusCode,
+        _: &'a HeaderMap,
+    ) -> HookFuture<'a, ()> {
         self.after
             .lock()
             .unwrap()
             .push((ctx.operation_id, status.as_u16(), ctx.attempt));
+        Box::pin(async {})
     }
 }
 
@@ -1440,16 +1452,32 @@ struct TraceIdHook {
 }
 
 impl Hook for TraceIdHook {
-    fn before_request(&self, _: &RequestContext<'_>, request: &mut reqwest::Request) {
-        request
-            .headers_mut()
-            .insert("x-trace-id", "trace-42".parse().unwrap());
+    fn before_request<'a>(
+        &'a self,
+        _: &'a RequestContext<'a>,
+        request: &'a mut reqwest::Request,
+    ) -> HookFuture<'a, Result<HookAction, HookError>> {
+        Box::pin(async move {
+            // Asynchronous work (fetching a token, say) before the request goes out.
+            tokio::task::yield_now().await;
+            request
+                .headers_mut()
+                .insert("x-trace-id", "trace-42".parse().unwrap());
+            Ok(HookAction::Continue)
+        })
     }
-    fn after_response(&self, ctx: &RequestContext<'_>, status: StatusCode, _: &HeaderMap) {
-        self.seen
-            .lock()
-            .unwrap()
-            .push((ctx.operation_id, status.as_u16(), ctx.attempt));
+    fn after_response<'a>(
+        &'a self,
+        ctx: &'a RequestContext<'a>,
+        status: StatusCode,
+        _: &'a HeaderMap,
+    ) -> HookFuture<'a, ()> {
+        Box::pin(async move {
+            self.seen
+                .lock()
+                .unwrap()
+                .push((ctx.operation_id, status.as_u16(), ctx.attempt));
+        })
     }
 }
 
@@ -1509,6 +1537,144 @@ async fn hooks_see_every_attempt_of_a_retried_call() {
     assert_eq!(
         recorder.after(),
         [("getBYOKKey", 500, 1), ("getBYOKKey", 200, 2)]
+    );
+}
+
+/// Refuses every call it sees (as a hook without a credential would), counting them.
+#[derive(Clone, Default)]
+struct Refuse {
+    calls: Arc<Mutex<u32>>,
+}
+
+#[derive(Debug)]
+struct NoToken;
+
+impl std::fmt::Display for NoToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("no token available")
+    }
+}
+
+impl std::error::Error for NoToken {}
+
+impl Hook for Refuse {
+    fn before_request<'a>(
+        &'a self,
+        _: &'a RequestContext<'a>,
+        _: &'a mut reqwest::Request,
+    ) -> HookFuture<'a, Result<HookAction, HookError>> {
+        Box::pin(async move {
+            *self.calls.lock().unwrap() += 1;
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            Err(HookError::new(NoToken))
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_failing_hook_ends_the_call_with_its_error_unretried_and_unsent() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ok_json(200, one_key(KEY_ID)))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let hook = Refuse::default();
+    let client = Client::builder()
+        .api_key(API_KEY)
+        .base_url(server.uri())
+        .retry_policy(fast_retries())
+        .hook(hook.clone())
+        .build()
+        .unwrap();
+
+    let result = tokio::time::timeout(Duration::from_secs(5), client.byok().get(KEY_ID))
+        .await
+        .expect("the call ends");
+
+    let Err(GetByokKeyError::Hook(e)) = result else {
+        panic!("expected the hook's error, got {result:?}");
+    };
+    assert_eq!(e.to_string(), "a hook stopped the call: no token available");
+    assert!(std::error::Error::source(&e).is_some_and(|s| s.is::<NoToken>()));
+    assert!(e.into_inner().downcast::<NoToken>().is_ok());
+    assert_eq!(*hook.calls.lock().unwrap(), 1, "a failing hook is not retried");
+}
+
+/// Answers `getBYOKKey` itself (a cache, a fake) and lets other calls through.
+#[derive(Clone)]
+struct AnswerGets {
+    status: u16,
+    body: Value,
+}
+
+impl Hook for AnswerGets {
+    fn before_request<'a>(
+        &'a self,
+        ctx: &'a RequestContext<'a>,
+        _: &'a mut reqwest::Request,
+    ) -> HookFuture<'a, Result<HookAction, HookError>> {
+        Box::pin(async move {
+            if ctx.operation_id != "getBYOKKey" {
+                return Ok(HookAction::Continue);
+            }
+            let status = StatusCode::from_u16(self.status).unwrap();
+            let response = HookResponse::json(status, &self.body).map_err(HookError::new)?;
+            Ok(HookAction::Respond(response))
+        })
+    }
+}
+
+#[tokio::test]
+async fn an_answering_hook_skips_the_network_and_its_answer_is_decoded_by_status() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(KEY_PATH))
+        .respond_with(error(500))
+        .expect(0)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/byok"))
+        .respond_with(ok_json(200, page(&[KEY_ID], 1)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let recorder = Recorder::default();
+    let build = |answer: AnswerGets| {
+        Client::builder()
+            .api_key(API_KEY)
+            .base_url(server.uri())
+            .retry_policy(RetryPolicy::none())
+            .hook(answer)
+            .hook(recorder.clone())
+            .build()
+            .unwrap()
+    };
+    let found = build(AnswerGets { status: 200, body: one_key(KEY_ID) });
+    let missing = build(AnswerGets {
+        status: 404,
+        body: json!({ "error": { "code": 404, "message": "cached: gone" } }),
+    });
+
+    let within = |d| tokio::time::timeout(Duration::from_secs(5), d);
+    let key = within(found.byok().get(KEY_ID)).await.unwrap().expect("the hook's answer decodes");
+    assert_eq!(key.data.id, KEY_ID);
+    let Err(GetByokKeyError::NotFound(e)) = within(missing.byok().get(KEY_ID)).await.unwrap() else {
+        panic!("the hook's 404 is the declared NotFound error");
+    };
+    assert_eq!(e.body.error.message, "cached: gone");
+    // Other calls still go out.
+    tokio::time::timeout(Duration::from_secs(5), found.byok().list())
+        .await
+        .unwrap()
+        .expect("list is sent");
+    // The answering hook came first, so the recorder's before_request never saw a get,
+    // but every after-response hook sees the answers.
+    assert_eq!(recorder.before(), [("listBYOKKeys", 1)]);
+    assert_eq!(
+        recorder.after(),
+        [("getBYOKKey", 200, 1), ("getBYOKKey", 404, 1), ("listBYOKKeys", 200, 1)]
     );
 }
 

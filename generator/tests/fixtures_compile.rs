@@ -1,7 +1,7 @@
 //! The crates generated for the fixture specs (see `common::fixtures`) compile
 //! clippy-clean with `-D warnings`, every target (the contract tests compile to
 //! nothing without their feature `contract`, as in `cargo xtask corpus`, which
-//! checks the same crates in CI). This makes a plain `cargo test` catch a
+//! checks the same crates in CI), with the feature `testing` on (the typed mocks). This makes a plain `cargo test` catch a
 //! generator change that emits Rust that does not compile.
 //!
 //! The crates are written to `<target>/fixture-crates/`, one scratch Cargo
@@ -55,7 +55,7 @@ fn fixture_crates_compile_without_warnings() {
     write_if_changed(&work.join("Cargo.toml"), &manifest);
     copy_lock_file(&work);
 
-    let (status, output, elapsed) = run_cargo(&work, &target, &["--workspace"]);
+    let (status, output, elapsed) = run_cargo(&work, &target, &["--workspace", "--features", "testing"]);
     let log = work.join("cargo-output.txt");
     std::fs::write(&log, &output).unwrap();
     eprintln!("cargo clippy over {} fixture crates: {:.1} s", members.len(), elapsed.as_secs_f64());
@@ -104,7 +104,7 @@ fn each_tag_of_a_fixture_builds_alone() {
     write_if_changed(&single.join("Cargo.toml"), &format!("[workspace]\nresolver = \"3\"\nmembers = [\"{}\"]\n", fixture.crate_name()));
     copy_lock_file(&single);
     for tag in &tags {
-        let features = format!("rustls,{tag}");
+        let features = format!("rustls,testing,{tag}");
         let (status, output, _) = run_cargo(&single, &target, &["--no-default-features", "--features", &features]);
         let diagnostics: Vec<&str> = output.lines().filter(|l| is_diagnostic(l)).collect();
         assert!(

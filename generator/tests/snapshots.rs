@@ -62,6 +62,8 @@ fn byok_generated_files() {
             "src/runtime/transport.rs",
             "src/runtime/untyped.rs",
             "src/runtime/validation.rs",
+            // Typed mocks, compiled with the crate's feature `testing`.
+            "src/testing.rs",
             "tests/contract.rs"
         ]
     );

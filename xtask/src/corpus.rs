@@ -295,7 +295,8 @@ fn build(work: &Path, members: &[String], check_only: bool) -> Result<BTreeMap<S
     let mut command = Command::new(cargo);
     command.current_dir(work);
     // Keep-going: one crate that does not compile must not hide the verdict on the others.
-    command.args([if check_only { "check" } else { "clippy" }, "--workspace", "--keep-going", "--message-format=json"]);
+    // With the feature `testing`: its module (typed mocks) is generated for every crate.
+    command.args([if check_only { "check" } else { "clippy" }, "--workspace", "--features", "testing", "--keep-going", "--message-format=json"]);
     if !check_only {
         command.args(["--", "-W", "clippy::all"]);
     }

@@ -57,7 +57,13 @@ fn generate_lint_and_test(spec: &Path, dir: &str, crate_name: &str, test: &str) 
 
     // The workspace's target directory: dependencies built for the workspace are reused.
     let target = root.join("target");
-    for step in [&["clippy", "--all-targets", "--", "-D", "warnings"][..], &["test"][..]] {
+    // Then with the `testing` module (typed mocks), whose README example runs as a doctest.
+    let steps = [
+        &["clippy", "--all-targets", "--", "-D", "warnings"][..],
+        &["clippy", "--all-targets", "--features", "testing", "--", "-D", "warnings"][..],
+        &["test", "--features", "testing"][..],
+    ];
+    for step in steps {
         println!("== cargo {}", step.join(" "));
         run_cargo(util::cargo(&out).args(step).env("CARGO_TARGET_DIR", &target))?;
     }

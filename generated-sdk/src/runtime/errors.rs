@@ -453,6 +453,8 @@ pub enum CallError {
     Transport(TransportError),
     /// The response body was longer than the limit (boxed: it keeps headers and a prefix).
     BodyTooLarge(Box<BodyTooLargeError>),
+    /// A hook stopped the call; never retried.
+    Hook(super::hooks::HookError),
 }
 
 impl From<ValidationError> for CallError {
@@ -581,6 +583,8 @@ pub enum Error {
     Request(RequestError),
     /// A parameter or body field breaks a constraint of the API; nothing was sent.
     Validation(ValidationError),
+    /// A hook stopped the call (its error is the source); never retried.
+    Hook(super::hooks::HookError),
 }
 
 impl Error {
@@ -592,6 +596,7 @@ impl Error {
             Error::Timeout(e) | Error::Transport(e) => e,
             Error::Request(e) => e,
             Error::Validation(e) => e,
+            Error::Hook(e) => e,
         }
     }
 
@@ -651,6 +656,7 @@ impl fmt::Display for Error {
             Error::Timeout(e) | Error::Transport(e) => fmt::Display::fmt(e, f),
             Error::Request(e) => fmt::Display::fmt(e, f),
             Error::Validation(e) => fmt::Display::fmt(e, f),
+            Error::Hook(e) => fmt::Display::fmt(e, f),
         }
     }
 }
@@ -664,6 +670,7 @@ impl std::error::Error for Error {
             Error::Timeout(e) | Error::Transport(e) => Some(e),
             Error::Request(e) => Some(e),
             Error::Validation(e) => Some(e),
+            Error::Hook(e) => Some(e),
         }
     }
 }
@@ -676,6 +683,7 @@ impl From<CallError> for Error {
             CallError::Transport(e) if e.is_timeout() => Error::Timeout(e),
             CallError::Transport(e) => Error::Transport(e),
             CallError::BodyTooLarge(e) => Error::BodyTooLarge(*e),
+            CallError::Hook(e) => Error::Hook(e),
         }
     }
 }
@@ -712,6 +720,7 @@ macro_rules! operation_error {
                     $name::Timeout(e) | $name::Transport(e) => e,
                     $name::Request(e) => e,
                     $name::Validation(e) => e,
+                    $name::Hook(e) => e,
                 }
             }
 
@@ -768,6 +777,7 @@ macro_rules! operation_error {
                     $name::Timeout(e) | $name::Transport(e) => ::core::write!(f, "{} failed: {e}", $operation),
                     $name::Request(e) => ::core::write!(f, "{} failed: {e}", $operation),
                     $name::Validation(e) => ::core::write!(f, "{} failed: {e}", $operation),
+                    $name::Hook(e) => ::core::write!(f, "{} failed: {e}", $operation),
                 }
             }
         }
@@ -780,6 +790,7 @@ macro_rules! operation_error {
                     $name::Timeout(e) | $name::Transport(e) => ::core::option::Option::Some(e),
                     $name::Request(e) => ::core::option::Option::Some(e),
                     $name::Validation(e) => ::core::option::Option::Some(e),
+                    $name::Hook(e) => ::core::option::Option::Some(e),
                     #[allow(unreachable_patterns)]
                     _ => ::core::option::Option::None,
                 }
@@ -800,6 +811,7 @@ macro_rules! operation_error {
                     $crate::runtime::errors::CallError::Transport(e) if e.is_timeout() => $name::Timeout(e),
                     $crate::runtime::errors::CallError::Transport(e) => $name::Transport(e),
                     $crate::runtime::errors::CallError::BodyTooLarge(e) => $name::BodyTooLarge(*e),
+                    $crate::runtime::errors::CallError::Hook(e) => $name::Hook(e),
                 }
             }
         }
@@ -815,6 +827,7 @@ macro_rules! operation_error {
                     $name::Transport(e) => $crate::runtime::errors::Error::Transport(e),
                     $name::Request(e) => $crate::runtime::errors::Error::Request(e),
                     $name::Validation(e) => $crate::runtime::errors::Error::Validation(e),
+                    $name::Hook(e) => $crate::runtime::errors::Error::Hook(e),
                 }
             }
         }

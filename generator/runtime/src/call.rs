@@ -11,7 +11,7 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use super::errors::{BodyTooLargeError, CallError, RequestError, TransportError, TransportErrorKind};
-use super::hooks::RequestContext;
+use super::hooks::{HookAction, RequestContext};
 use super::request::{CallOptions, Request};
 use super::response::RawResponse;
 use super::retry::requested_delay;
@@ -212,10 +212,24 @@ impl Transport {
             let mut http_request = reqwest::Request::new(method.clone(), url.clone());
             *http_request.headers_mut() = headers.clone();
             *http_request.body_mut() = body.clone().map(Into::into);
+            let mut answer = None;
             for hook in &self.hooks {
-                hook.before_request(&context, &mut http_request);
+                match hook.before_request(&context, &mut http_request).await {
+                    Ok(HookAction::Continue) => {}
+                    Ok(HookAction::Respond(response)) => {
+                        answer = Some(response);
+                        break;
+                    }
+                    Err(e) => return Err(CallError::Hook(e)),
+                }
             }
-            let response = self.http.execute(http_request).await.map_err(transport)?;
+            let response = match answer {
+                Some(response) => {
+                    tracing::debug!(status = response.status.as_u16(), "a hook answered the request");
+                    response.into_reqwest()
+                }
+                None => self.http.execute(http_request).await.map_err(transport)?,
+            };
             let status = response.status();
             let location = response.headers().get(reqwest::header::LOCATION);
             let (true, Some(location)) = (matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308), location) else {
@@ -258,7 +272,7 @@ impl Transport {
         // Moved out, not copied: the body is read from the response afterwards.
         let headers = std::mem::take(response.headers_mut());
         for hook in &self.hooks {
-            hook.after_response(&context, status, &headers);
+            hook.after_response(&context, status, &headers).await;
         }
         #[cfg(not(any(feature = "sse", feature = "bytes-response")))]
         let _ = stream; // an API without streamed bodies never sets it

@@ -473,6 +473,8 @@ pub enum CallError {
     Transport(TransportError),
     /// The response body was longer than the limit (boxed: it keeps headers and a prefix).
     BodyTooLarge(Box<BodyTooLargeError>),
+    /// A hook stopped the call; never retried.
+    Hook(super::hooks::HookError),
 }
 
 #[cfg(feature = "operations")]
@@ -612,6 +614,8 @@ pub enum Error {
     Request(RequestError),
     /// A parameter or body field breaks a constraint of the API; nothing was sent.
     Validation(ValidationError),
+    /// A hook stopped the call (its error is the source); never retried.
+    Hook(super::hooks::HookError),
 }
 
 #[cfg(feature = "operations")]
@@ -624,6 +628,7 @@ impl Error {
             Error::Timeout(e) | Error::Transport(e) => e,
             Error::Request(e) => e,
             Error::Validation(e) => e,
+            Error::Hook(e) => e,
         }
     }
 
@@ -684,6 +689,7 @@ impl fmt::Display for Error {
             Error::Timeout(e) | Error::Transport(e) => fmt::Display::fmt(e, f),
             Error::Request(e) => fmt::Display::fmt(e, f),
             Error::Validation(e) => fmt::Display::fmt(e, f),
+            Error::Hook(e) => fmt::Display::fmt(e, f),
         }
     }
 }
@@ -698,6 +704,7 @@ impl std::error::Error for Error {
             Error::Timeout(e) | Error::Transport(e) => Some(e),
             Error::Request(e) => Some(e),
             Error::Validation(e) => Some(e),
+            Error::Hook(e) => Some(e),
         }
     }
 }
@@ -711,6 +718,7 @@ impl From<CallError> for Error {
             CallError::Transport(e) if e.is_timeout() => Error::Timeout(e),
             CallError::Transport(e) => Error::Transport(e),
             CallError::BodyTooLarge(e) => Error::BodyTooLarge(*e),
+            CallError::Hook(e) => Error::Hook(e),
         }
     }
 }
@@ -749,6 +757,7 @@ macro_rules! operation_error {
                     $name::Timeout(e) | $name::Transport(e) => e,
                     $name::Request(e) => e,
                     $name::Validation(e) => e,
+                    $name::Hook(e) => e,
                 }
             }
 
@@ -805,6 +814,7 @@ macro_rules! operation_error {
                     $name::Timeout(e) | $name::Transport(e) => ::core::write!(f, "{} failed: {e}", $operation),
                     $name::Request(e) => ::core::write!(f, "{} failed: {e}", $operation),
                     $name::Validation(e) => ::core::write!(f, "{} failed: {e}", $operation),
+                    $name::Hook(e) => ::core::write!(f, "{} failed: {e}", $operation),
                 }
             }
         }
@@ -817,6 +827,7 @@ macro_rules! operation_error {
                     $name::Timeout(e) | $name::Transport(e) => ::core::option::Option::Some(e),
                     $name::Request(e) => ::core::option::Option::Some(e),
                     $name::Validation(e) => ::core::option::Option::Some(e),
+                    $name::Hook(e) => ::core::option::Option::Some(e),
                     #[allow(unreachable_patterns)]
                     _ => ::core::option::Option::None,
                 }
@@ -837,6 +848,7 @@ macro_rules! operation_error {
                     $crate::runtime::errors::CallError::Transport(e) if e.is_timeout() => $name::Timeout(e),
                     $crate::runtime::errors::CallError::Transport(e) => $name::Transport(e),
                     $crate::runtime::errors::CallError::BodyTooLarge(e) => $name::BodyTooLarge(*e),
+                    $crate::runtime::errors::CallError::Hook(e) => $name::Hook(e),
                 }
             }
         }
@@ -852,6 +864,7 @@ macro_rules! operation_error {
                     $name::Transport(e) => $crate::runtime::errors::Error::Transport(e),
                     $name::Request(e) => $crate::runtime::errors::Error::Request(e),
                     $name::Validation(e) => $crate::runtime::errors::Error::Validation(e),
+                    $name::Hook(e) => $crate::runtime::errors::Error::Hook(e),
                 }
             }
         }

@@ -82,12 +82,14 @@ pub fn lib_rs(api: &Api, features: &BTreeSet<&str>, custom_module: bool) -> Toke
         mod runtime;
         #(#groups)*
         #custom
+        #[cfg(feature = "testing")]
+        pub mod testing;
 
         pub use client::{BuildError, Client, ClientBuilder, DEFAULT_BASE_URL};
         pub use runtime::errors::{
             ApiResponse, BodyTooLargeError, DecodeError, RequestError, TransportError, TransportErrorKind, ValidationError,
         };
-        pub use runtime::hooks::{Hook, RequestContext};
+        pub use runtime::hooks::{Hook, HookAction, HookError, HookFuture, HookResponse, RequestContext};
         pub use runtime::nullable::Nullable;
         pub use runtime::retry::RetryPolicy;
         pub use runtime::secret::SecretString;

@@ -15,6 +15,7 @@ mod models;
 mod operations;
 mod runtime;
 mod templates;
+mod testing;
 mod types;
 mod validation;
 
@@ -132,6 +133,7 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Emitted, GenError> {
         }));
     }
     jobs.push(Box::new(|| Ok(vec![rust_file("src/client.rs", client::client_rs(api, options), options)?])));
+    jobs.push(Box::new(|| Ok(vec![rust_file("src/testing.rs", testing::testing_rs(api), options)?])));
     jobs.push(Box::new(|| Ok(vec![rust_file("src/lib.rs", client::lib_rs(api, &features, options.custom_module), options)?])));
     jobs.push(Box::new(|| {
         Ok(vec![

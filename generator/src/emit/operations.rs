@@ -597,6 +597,8 @@ fn error_enum(api: &Api, group: &Group, op: &Operation) -> TokenStream {
             Request(crate::RequestError),
             /// A parameter or body field breaks a constraint of the API; nothing was sent.
             Validation(crate::ValidationError),
+            /// A hook stopped the call (its error is the source); never retried.
+            Hook(crate::HookError),
         }
 
         crate::runtime::errors::operation_error!(#name(#op_id) { #(#typed),* } #unexpected #shared);

@@ -190,6 +190,7 @@ pub fn readme(api: &Api, options: &EmitOptions) -> Result<String, GenError> {
         Some(SchemeKind::ApiKey { location: KeyLocation::Cookie, name }) => format!("the `{name}` cookie"),
         _ => String::new(),
     };
+    let testing_example = super::testing::readme_example(api, &crate_ident);
     render(
         "README.md",
         README,
@@ -219,6 +220,7 @@ pub fn readme(api: &Api, options: &EmitOptions) -> Result<String, GenError> {
             paginated => paginated,
             retry_doc => retry_doc,
             retry => retry,
+            testing_example => testing_example,
         },
     )
 }

@@ -93,6 +93,7 @@ pub const MODULES: &[&str] = &[
     "client",
     "models",
     "runtime",
+    "testing",
     "std",
     "core",
     "alloc",
@@ -110,6 +111,7 @@ pub const MODULES: &[&str] = &[
     "percent_encoding",
     "hyper",
     "rustls",
+    "wiremock",
 ];
 
 /// What `lib.rs` exports (`emit/client.rs`). Model types do not collide with
@@ -135,6 +137,10 @@ pub const CRATE_EXPORTS: &[&str] = &[
     "UnexpectedResponse",
     "ValidationError",
     "Hook",
+    "HookAction",
+    "HookError",
+    "HookFuture",
+    "HookResponse",
     "RequestContext",
     "Nullable",
     "RetryPolicy",

@@ -17,7 +17,7 @@ use tokio::net::{TcpListener, TcpStream};
 
 use crate::transport::{Auth, Credential, Transport};
 use crate::errors::{CallError, RequestError, TransportError, TransportErrorKind};
-use crate::hooks::{Hook, RequestContext};
+use crate::hooks::{Hook, HookAction, HookError, HookFuture, HookResponse, RequestContext};
 use crate::request::{CallOptions, Limits, Request};
 use crate::response::RawResponse;
 use crate::retry::{RetryPolicy, requested_delay};
@@ -674,8 +674,9 @@ async fn a_connection_closed_mid_body_is_interrupted_and_retried_only_where_safe
 struct CountAttempts(AtomicUsize);
 
 impl Hook for CountAttempts {
-    fn before_request(&self, _: &RequestContext<'_>, _: &mut reqwest::Request) {
+    fn before_request<'a>(&'a self, _: &'a RequestContext<'a>, _: &'a mut reqwest::Request) -> HookFuture<'a, Result<HookAction, HookError>> {
         self.0.fetch_add(1, Ordering::SeqCst);
+        Box::pin(async { Ok(HookAction::Continue) })
     }
 }
 
@@ -831,14 +832,22 @@ struct Recorder {
 }
 
 impl Hook for Recorder {
-    fn before_request(&self, context: &RequestContext<'_>, request: &mut reqwest::Request) {
-        assert_eq!(context.operation_id, "testOp");
-        self.before.lock().unwrap().push((context.attempt, format!("{} {}", request.method(), request.url().path())));
-        request.headers_mut().insert("x-attempt", context.attempt.into());
+    fn before_request<'a>(&'a self, context: &'a RequestContext<'a>, request: &'a mut reqwest::Request) -> HookFuture<'a, Result<HookAction, HookError>> {
+        Box::pin(async move {
+            assert_eq!(context.operation_id, "testOp");
+            // A hook may wait (fetch a token, ask a rate limiter) before the request goes out.
+            tokio::task::yield_now().await;
+            self.before.lock().unwrap().push((context.attempt, format!("{} {}", request.method(), request.url().path())));
+            request.headers_mut().insert("x-attempt", context.attempt.into());
+            Ok(HookAction::Continue)
+        })
     }
 
-    fn after_response(&self, context: &RequestContext<'_>, status: StatusCode, _: &HeaderMap) {
-        self.after.lock().unwrap().push((context.attempt, status.as_u16()));
+    fn after_response<'a>(&'a self, context: &'a RequestContext<'a>, status: StatusCode, _: &'a HeaderMap) -> HookFuture<'a, ()> {
+        Box::pin(async move {
+            tokio::task::yield_now().await;
+            self.after.lock().unwrap().push((context.attempt, status.as_u16()));
+        })
     }
 }
 
@@ -1094,6 +1103,63 @@ async fn a_cross_origin_redirect_drops_the_oauth2_token() {
     .await;
 }
 
+/// Answers every attempt itself with `status` and `body`, or refuses the call
+/// (from attempt `fail_from` on); counts the attempts it saw.
+struct Answer {
+    status: u16,
+    body: &'static str,
+    fail_from: Option<u32>,
+    seen: AtomicUsize,
+}
+
+impl Answer {
+    fn new(status: u16, body: &'static str) -> Arc<Answer> {
+        Arc::new(Answer { status, body, fail_from: None, seen: AtomicUsize::new(0) })
+    }
+
+    fn failing() -> Arc<Answer> {
+        Arc::new(Answer { status: 0, body: "", fail_from: Some(1), seen: AtomicUsize::new(0) })
+    }
+
+    fn seen(&self) -> usize {
+        self.seen.load(Ordering::SeqCst)
+    }
+}
+
+impl Hook for Answer {
+    fn before_request<'a>(&'a self, context: &'a RequestContext<'a>, _: &'a mut reqwest::Request) -> HookFuture<'a, Result<HookAction, HookError>> {
+        Box::pin(async move {
+            self.seen.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            if self.fail_from.is_some_and(|from| context.attempt >= from) {
+                return Err(HookError::new("no token for this call"));
+            }
+            let status = StatusCode::from_u16(self.status).unwrap();
+            Ok(HookAction::Respond(HookResponse::new(status).with_body(self.body)))
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_hook_that_answers_skips_the_network_and_its_answer_is_read_like_a_response() {
+    bounded(async {
+        let server = Server::always(|| reply(500, &[], "the server was reached"));
+        let server = server.await;
+        let answer = Answer::new(200, "from the hook");
+        let recorder = Arc::new(Recorder::default());
+        let hooks: Vec<Arc<dyn Hook>> = vec![recorder.clone(), answer.clone(), Arc::new(CountAttempts::default())];
+        let transport = transport_with(server.url(), bearer(), limits(), policy(), hooks);
+        let response = ok(transport.execute(get("/x"), CallOptions::default()).await);
+        assert_eq!(response.status, StatusCode::OK);
+        assert_eq!(&response.body[..], b"from the hook");
+        assert_eq!(server.requests(), 0, "nothing was sent");
+        // Hooks before the answering one ran; after-response hooks saw the answer.
+        assert_eq!(recorder.before.lock().unwrap().len(), 1);
+        assert_eq!(*recorder.after.lock().unwrap(), vec![(1, 200)]);
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn a_post_with_an_idempotency_key_is_retried_with_the_same_key() {
     bounded(async {
@@ -1113,4 +1179,63 @@ async fn a_post_with_an_idempotency_key_is_retried_with_the_same_key() {
         assert_eq!(server.requests(), 2);
     })
     .await;
+}
+
+#[tokio::test]
+async fn an_answer_with_a_retried_status_is_retried_and_the_hook_runs_again() {
+    bounded(async {
+        let server = Server::always(|| reply(200, &[], "the server was reached")).await;
+        let answer = Answer::new(503, "busy");
+        let transport = transport_with(server.url(), bearer(), limits(), policy(), vec![answer.clone()]);
+        let response = ok(transport.execute(get("/x"), CallOptions::default()).await);
+        assert_eq!(response.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(answer.seen(), 3, "every attempt of the policy");
+        assert_eq!(server.requests(), 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_failing_hook_ends_the_call_with_its_error_and_is_not_retried() {
+    bounded(async {
+        let server = Server::always(|| reply(200, &[], "ok")).await;
+        let answer = Answer::failing();
+        let transport = transport_with(server.url(), bearer(), limits(), policy(), vec![answer.clone()]);
+        match transport.execute(get("/x"), CallOptions::default()).await {
+            Err(CallError::Hook(e)) => {
+                assert_eq!(e.to_string(), "a hook stopped the call: no token for this call");
+                assert_eq!(e.into_inner().to_string(), "no token for this call");
+            }
+            other => panic!("expected the hook's error, got {}", describe(&other)),
+        }
+        assert_eq!(answer.seen(), 1, "never retried");
+        assert_eq!(server.requests(), 0, "nothing was sent");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_slow_hook_is_bounded_by_the_call_deadline() {
+    bounded(async {
+        struct Stall;
+        impl Hook for Stall {
+            fn before_request<'a>(&'a self, _: &'a RequestContext<'a>, _: &'a mut reqwest::Request) -> HookFuture<'a, Result<HookAction, HookError>> {
+                Box::pin(std::future::pending())
+            }
+        }
+        let server = Server::always(|| reply(200, &[], "ok")).await;
+        let transport = transport_with(server.url(), bearer(), limits(), RetryPolicy::none(), vec![Arc::new(Stall)]);
+        let result = transport.execute(get("/x"), timeout(200)).await;
+        assert!(transport_error(result, TransportErrorKind::Timeout).is_timeout());
+        assert_eq!(server.requests(), 0);
+    })
+    .await;
+}
+
+#[test]
+fn json_answers_carry_their_content_type() {
+    let response = HookResponse::json(StatusCode::CREATED, &serde_json::json!({"id": "k1"})).unwrap();
+    assert_eq!(response.status, StatusCode::CREATED);
+    assert_eq!(response.headers[reqwest::header::CONTENT_TYPE], "application/json");
+    assert_eq!(&response.body[..], br#"{"id":"k1"}"#);
 }
