@@ -213,6 +213,7 @@ pub fn readme(api: &Api, options: &EmitOptions) -> Result<String, GenError> {
             error_snippet => error_snippet,
             global_headers => minijinja::Value::from(minijinja::value::Serde(&global_headers)),
             example_call => example_call,
+            tag_features => crate::analyse::tag_features(api),
             shared_error_body => crate::analyse::shared_error_body(api).and_then(|t| match t {
                 crate::ir::TypeRef::Named(n) => Some(n.clone()),
                 _ => None,
