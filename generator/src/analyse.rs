@@ -162,33 +162,42 @@ pub fn structs_to_validate(api: &Api) -> BTreeSet<String> {
     sent
 }
 
+/// The named types `roots` reach, themselves included: through arrays, maps,
+/// struct fields (and extra properties) and union variants.
+fn reachable<'a>(api: &'a Api, roots: impl IntoIterator<Item = &'a TypeRef>) -> BTreeSet<String> {
+    let mut pending: Vec<&TypeRef> = roots.into_iter().collect();
+    let mut seen = BTreeSet::new();
+    while let Some(ty) = pending.pop() {
+        match ty {
+            TypeRef::Array(inner) | TypeRef::Map(inner) => pending.push(inner),
+            TypeRef::Named(n) if seen.insert(n.clone()) => pending.extend(members(api.type_def(n))),
+            _ => {}
+        }
+    }
+    seen
+}
+
+/// The types a named type holds directly.
+fn members(def: Option<&TypeDef>) -> Vec<&TypeRef> {
+    match def {
+        Some(TypeDef::Struct(s)) => s.fields.iter().map(|f| &f.ty).chain(&s.additional).collect(),
+        Some(TypeDef::Union(u)) => u.variants.iter().map(|v| &v.ty).collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Names of the structs a request sends (reachable from a parameter or a
 /// request body): callers build these, so they get `new(required…)` and
 /// chained setters; every struct with required fields gets a builder.
 pub fn sent_structs(api: &Api) -> BTreeSet<String> {
-    let mut pending: Vec<&TypeRef> = Vec::new();
-    for op in api.groups.iter().flat_map(|g| &g.operations) {
-        pending.extend(op.params.iter().map(|p| &p.ty));
-        pending.extend(op.body.as_ref().map(|b| &b.ty));
-    }
-    let mut sent = BTreeSet::new();
-    while let Some(ty) = pending.pop() {
-        match ty {
-            TypeRef::Array(inner) | TypeRef::Map(inner) => pending.push(inner),
-            TypeRef::Named(n) if sent.insert(n.clone()) => match api.type_def(n) {
-                Some(TypeDef::Struct(s)) => pending.extend(s.fields.iter().map(|f| &f.ty).chain(&s.additional)),
-                Some(TypeDef::Union(u)) => pending.extend(u.variants.iter().map(|v| &v.ty)),
-                _ => {}
-            },
-            _ => {}
-        }
-    }
+    let ops = api.groups.iter().flat_map(|g| &g.operations);
+    let mut sent = reachable(api, ops.flat_map(|op| op.params.iter().map(|p| &p.ty).chain(op.body.as_ref().map(|b| &b.ty))));
     sent.retain(|n| api.struct_def(n).is_some());
     sent
 }
 
 /// Cargo feature names no tag may take (the crate's own features).
-const CRATE_FEATURES: &[&str] = &["default", "contract", "testing", "rustls", "native-tls", "full"];
+const CRATE_FEATURES: &[&str] = &["default", "contract", "testing", "rustls", "rustls-ring", "native-tls", "full"];
 
 /// The Cargo feature of each group (tag), for documents with more than one:
 /// its module name, unless the crate has a feature of that name (then
@@ -218,55 +227,28 @@ pub fn type_features(api: &Api) -> std::collections::BTreeMap<String, BTreeSet<S
     }
     let shared_error = shared_error_body(api);
     for (group, feature) in api.groups.iter().zip(&features) {
-        let mut pending: Vec<&TypeRef> = Vec::new();
+        let mut roots: Vec<&TypeRef> = Vec::new();
         for op in &group.operations {
-            pending.extend(op.params.iter().map(|p| &p.ty));
-            pending.extend(op.body.as_ref().map(|b| &b.ty));
+            roots.extend(op.params.iter().map(|p| &p.ty));
+            roots.extend(op.body.as_ref().map(|b| &b.ty));
             for case in &op.success {
-                pending.extend(case.ty.as_ref());
-                pending.extend(case.stream.as_ref().map(|s| &s.ty));
+                roots.extend(case.ty.as_ref());
+                roots.extend(case.stream.as_ref().map(|s| &s.ty));
             }
-            pending.extend(op.errors.iter().filter_map(|e| e.ty.as_ref()));
+            roots.extend(op.errors.iter().filter_map(|e| e.ty.as_ref()));
         }
         // Every operation's error enum names the shared error body (`error_body()`).
-        pending.extend(shared_error);
-        let mut seen = BTreeSet::new();
-        while let Some(ty) = pending.pop() {
-            match ty {
-                TypeRef::Array(inner) | TypeRef::Map(inner) => pending.push(inner),
-                TypeRef::Named(n) if seen.insert(n.clone()) => match api.type_def(n) {
-                    Some(TypeDef::Struct(s)) => pending.extend(s.fields.iter().map(|f| &f.ty).chain(&s.additional)),
-                    Some(TypeDef::Union(u)) => pending.extend(u.variants.iter().map(|v| &v.ty)),
-                    _ => {}
-                },
-                _ => {}
-            }
-        }
-        for name in seen {
+        roots.extend(shared_error);
+        for name in reachable(api, roots) {
             reached.entry(name).or_default().insert(feature.clone());
         }
     }
     reached.retain(|_, tags| tags.len() < features.len());
     // What an always-compiled type names is always compiled too (a type no
     // operation reaches may still name one that only some tags' operations reach).
-    let mut pending: Vec<&TypeRef> = Vec::new();
-    for t in api.types.iter().filter(|t| !reached.contains_key(t.rust_name())) {
-        match t {
-            TypeDef::Struct(s) => pending.extend(s.fields.iter().map(|f| &f.ty).chain(&s.additional)),
-            TypeDef::Union(u) => pending.extend(u.variants.iter().map(|v| &v.ty)),
-            TypeDef::Enum(_) => {}
-        }
-    }
-    while let Some(ty) = pending.pop() {
-        match ty {
-            TypeRef::Array(inner) | TypeRef::Map(inner) => pending.push(inner),
-            TypeRef::Named(n) if reached.remove(n).is_some() => match api.type_def(n) {
-                Some(TypeDef::Struct(s)) => pending.extend(s.fields.iter().map(|f| &f.ty).chain(&s.additional)),
-                Some(TypeDef::Union(u)) => pending.extend(u.variants.iter().map(|v| &v.ty)),
-                _ => {}
-            },
-            _ => {}
-        }
+    let always = api.types.iter().filter(|t| !reached.contains_key(t.rust_name())).flat_map(|t| members(Some(t)));
+    for name in reachable(api, always) {
+        reached.remove(&name);
     }
     reached
 }
