@@ -20,7 +20,9 @@ pub fn group_rs(api: &Api, group: &Group, validated: &BTreeSet<String>) -> Token
     let module_doc = inner_doc(&format!("Operations tagged `{}`{}", group.tag, group.docs.as_deref().map(|d| format!(": {d}")).unwrap_or_else(|| ".".into())));
     let methods = group.operations.iter().map(method);
     let builders = group.operations.iter().map(|op| builder(api, op, validated));
-    let errors = group.operations.iter().map(|op| error_enum(api, group, op));
+    // Read once for the module: every error enum names it.
+    let shared_error_body = crate::analyse::shared_error_body(api);
+    let errors = group.operations.iter().map(|op| error_enum(group, op, shared_error_body));
     let builder_names: Vec<_> = group.operations.iter().map(builder_name).collect();
     let error_names: Vec<_> = group.operations.iter().map(error_name).collect();
     let handle_doc = format!(" Operations tagged `{}`; get it from [`crate::Client::{}`].", group.tag, group.accessor.bare());
@@ -546,7 +548,8 @@ fn status_label(status: &StatusMatch) -> String {
 /// The operation's error enum: a variant per declared status, then the
 /// failures every call shares. Its impls are the runtime's `operation_error!`,
 /// the same for every operation.
-fn error_enum(api: &Api, group: &Group, op: &Operation) -> TokenStream {
+/// `shared_error_body`: the type every error body of the API has the shape of (`error_body()`).
+fn error_enum(group: &Group, op: &Operation, shared_error_body: Option<&TypeRef>) -> TokenStream {
     let name = error_name(op);
     let method = op.method_name.bare();
     let docs = format!(" Errors of [`{}::{method}`] (`{}`).", group.type_name, op.id);
@@ -567,7 +570,7 @@ fn error_enum(api: &Api, group: &Group, op: &Operation) -> TokenStream {
         };
         (Some(variant), Some(quote!(UnexpectedStatus)))
     };
-    let shared = crate::analyse::shared_error_body(api).and_then(|ty| match ty {
+    let shared = shared_error_body.and_then(|ty| match ty {
         TypeRef::Named(n) => {
             let n = ident(n);
             Some(quote!(; error_body: #n))
