@@ -8,6 +8,7 @@ mod contract;
 mod corpus;
 mod e2e;
 mod generate;
+mod peer_bench;
 mod util;
 
 use std::process::ExitCode;
@@ -42,6 +43,8 @@ enum Command {
     /// body, the generated crate's build time and dependency count.
     Bench,
     Diff(api_changes::Args),
+    #[command(name = "bench-peer")]
+    BenchPeer(peer_bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
         Some(Command::Contract(args)) => contract::run(args),
         Some(Command::Bench) => bench::run(),
         Some(Command::Diff(args)) => api_changes::run(args),
+        Some(Command::BenchPeer(args)) => peer_bench::run(args),
         // No command: the list of commands, as `--help` prints it.
         None => Cli::command().print_help().map_err(|e| e.to_string()),
     };
