@@ -77,7 +77,7 @@ impl Client {
     /// A request to an endpoint this crate has no operation for (yet), sent
     /// like every operation: same authentication, retries, deadline, limits and
     /// hooks. `path` starts with `/` and is relative to the base URL.
-    /// [`UntypedRequest::send_json`] decodes the answer (into `serde_json::Value`, say).
+    /// [`crate::UntypedRequest::send_json`] decodes the answer (into `serde_json::Value`, say).
     pub fn request(
         &self,
         method: crate::Method,

@@ -74,7 +74,7 @@ impl Args {
 /// The spec files directly in `dir`, and the root file of each folder in it that
 /// holds a spec split over files, sorted by path. Anything else there (README.md,
 /// notes) is not a spec and is left alone.
-fn specs_in(dir: &Path) -> Result<Vec<PathBuf>, String> {
+pub(crate) fn specs_in(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     let mut specs: Vec<PathBuf> = entries
         .flatten()

@@ -9,6 +9,7 @@ mod corpus;
 mod e2e;
 mod generate;
 mod semver;
+mod peer_bench;
 mod util;
 
 use std::process::ExitCode;
@@ -54,6 +55,8 @@ enum Command {
     Bench(bench::Args),
     Diff(api_changes::Args),
     Semver(semver::Args),
+    #[command(name = "bench-peer")]
+    BenchPeer(peer_bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -67,6 +70,7 @@ fn main() -> ExitCode {
         Some(Command::Bench(args)) => bench::run(args),
         Some(Command::Diff(args)) => api_changes::run(args),
         Some(Command::Semver(args)) => semver::run(args),
+        Some(Command::BenchPeer(args)) => peer_bench::run(args),
         // No command: the list of commands, as `--help` prints it.
         None => Cli::command().print_help().map_err(|e| e.to_string()),
     };

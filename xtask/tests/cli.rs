@@ -13,6 +13,7 @@ const COMMANDS: &[(&str, &[&str])] = &[
     ("corpus", &["DIR", "--spec", "--allow-failures", "--check-only", "--keep"]),
     ("contract", &["--full", "--spec"]),
     ("diff", &["--base", "--format", "markdown", "json", "--spec"]),
+    ("bench-peer", &["--corpus", "--runs", "--rebuilds", "--no-rebuild", "--work"]),
     ("e2e-full", &["--spec"]),
     ("e2e-swagger2", &[]),
     ("bench", &[]),

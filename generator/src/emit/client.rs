@@ -162,7 +162,7 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
             /// A request to an endpoint this crate has no operation for (yet), sent
             /// like every operation: same authentication, retries, deadline, limits and
             /// hooks. `path` starts with `/` and is relative to the base URL.
-            /// [`UntypedRequest::send_json`] decodes the answer (into `serde_json::Value`, say).
+            /// [`crate::UntypedRequest::send_json`] decodes the answer (into `serde_json::Value`, say).
             pub fn request(&self, method: crate::Method, path: impl Into<String>) -> crate::UntypedRequest {
                 crate::UntypedRequest::new(self.transport.clone(), method, path.into())
             }
