@@ -39,6 +39,18 @@ pub struct EmitOptions {
     pub custom_module: bool,
 }
 
+/// `#[cfg(feature = "a")]`, or `#[cfg(any(feature = "a", …))]` for several: the
+/// gate of an item only some tags' operations use (see `analyse::type_features`).
+pub(crate) fn feature_gate(features: &std::collections::BTreeSet<String>) -> proc_macro2::TokenStream {
+    if features.len() == 1 {
+        let feature = features.iter().next();
+        quote::quote!(#[cfg(feature = #feature)])
+    } else {
+        let features = features.iter();
+        quote::quote!(#[cfg(any(#(feature = #features),*))])
+    }
+}
+
 /// The folder of a generated crate that is the user's: codegen never writes,
 /// removes or reports anything in it, and `lib.rs` declares `pub mod custom;`
 /// when it has a `mod.rs`.

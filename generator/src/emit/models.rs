@@ -45,17 +45,7 @@ impl ModelsContext {
 
     /// `#[cfg(any(feature = "tag", …))]` for a type only some tags' operations use.
     fn gate(&self, name: &str) -> TokenStream {
-        match self.gates.get(name) {
-            Some(features) if features.len() == 1 => {
-                let feature = features.iter().next();
-                quote!(#[cfg(feature = #feature)])
-            }
-            Some(features) => {
-                let features = features.iter();
-                quote!(#[cfg(any(#(feature = #features),*))])
-            }
-            None => TokenStream::new(),
-        }
+        self.gates.get(name).map(super::feature_gate).unwrap_or_default()
     }
 
     /// The structs that have something to check before a request is sent.

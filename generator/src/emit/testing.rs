@@ -394,10 +394,7 @@ fn path_enum_conversions(api: &Api) -> TokenStream {
     let gates = crate::analyse::type_features(api);
     let impls = enums.iter().map(|name| {
         let ty = rust_type(&TypeRef::Named(name.clone()));
-        let gate = gates.get(name).map(|features| {
-            let features = features.iter();
-            quote!(#[cfg(any(#(feature = #features),*))])
-        });
+        let gate = gates.get(name).map(super::feature_gate);
         quote! {
             #gate
             impl From<#ty> for PathValue {
