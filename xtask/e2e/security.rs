@@ -245,9 +245,7 @@ async fn a_cookie_key_that_cannot_be_a_cookie_is_refused_at_build() {
 
 /// A retry policy that retries 500 quickly (3 attempts).
 fn retry_500() -> RetryPolicy {
-    let mut policy = RetryPolicy::default().initial_interval(Duration::from_millis(10)).max_interval(Duration::from_millis(20)).max_attempts(3);
-    policy.statuses = vec![(500, 599)];
-    policy
+    RetryPolicy::default().initial_interval(Duration::from_millis(10)).max_interval(Duration::from_millis(20)).max_attempts(3).statuses([(500, 599)])
 }
 
 /// `POST /secrets` fails with 500 twice, then creates; the token endpoint answers.
