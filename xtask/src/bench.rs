@@ -55,10 +55,6 @@ fn step(root: &Path, args: &[&str], failure: &str) -> Result<(), String> {
     run_cargo(util::cargo(root).args(args)).map_err(|_| failure.to_string())
 }
 
-fn median(mut values: Vec<Duration>) -> Duration {
-    values.sort();
-    values[values.len() / 2]
-}
 
 fn codegen_speed(spec: &Path, runs: usize) -> Result<(), String> {
     let name = file_name(spec);
@@ -76,8 +72,8 @@ fn codegen_speed(spec: &Path, runs: usize) -> Result<(), String> {
             }
         }
     }
-    let cells: Vec<String> = stages.into_iter().map(|(stage, times)| format!("{stage} {:.1}", median(times).as_secs_f64() * 1e3)).collect();
-    println!("{name:<26} total {:>7.1} ms  ({}; {runs} runs)", median(totals).as_secs_f64() * 1e3, cells.join(", "));
+    let cells: Vec<String> = stages.into_iter().map(|(stage, times)| format!("{stage} {:.1}", util::median(&times).expect("every stage is timed in every run").as_secs_f64() * 1e3)).collect();
+    println!("{name:<26} total {:>7.1} ms  ({}; {runs} runs)", util::median(&totals).expect("at least one run").as_secs_f64() * 1e3, cells.join(", "));
     Ok(())
 }
 

@@ -28,7 +28,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::Value;
 
-use crate::util::{self, file_name, in_root, list_files, workspace_root, BYOK_SPEC, FULL_SPEC};
+use crate::util::{self, file_name, in_root, list_files, median, workspace_root, BYOK_SPEC, FULL_SPEC};
 
 /// The peer and its version.
 const PEER: &str = "openapi-to-rust";
@@ -133,18 +133,6 @@ pub fn count_lines(dir: &Path) -> LineCount {
         }
     }
     count
-}
-
-/// The median; of an even count, the mean of the two middle values. `None` when empty.
-pub fn median(values: &[Duration]) -> Option<Duration> {
-    let mut sorted = values.to_vec();
-    sorted.sort();
-    let n = sorted.len();
-    match n {
-        0 => None,
-        _ if n % 2 == 1 => Some(sorted[n / 2]),
-        _ => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2),
-    }
 }
 
 /// `ours / theirs`, two decimals and a ×; `-` when either is missing or theirs is zero.

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
 
 /// The BYOK spec, relative to the workspace root.
 pub const BYOK_SPEC: &str = "spec/byok.openapi.yaml";
@@ -52,4 +53,16 @@ pub fn run_cargo(command: &mut Command) -> Result<(), String> {
     let args: Vec<String> = command.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
     let dir = command.get_current_dir().unwrap_or(Path::new("."));
     Err(format!("`cargo {}` failed in {}", args.join(" "), dir.display()))
+}
+
+/// The median; of an even count, the mean of the two middle values. `None` when empty.
+pub fn median(values: &[Duration]) -> Option<Duration> {
+    let mut sorted = values.to_vec();
+    sorted.sort();
+    let n = sorted.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(sorted[n / 2]),
+        _ => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2),
+    }
 }
