@@ -15,9 +15,8 @@ use crate::names::ident;
 pub fn lib_rs(api: &Api, features: &BTreeSet<&str>, custom_module: bool) -> TokenStream {
     // With several tags, each module is behind its Cargo feature (all on by default).
     let tag_features = crate::analyse::tag_features(api);
-    let groups = api.groups.iter().enumerate().map(|(i, g)| {
+    let groups = api.groups.iter().zip(super::group_gates(api)).map(|(g, gate)| {
         let m = ident(&g.module);
-        let gate = tag_features.get(i).map(|f| quote!(#[cfg(feature = #f)]));
         quote!(#gate pub mod #m;)
     });
     // A build with only some tags leaves runtime parts and types the others use
@@ -106,13 +105,11 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     let title = &api.title;
     let client_doc = format!(" Client for the {title}.\n\n Cheap to clone: clones share one connection pool and configuration.");
     let auth = auth(api);
-    let tag_features = crate::analyse::tag_features(api);
-    let accessors = api.groups.iter().enumerate().map(|(i, g)| {
+    let accessors = api.groups.iter().zip(super::group_gates(api)).map(|(g, gate)| {
         let m = ident(&g.module);
         let accessor = ident(&g.accessor);
         let handle = ident(&g.type_name);
         let d = format!(" Operations tagged `{}`.", g.tag);
-        let gate = tag_features.get(i).map(|f| quote!(#[cfg(feature = #f)]));
         quote! {
             #[doc = #d]
             #gate

@@ -51,6 +51,13 @@ pub(crate) fn feature_gate(features: &std::collections::BTreeSet<String>) -> pro
     }
 }
 
+/// The gate of each group's items (`#[cfg(feature = "<tag>")]`), in group
+/// order; nothing for a document with one group, whose crate has no tag features.
+pub(crate) fn group_gates(api: &crate::ir::Api) -> Vec<Option<proc_macro2::TokenStream>> {
+    let features = crate::analyse::tag_features(api);
+    (0..api.groups.len()).map(|i| features.get(i).map(|f| quote::quote!(#[cfg(feature = #f)]))).collect()
+}
+
 /// The folder of a generated crate that is the user's: codegen never writes,
 /// removes or reports anything in it, and `lib.rs` declares `pub mod custom;`
 /// when it has a `mod.rs`.

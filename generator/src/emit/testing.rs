@@ -41,14 +41,12 @@ fn mock_name(op: &Operation) -> proc_macro2::Ident {
 /// `src/testing.rs`.
 pub fn testing_rs(api: &Api) -> TokenStream {
     // With several tags, each group's mocks are behind its feature, as its operations are.
-    let tag_features = crate::analyse::tag_features(api);
-    let gate = |i: usize| tag_features.get(i).map(|f| quote!(#[cfg(feature = #f)]));
-    let accessors = api.groups.iter().enumerate().map(|(i, g)| {
+    let gates = super::group_gates(api);
+    let accessors = api.groups.iter().zip(&gates).map(|(g, gate)| {
         let m = ident(&g.module);
         let a = accessor(g);
         let handle = mocks_name(g);
         let d = format!(" Mocks of the operations tagged `{}` (those of [`Client::{}`]).", g.tag, g.accessor.bare());
-        let gate = gate(i);
         quote! {
             #[doc = #d]
             #gate
@@ -57,8 +55,7 @@ pub fn testing_rs(api: &Api) -> TokenStream {
             }
         }
     });
-    let groups = api.groups.iter().enumerate().map(|(i, g)| {
-        let gate = gate(i);
+    let groups = api.groups.iter().zip(&gates).map(|(g, gate)| {
         let module = group_module(g);
         quote!(#gate #module)
     });
