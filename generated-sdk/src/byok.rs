@@ -175,12 +175,6 @@ impl ListByokKeysBuilder {
             })
             .boxed()
     }
-    /// Sends the request and decodes the response body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::ListByokKeysResponse, ListByokKeysError> {
-        self.send_with_response().await.map(ApiResponse::into_body)
-    }
     /// Sends the request; the result keeps the response status and headers.
     pub async fn send_with_response(
         self,
@@ -254,14 +248,9 @@ impl ListByokKeysBuilder {
     /// The operation id in the API document.
     pub const OPERATION_ID: &'static str = "listBYOKKeys";
 }
-impl std::future::IntoFuture for ListByokKeysBuilder {
-    type Output = Result<crate::models::ListByokKeysResponse, ListByokKeysError>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
-    /// Lets `.await` on the builder send the request.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+crate::runtime::request::operation_send! {
+    impl IntoFuture for ListByokKeysBuilder {
+        type Output = Result<crate::models::ListByokKeysResponse, ListByokKeysError>;
     }
 }
 /// Request builder for `createBYOKKey` (POST /byok): send it with `.send().await` or `.await`.
@@ -274,12 +263,6 @@ pub struct CreateByokKeyBuilder {
 }
 impl CreateByokKeyBuilder {
     crate::runtime::request::call_options!(json_body);
-    /// Sends the request and decodes the response body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::CreateByokKeyResponse, CreateByokKeyError> {
-        self.send_with_response().await.map(ApiResponse::into_body)
-    }
     /// Sends the request; the result keeps the response status and headers.
     pub async fn send_with_response(
         self,
@@ -328,14 +311,9 @@ impl CreateByokKeyBuilder {
     /// The operation id in the API document.
     pub const OPERATION_ID: &'static str = "createBYOKKey";
 }
-impl std::future::IntoFuture for CreateByokKeyBuilder {
-    type Output = Result<crate::models::CreateByokKeyResponse, CreateByokKeyError>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
-    /// Lets `.await` on the builder send the request.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+crate::runtime::request::operation_send! {
+    impl IntoFuture for CreateByokKeyBuilder {
+        type Output = Result<crate::models::CreateByokKeyResponse, CreateByokKeyError>;
     }
 }
 /// Request builder for `getBYOKKey` (GET /byok/{id}): send it with `.send().await` or `.await`.
@@ -348,12 +326,6 @@ pub struct GetByokKeyBuilder {
 }
 impl GetByokKeyBuilder {
     crate::runtime::request::call_options!();
-    /// Sends the request and decodes the response body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::GetByokKeyResponse, GetByokKeyError> {
-        self.send_with_response().await.map(ApiResponse::into_body)
-    }
     /// Sends the request; the result keeps the response status and headers.
     pub async fn send_with_response(
         self,
@@ -396,14 +368,9 @@ impl GetByokKeyBuilder {
     /// The operation id in the API document.
     pub const OPERATION_ID: &'static str = "getBYOKKey";
 }
-impl std::future::IntoFuture for GetByokKeyBuilder {
-    type Output = Result<crate::models::GetByokKeyResponse, GetByokKeyError>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
-    /// Lets `.await` on the builder send the request.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+crate::runtime::request::operation_send! {
+    impl IntoFuture for GetByokKeyBuilder {
+        type Output = Result<crate::models::GetByokKeyResponse, GetByokKeyError>;
     }
 }
 /// Request builder for `deleteBYOKKey` (DELETE /byok/{id}): send it with `.send().await` or `.await`.
@@ -416,12 +383,6 @@ pub struct DeleteByokKeyBuilder {
 }
 impl DeleteByokKeyBuilder {
     crate::runtime::request::call_options!();
-    /// Sends the request and decodes the response body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::DeleteByokKeyResponse, DeleteByokKeyError> {
-        self.send_with_response().await.map(ApiResponse::into_body)
-    }
     /// Sends the request; the result keeps the response status and headers.
     pub async fn send_with_response(
         self,
@@ -464,14 +425,9 @@ impl DeleteByokKeyBuilder {
     /// The operation id in the API document.
     pub const OPERATION_ID: &'static str = "deleteBYOKKey";
 }
-impl std::future::IntoFuture for DeleteByokKeyBuilder {
-    type Output = Result<crate::models::DeleteByokKeyResponse, DeleteByokKeyError>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
-    /// Lets `.await` on the builder send the request.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+crate::runtime::request::operation_send! {
+    impl IntoFuture for DeleteByokKeyBuilder {
+        type Output = Result<crate::models::DeleteByokKeyResponse, DeleteByokKeyError>;
     }
 }
 /// Request builder for `updateBYOKKey` (PATCH /byok/{id}): send it with `.send().await` or `.await`.
@@ -485,12 +441,6 @@ pub struct UpdateByokKeyBuilder {
 }
 impl UpdateByokKeyBuilder {
     crate::runtime::request::call_options!(json_body);
-    /// Sends the request and decodes the response body.
-    pub async fn send(
-        self,
-    ) -> Result<crate::models::UpdateByokKeyResponse, UpdateByokKeyError> {
-        self.send_with_response().await.map(ApiResponse::into_body)
-    }
     /// Sends the request; the result keeps the response status and headers.
     pub async fn send_with_response(
         self,
@@ -546,200 +496,92 @@ impl UpdateByokKeyBuilder {
     /// The operation id in the API document.
     pub const OPERATION_ID: &'static str = "updateBYOKKey";
 }
-impl std::future::IntoFuture for UpdateByokKeyBuilder {
-    type Output = Result<crate::models::UpdateByokKeyResponse, UpdateByokKeyError>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send>,
-    >;
-    /// Lets `.await` on the builder send the request.
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+crate::runtime::request::operation_send! {
+    impl IntoFuture for UpdateByokKeyBuilder {
+        type Output = Result<crate::models::UpdateByokKeyResponse, UpdateByokKeyError>;
     }
 }
-/// Errors of [`ByokApi::list`] (`listBYOKKeys`).
-///
-/// Every variant tells the status, headers and raw body where a response
-/// arrived; `?` converts it into the crate's [`Error`](crate::Error).
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum ListByokKeysError {
-    /// HTTP 400: The request was malformed or carried invalid parameters.
-    BadRequest(crate::ErrorResponse<crate::models::BadRequestResponse>),
-    /// HTTP 401: No valid credentials were supplied with the request.
-    Unauthorized(crate::ErrorResponse<crate::models::UnauthorizedResponse>),
-    /// HTTP 500: OpenRouter hit an unexpected error while handling the request.
-    InternalServerError(crate::ErrorResponse<crate::models::InternalServerResponse>),
-    /// A status this operation does not declare; status, headers and raw body are kept.
-    UnexpectedStatus(crate::UnexpectedResponse),
-    /// The response body does not match its declared type; the raw body is kept.
-    Decode(crate::DecodeError),
-    /// The response body is longer than the limit; its first bytes are kept.
-    BodyTooLarge(crate::BodyTooLargeError),
-    /// The call's deadline passed (the client's or the call's timeout), retries included.
-    Timeout(crate::TransportError),
-    /// The request could not be sent or the response not received (after the retries the policy allows).
-    Transport(crate::TransportError),
-    /// The request could not be built (an invalid header, base URL or API key); nothing was sent.
-    Request(crate::RequestError),
-    /// A parameter or body field breaks a constraint of the API; nothing was sent.
-    Validation(crate::ValidationError),
-    /// A hook stopped the call (its error is the source); never retried.
-    Hook(crate::HookError),
+crate::runtime::errors::operation_error! {
+    #[operation(
+        "listBYOKKeys",
+        undeclared = UnexpectedStatus,
+        error_body = BadRequestResponse
+    )]
+    /// Errors of [`ByokApi::list`] (`listBYOKKeys`).
+    pub enum ListByokKeysError {
+        /// HTTP 400: The request was malformed or carried invalid parameters.
+        BadRequest(crate::models::BadRequestResponse),
+        /// HTTP 401: No valid credentials were supplied with the request.
+        Unauthorized(crate::models::UnauthorizedResponse),
+        /// HTTP 500: OpenRouter hit an unexpected error while handling the request.
+        InternalServerError(crate::models::InternalServerResponse),
+    }
 }
-crate::runtime::errors::operation_error!(
-    ListByokKeysError("listBYOKKeys") { BadRequest, Unauthorized, InternalServerError }
-    UnexpectedStatus; error_body : BadRequestResponse
-);
-/// Errors of [`ByokApi::create`] (`createBYOKKey`).
-///
-/// Every variant tells the status, headers and raw body where a response
-/// arrived; `?` converts it into the crate's [`Error`](crate::Error).
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum CreateByokKeyError {
-    /// HTTP 400: The request was malformed or carried invalid parameters.
-    BadRequest(crate::ErrorResponse<crate::models::BadRequestResponse>),
-    /// HTTP 401: No valid credentials were supplied with the request.
-    Unauthorized(crate::ErrorResponse<crate::models::UnauthorizedResponse>),
-    /// HTTP 403: The caller is authenticated but not allowed to perform this action.
-    Forbidden(crate::ErrorResponse<crate::models::ForbiddenResponse>),
-    /// HTTP 500: OpenRouter hit an unexpected error while handling the request.
-    InternalServerError(crate::ErrorResponse<crate::models::InternalServerResponse>),
-    /// A status this operation does not declare; status, headers and raw body are kept.
-    UnexpectedStatus(crate::UnexpectedResponse),
-    /// The response body does not match its declared type; the raw body is kept.
-    Decode(crate::DecodeError),
-    /// The response body is longer than the limit; its first bytes are kept.
-    BodyTooLarge(crate::BodyTooLargeError),
-    /// The call's deadline passed (the client's or the call's timeout), retries included.
-    Timeout(crate::TransportError),
-    /// The request could not be sent or the response not received (after the retries the policy allows).
-    Transport(crate::TransportError),
-    /// The request could not be built (an invalid header, base URL or API key); nothing was sent.
-    Request(crate::RequestError),
-    /// A parameter or body field breaks a constraint of the API; nothing was sent.
-    Validation(crate::ValidationError),
-    /// A hook stopped the call (its error is the source); never retried.
-    Hook(crate::HookError),
+crate::runtime::errors::operation_error! {
+    #[operation(
+        "createBYOKKey",
+        undeclared = UnexpectedStatus,
+        error_body = BadRequestResponse
+    )]
+    /// Errors of [`ByokApi::create`] (`createBYOKKey`).
+    pub enum CreateByokKeyError {
+        /// HTTP 400: The request was malformed or carried invalid parameters.
+        BadRequest(crate::models::BadRequestResponse),
+        /// HTTP 401: No valid credentials were supplied with the request.
+        Unauthorized(crate::models::UnauthorizedResponse),
+        /// HTTP 403: The caller is authenticated but not allowed to perform this action.
+        Forbidden(crate::models::ForbiddenResponse),
+        /// HTTP 500: OpenRouter hit an unexpected error while handling the request.
+        InternalServerError(crate::models::InternalServerResponse),
+    }
 }
-crate::runtime::errors::operation_error!(
-    CreateByokKeyError("createBYOKKey") { BadRequest, Unauthorized, Forbidden,
-    InternalServerError } UnexpectedStatus; error_body : BadRequestResponse
-);
-/// Errors of [`ByokApi::get`] (`getBYOKKey`).
-///
-/// Every variant tells the status, headers and raw body where a response
-/// arrived; `?` converts it into the crate's [`Error`](crate::Error).
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum GetByokKeyError {
-    /// HTTP 401: No valid credentials were supplied with the request.
-    Unauthorized(crate::ErrorResponse<crate::models::UnauthorizedResponse>),
-    /// HTTP 404: No BYOK credential exists with the given id.
-    NotFound(crate::ErrorResponse<crate::models::NotFoundResponse>),
-    /// HTTP 500: OpenRouter hit an unexpected error while handling the request.
-    InternalServerError(crate::ErrorResponse<crate::models::InternalServerResponse>),
-    /// A status this operation does not declare; status, headers and raw body are kept.
-    UnexpectedStatus(crate::UnexpectedResponse),
-    /// The response body does not match its declared type; the raw body is kept.
-    Decode(crate::DecodeError),
-    /// The response body is longer than the limit; its first bytes are kept.
-    BodyTooLarge(crate::BodyTooLargeError),
-    /// The call's deadline passed (the client's or the call's timeout), retries included.
-    Timeout(crate::TransportError),
-    /// The request could not be sent or the response not received (after the retries the policy allows).
-    Transport(crate::TransportError),
-    /// The request could not be built (an invalid header, base URL or API key); nothing was sent.
-    Request(crate::RequestError),
-    /// A parameter or body field breaks a constraint of the API; nothing was sent.
-    Validation(crate::ValidationError),
-    /// A hook stopped the call (its error is the source); never retried.
-    Hook(crate::HookError),
+crate::runtime::errors::operation_error! {
+    #[operation(
+        "getBYOKKey",
+        undeclared = UnexpectedStatus,
+        error_body = BadRequestResponse
+    )]
+    /// Errors of [`ByokApi::get`] (`getBYOKKey`).
+    pub enum GetByokKeyError {
+        /// HTTP 401: No valid credentials were supplied with the request.
+        Unauthorized(crate::models::UnauthorizedResponse),
+        /// HTTP 404: No BYOK credential exists with the given id.
+        NotFound(crate::models::NotFoundResponse),
+        /// HTTP 500: OpenRouter hit an unexpected error while handling the request.
+        InternalServerError(crate::models::InternalServerResponse),
+    }
 }
-crate::runtime::errors::operation_error!(
-    GetByokKeyError("getBYOKKey") { Unauthorized, NotFound, InternalServerError }
-    UnexpectedStatus; error_body : BadRequestResponse
-);
-/// Errors of [`ByokApi::delete`] (`deleteBYOKKey`).
-///
-/// Every variant tells the status, headers and raw body where a response
-/// arrived; `?` converts it into the crate's [`Error`](crate::Error).
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum DeleteByokKeyError {
-    /// HTTP 401: No valid credentials were supplied with the request.
-    Unauthorized(crate::ErrorResponse<crate::models::UnauthorizedResponse>),
-    /// HTTP 404: No BYOK credential exists with the given id.
-    NotFound(crate::ErrorResponse<crate::models::NotFoundResponse>),
-    /// HTTP 500: OpenRouter hit an unexpected error while handling the request.
-    InternalServerError(crate::ErrorResponse<crate::models::InternalServerResponse>),
-    /// A status this operation does not declare; status, headers and raw body are kept.
-    UnexpectedStatus(crate::UnexpectedResponse),
-    /// The response body does not match its declared type; the raw body is kept.
-    Decode(crate::DecodeError),
-    /// The response body is longer than the limit; its first bytes are kept.
-    BodyTooLarge(crate::BodyTooLargeError),
-    /// The call's deadline passed (the client's or the call's timeout), retries included.
-    Timeout(crate::TransportError),
-    /// The request could not be sent or the response not received (after the retries the policy allows).
-    Transport(crate::TransportError),
-    /// The request could not be built (an invalid header, base URL or API key); nothing was sent.
-    Request(crate::RequestError),
-    /// A parameter or body field breaks a constraint of the API; nothing was sent.
-    Validation(crate::ValidationError),
-    /// A hook stopped the call (its error is the source); never retried.
-    Hook(crate::HookError),
+crate::runtime::errors::operation_error! {
+    #[operation(
+        "deleteBYOKKey",
+        undeclared = UnexpectedStatus,
+        error_body = BadRequestResponse
+    )]
+    /// Errors of [`ByokApi::delete`] (`deleteBYOKKey`).
+    pub enum DeleteByokKeyError {
+        /// HTTP 401: No valid credentials were supplied with the request.
+        Unauthorized(crate::models::UnauthorizedResponse),
+        /// HTTP 404: No BYOK credential exists with the given id.
+        NotFound(crate::models::NotFoundResponse),
+        /// HTTP 500: OpenRouter hit an unexpected error while handling the request.
+        InternalServerError(crate::models::InternalServerResponse),
+    }
 }
-crate::runtime::errors::operation_error!(
-    DeleteByokKeyError("deleteBYOKKey") { Unauthorized, NotFound, InternalServerError }
-    UnexpectedStatus; error_body : BadRequestResponse
-);
-/// Errors of [`ByokApi::update`] (`updateBYOKKey`).
-///
-/// Every variant tells the status, headers and raw body where a response
-/// arrived; `?` converts it into the crate's [`Error`](crate::Error).
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum UpdateByokKeyError {
-    /// HTTP 400: The request was malformed or carried invalid parameters.
-    BadRequest(crate::ErrorResponse<crate::models::BadRequestResponse>),
-    /// HTTP 401: No valid credentials were supplied with the request.
-    Unauthorized(crate::ErrorResponse<crate::models::UnauthorizedResponse>),
-    /// HTTP 404: No BYOK credential exists with the given id.
-    NotFound(crate::ErrorResponse<crate::models::NotFoundResponse>),
-    /// HTTP 500: OpenRouter hit an unexpected error while handling the request.
-    InternalServerError(crate::ErrorResponse<crate::models::InternalServerResponse>),
-    /// A status this operation does not declare; status, headers and raw body are kept.
-    UnexpectedStatus(crate::UnexpectedResponse),
-    /// The response body does not match its declared type; the raw body is kept.
-    Decode(crate::DecodeError),
-    /// The response body is longer than the limit; its first bytes are kept.
-    BodyTooLarge(crate::BodyTooLargeError),
-    /// The call's deadline passed (the client's or the call's timeout), retries included.
-    Timeout(crate::TransportError),
-    /// The request could not be sent or the response not received (after the retries the policy allows).
-    Transport(crate::TransportError),
-    /// The request could not be built (an invalid header, base URL or API key); nothing was sent.
-    Request(crate::RequestError),
-    /// A parameter or body field breaks a constraint of the API; nothing was sent.
-    Validation(crate::ValidationError),
-    /// A hook stopped the call (its error is the source); never retried.
-    Hook(crate::HookError),
+crate::runtime::errors::operation_error! {
+    #[operation(
+        "updateBYOKKey",
+        undeclared = UnexpectedStatus,
+        error_body = BadRequestResponse
+    )]
+    /// Errors of [`ByokApi::update`] (`updateBYOKKey`).
+    pub enum UpdateByokKeyError {
+        /// HTTP 400: The request was malformed or carried invalid parameters.
+        BadRequest(crate::models::BadRequestResponse),
+        /// HTTP 401: No valid credentials were supplied with the request.
+        Unauthorized(crate::models::UnauthorizedResponse),
+        /// HTTP 404: No BYOK credential exists with the given id.
+        NotFound(crate::models::NotFoundResponse),
+        /// HTTP 500: OpenRouter hit an unexpected error while handling the request.
+        InternalServerError(crate::models::InternalServerResponse),
+    }
 }
-crate::runtime::errors::operation_error!(
-    UpdateByokKeyError("updateBYOKKey") { BadRequest, Unauthorized, NotFound,
-    InternalServerError } UnexpectedStatus; error_body : BadRequestResponse
-);
-const _: () = {
-    const fn send_sync<T: Send + Sync + 'static>() {}
-    send_sync::<ListByokKeysBuilder>();
-    send_sync::<ListByokKeysError>();
-    send_sync::<CreateByokKeyBuilder>();
-    send_sync::<CreateByokKeyError>();
-    send_sync::<GetByokKeyBuilder>();
-    send_sync::<GetByokKeyError>();
-    send_sync::<DeleteByokKeyBuilder>();
-    send_sync::<DeleteByokKeyError>();
-    send_sync::<UpdateByokKeyBuilder>();
-    send_sync::<UpdateByokKeyError>();
-};

@@ -694,22 +694,59 @@ impl From<DecodeError> for Error {
     }
 }
 
-/// The impls of one operation's error enum (which the generator writes out,
-/// with a variant per declared status holding an `ErrorResponse` of its typed
-/// body, `UnexpectedStatus` unless the operation declares `default`, and the
-/// failures every call shares): accessors, `Display`, `Error`, and the
-/// conversions from a failed call and into [`Error`]. Written once here instead
-/// of in every operation. `error_body` names the model every error body of the
-/// API has the shape of, when there is one.
+/// One operation's error enum, from the enum the generator writes (a variant
+/// per declared status, naming its typed body, with its docs) and
+/// `#[operation("id", undeclared = Variant, error_body = Model)]`: each typed
+/// variant holds an `ErrorResponse` of its body, `undeclared` (absent when the
+/// operation declares `default`) holds other statuses, and the failures every
+/// call shares are added; with its accessors, `Display`, `Error`, the
+/// conversions from a failed call and into [`Error`], and a compile-time check
+/// that it is `Send + Sync`. Written once here instead of in every operation.
+/// `error_body` names the model every error body of the API has the shape of,
+/// when there is one.
 ///
 /// Paths are absolute, as in the other macros: it expands in operation modules.
 #[allow(unused_macros)] // invoked by generated code
 macro_rules! operation_error {
     (
-        $name:ident($operation:literal) { $($variant:ident),* $(,)? }
-        $($unexpected:ident)?
-        $(; error_body: $shared:ident)?
+        #[operation($operation:literal $(, undeclared = $unexpected:ident)? $(, error_body = $shared:ident)?)]
+        $(#[$meta:meta])*
+        pub enum $name:ident { $( $(#[$variant_meta:meta])* $variant:ident($body:ty) ),* $(,)? }
     ) => {
+        $(#[$meta])*
+        ///
+        /// Every variant tells the status, headers and raw body where a response
+        /// arrived; `?` converts it into the crate's [`Error`](crate::Error).
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum $name {
+            $( $(#[$variant_meta])* $variant($crate::runtime::errors::ErrorResponse<$body>), )*
+            $(
+                /// A status this operation does not declare; status, headers and raw body are kept.
+                $unexpected($crate::runtime::errors::UnexpectedResponse),
+            )?
+            /// The response body does not match its declared type; the raw body is kept.
+            Decode($crate::runtime::errors::DecodeError),
+            /// The response body is longer than the limit; its first bytes are kept.
+            BodyTooLarge($crate::runtime::errors::BodyTooLargeError),
+            /// The call's deadline passed (the client's or the call's timeout), retries included.
+            Timeout($crate::runtime::errors::TransportError),
+            /// The request could not be sent or the response not received (after the retries the policy allows).
+            Transport($crate::runtime::errors::TransportError),
+            /// The request could not be built (an invalid header, base URL or API key); nothing was sent.
+            Request($crate::runtime::errors::RequestError),
+            /// A parameter or body field breaks a constraint of the API; nothing was sent.
+            Validation($crate::runtime::errors::ValidationError),
+            /// A hook stopped the call (its error is the source); never retried.
+            Hook($crate::runtime::hooks::HookError),
+        }
+
+        // Errors cross threads and tasks (`?` into `Box<dyn Error + Send + Sync>`).
+        const _: () = {
+            const fn send_sync<T: ::core::marker::Send + ::core::marker::Sync + 'static>() {}
+            send_sync::<$name>();
+        };
+
         impl $name {
             fn details(&self) -> &dyn $crate::runtime::errors::ErrorDetails {
                 match self {

@@ -135,6 +135,42 @@ macro_rules! call_options {
 #[allow(unused_imports)] // used by generated code
 pub(crate) use call_options;
 
+/// What every request builder does with its `send_with_response` (which the
+/// generator writes, as it decodes each operation's statuses): `send`, which
+/// keeps the body only, `.await` on the builder, and a compile-time check that
+/// the builder is `Send + Sync`. Written once here instead of in every builder.
+#[cfg(feature = "operations")]
+#[allow(unused_macros)] // invoked by generated code
+macro_rules! operation_send {
+    (impl IntoFuture for $builder:ident { type Output = Result<$success:ty, $error:ty>; }) => {
+        impl $builder {
+            /// Sends the request and decodes the response body.
+            pub async fn send(self) -> ::core::result::Result<$success, $error> {
+                self.send_with_response().await.map($crate::runtime::errors::ApiResponse::into_body)
+            }
+        }
+
+        impl ::std::future::IntoFuture for $builder {
+            type Output = ::core::result::Result<$success, $error>;
+            type IntoFuture = ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + ::core::marker::Send>>;
+
+            /// Lets `.await` on the builder send the request.
+            fn into_future(self) -> Self::IntoFuture {
+                ::std::boxed::Box::pin(self.send())
+            }
+        }
+
+        // Builders cross threads and tasks (spawned calls).
+        const _: () = {
+            const fn send_sync<T: ::core::marker::Send + ::core::marker::Sync + 'static>() {}
+            send_sync::<$builder>();
+        };
+    };
+}
+#[cfg(feature = "operations")]
+#[allow(unused_imports)] // used by generated code
+pub(crate) use operation_send;
+
 /// Defaults of the client for what bounds a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {

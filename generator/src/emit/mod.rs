@@ -11,6 +11,7 @@
 mod client;
 mod contract;
 mod docs;
+mod layout;
 mod models;
 mod operations;
 mod runtime;
@@ -232,12 +233,12 @@ fn rust_file(path: &str, tokens: TokenStream, options: &EmitOptions) -> Result<G
     Ok(GeneratedFile { path: path.to_string(), contents })
 }
 
-/// Formats tokens as Rust text (syn parse + prettyplease); `path` names the file in errors.
+/// Formats tokens as Rust text (syn parse + prettyplease, see [`layout`]); `path` names the file in errors.
 fn rust_text(tokens: TokenStream, path: &str) -> Result<String, GenError> {
     let started = std::time::Instant::now();
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| GenError::at("", format!("internal error: the generator produced invalid Rust for {path}: {e}")))?;
-    let text = prettyplease::unparse(&file);
+    let text = layout::unparse(file);
     FORMAT_TIME.with(|t| t.set(t.get() + started.elapsed()));
     Ok(text)
 }

@@ -23,8 +23,6 @@ pub fn group_rs(api: &Api, group: &Group, validated: &BTreeSet<String>) -> Token
     // Read once for the module: every error enum names it.
     let shared_error_body = crate::analyse::shared_error_body(api);
     let errors = group.operations.iter().map(|op| error_enum(group, op, shared_error_body));
-    let builder_names: Vec<_> = group.operations.iter().map(builder_name).collect();
-    let error_names: Vec<_> = group.operations.iter().map(error_name).collect();
     let handle_doc = format!(" Operations tagged `{}`; get it from [`crate::Client::{}`].", group.tag, group.accessor.bare());
     quote! {
         #module_doc
@@ -45,13 +43,6 @@ pub fn group_rs(api: &Api, group: &Group, validated: &BTreeSet<String>) -> Token
 
         #(#builders)*
         #(#errors)*
-
-        // Builders and errors cross threads and tasks (spawned calls, `?` into
-        // `Box<dyn Error + Send + Sync>`): checked when the crate compiles.
-        const _: () = {
-            const fn send_sync<T: Send + Sync + 'static>() {}
-            #(send_sync::<#builder_names>(); send_sync::<#error_names>();)*
-        };
     }
 }
 
@@ -204,11 +195,6 @@ fn builder(api: &Api, op: &Operation, validated: &BTreeSet<String>) -> TokenStre
 
             #paging
 
-            /// Sends the request and decodes the response body.
-            pub async fn send(self) -> Result<#success, #error> {
-                self.send_with_response().await.map(ApiResponse::into_body)
-            }
-
             /// Sends the request; the result keeps the response status and headers.
             pub async fn send_with_response(self) -> Result<ApiResponse<#success>, #error> {
                 let request = self.request()?;
@@ -227,13 +213,9 @@ fn builder(api: &Api, op: &Operation, validated: &BTreeSet<String>) -> TokenStre
             pub const OPERATION_ID: &'static str = #op_id;
         }
 
-        impl std::future::IntoFuture for #name {
-            type Output = Result<#success, #error>;
-            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send>>;
-
-            /// Lets `.await` on the builder send the request.
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+        crate::runtime::request::operation_send! {
+            impl IntoFuture for #name {
+                type Output = Result<#success, #error>;
             }
         }
     }
@@ -545,9 +527,8 @@ fn status_label(status: &StatusMatch) -> String {
     }
 }
 
-/// The operation's error enum: a variant per declared status, then the
-/// failures every call shares. Its impls are the runtime's `operation_error!`,
-/// the same for every operation.
+/// The operation's error enum: its variant per declared status; the runtime's
+/// `operation_error!` adds the failures every call shares and the impls.
 /// `shared_error_body`: the type every error body of the API has the shape of (`error_body()`).
 fn error_enum(group: &Group, op: &Operation, shared_error_body: Option<&TypeRef>) -> TokenStream {
     let name = error_name(op);
@@ -557,54 +538,24 @@ fn error_enum(group: &Group, op: &Operation, shared_error_body: Option<&TypeRef>
         let v = format_ident!("{}", c.variant);
         let ty = c.ty.as_ref().map_or(quote!(()), rust_type);
         let d = doc(&format!("HTTP {}: {}", status_label(&c.status), c.docs.as_deref().unwrap_or("declared error response.")));
-        quote!(#d #v(crate::ErrorResponse<#ty>),)
+        quote!(#d #v(#ty))
     });
-    let typed = op.errors.iter().map(|c| format_ident!("{}", c.variant));
     let has_default = op.errors.iter().any(|c| c.status == StatusMatch::Default);
-    let (unexpected_variant, unexpected) = if has_default {
-        (None, None)
-    } else {
-        let variant = quote! {
-            /// A status this operation does not declare; status, headers and raw body are kept.
-            UnexpectedStatus(crate::UnexpectedResponse),
-        };
-        (Some(variant), Some(quote!(UnexpectedStatus)))
-    };
+    let unexpected = (!has_default).then(|| quote!(, undeclared = UnexpectedStatus));
     let shared = shared_error_body.and_then(|ty| match ty {
         TypeRef::Named(n) => {
             let n = ident(n);
-            Some(quote!(; error_body: #n))
+            Some(quote!(, error_body = #n))
         }
         _ => None,
     });
     let op_id = &op.id;
     quote! {
-        #[doc = #docs]
-        ///
-        /// Every variant tells the status, headers and raw body where a response
-        /// arrived; `?` converts it into the crate's [`Error`](crate::Error).
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-            #unexpected_variant
-            /// The response body does not match its declared type; the raw body is kept.
-            Decode(crate::DecodeError),
-            /// The response body is longer than the limit; its first bytes are kept.
-            BodyTooLarge(crate::BodyTooLargeError),
-            /// The call's deadline passed (the client's or the call's timeout), retries included.
-            Timeout(crate::TransportError),
-            /// The request could not be sent or the response not received (after the retries the policy allows).
-            Transport(crate::TransportError),
-            /// The request could not be built (an invalid header, base URL or API key); nothing was sent.
-            Request(crate::RequestError),
-            /// A parameter or body field breaks a constraint of the API; nothing was sent.
-            Validation(crate::ValidationError),
-            /// A hook stopped the call (its error is the source); never retried.
-            Hook(crate::HookError),
+        crate::runtime::errors::operation_error! {
+            #[operation(#op_id #unexpected #shared)]
+            #[doc = #docs]
+            pub enum #name { #(#variants),* }
         }
-
-        crate::runtime::errors::operation_error!(#name(#op_id) { #(#typed),* } #unexpected #shared);
     }
 }
 
