@@ -10,7 +10,8 @@ pub mod byok;
 pub mod custom;
 #[cfg(feature = "testing")]
 pub mod testing;
-pub use client::{BuildError, Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use runtime::transport::BuildError;
 pub use runtime::errors::{
     ApiResponse, BodyTooLargeError, DecodeError, RequestError, TransportError,
     TransportErrorKind, ValidationError,

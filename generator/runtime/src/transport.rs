@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName};
 #[cfg(feature = "auth")]
@@ -11,6 +12,7 @@ use reqwest::header::HeaderValue;
 use super::hooks::Hook;
 use super::request::Limits;
 use super::retry::RetryPolicy;
+use super::tls::Certificate;
 #[cfg(feature = "auth")]
 use super::secret::SecretString;
 
@@ -272,5 +274,244 @@ impl fmt::Debug for Transport {
             .field("hooks", &self.hooks.len())
             .field("http", &self.http)
             .finish()
+    }
+}
+
+/// The `User-Agent` sent unless the builder sets another: the crate's name and version.
+const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
+/// The headers every request starts with: `User-Agent` and `Accept`.
+pub fn default_headers() -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert(reqwest::header::USER_AGENT, reqwest::header::HeaderValue::from_static(USER_AGENT));
+    headers.insert(reqwest::header::ACCEPT, reqwest::header::HeaderValue::from_static("application/json"));
+    headers
+}
+
+/// The `reqwest` settings every client starts from (the TLS backend of the
+/// crate's features, trusting `roots` too), with redirects left to the
+/// transport, which follows them itself.
+pub fn http_trusting(roots: &[Certificate]) -> reqwest::ClientBuilder {
+    super::tls::client_builder(roots).redirect(reqwest::redirect::Policy::none())
+}
+
+/// What every client builder sets besides the API's own credentials and
+/// headers (the generator adds those); `client_settings!` writes the setters.
+#[derive(Default)]
+pub struct Settings {
+    /// Another server than the API's default.
+    pub base_url: Option<String>,
+    /// The caller's own HTTP client.
+    pub http: Option<reqwest::Client>,
+    /// The deadline of every call.
+    pub timeout: Option<Duration>,
+    /// The longest one attempt may take.
+    pub attempt_timeout: Option<Duration>,
+    /// The longest response body read, in bytes.
+    pub max_response_body: Option<u64>,
+    /// The most redirects one attempt follows.
+    pub max_redirects: Option<u32>,
+    /// The retry policy, when not the API's default.
+    pub retry: Option<RetryPolicy>,
+    /// Hooks run around every attempt.
+    pub hooks: Vec<Arc<dyn Hook>>,
+    /// Another `User-Agent`.
+    pub user_agent: Option<String>,
+    /// Roots trusted besides the system's.
+    pub root_certificates: Vec<Certificate>,
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("max_response_body", &self.max_response_body)
+            .field("max_redirects", &self.max_redirects)
+            .field("retry", &self.retry)
+            .field("hooks", &self.hooks.len())
+            .field("root_certificates", &self.root_certificates.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Settings {
+    /// Checks the settings and creates the transport (without credentials):
+    /// `base_url` and `retry` are the API's defaults, `headers` the API's
+    /// global headers that were set.
+    pub fn build(self, base_url: &str, retry: RetryPolicy, headers: &[(&'static str, Option<&str>)]) -> Result<Transport, BuildError> {
+        let base_url = self.base_url.as_deref().unwrap_or(base_url).trim_end_matches('/').to_string();
+        match reqwest::Url::parse(&base_url) {
+            Err(e) => return Err(BuildError::InvalidBaseUrl { url: base_url, reason: e.to_string() }),
+            Ok(url) if !matches!(url.scheme(), "http" | "https") => {
+                return Err(BuildError::InvalidBaseUrl { url: base_url, reason: "only http and https are supported".to_string() });
+            }
+            Ok(_) => {}
+        }
+        let mut default_headers = default_headers();
+        let agent = self.user_agent.as_deref().map(|agent| ("User-Agent", Some(agent)));
+        for (name, value) in agent.iter().chain(headers) {
+            if let Some(value) = value {
+                let value = reqwest::header::HeaderValue::from_str(value).map_err(|_| BuildError::InvalidHeader { name })?;
+                default_headers.insert(*name, value);
+            }
+        }
+        let http = match self.http {
+            Some(http) => http,
+            None => http_trusting(&self.root_certificates).build().map_err(BuildError::Http)?,
+        };
+        let defaults = Limits::default();
+        let limits = Limits {
+            timeout: self.timeout.unwrap_or(defaults.timeout),
+            attempt_timeout: self.attempt_timeout,
+            max_body_bytes: self.max_response_body.unwrap_or(defaults.max_body_bytes),
+            max_redirects: self.max_redirects.unwrap_or(defaults.max_redirects),
+        };
+        Ok(Transport::new(http, base_url, default_headers, limits, self.retry.unwrap_or(retry), self.hooks))
+    }
+}
+
+/// The setters of [`Settings`] on a client builder with a `settings: Settings`
+/// field, written once here instead of in every client (it expands inside the
+/// builder's `impl` block).
+#[allow(unused_macros)] // invoked by generated code
+macro_rules! client_settings {
+    () => {
+        /// Retries failed calls by `policy` (default: the API document's policy;
+        /// `RetryPolicy::none()` switches retries off).
+        pub fn retry_policy(mut self, policy: $crate::runtime::retry::RetryPolicy) -> Self {
+            self.settings.retry = ::core::option::Option::Some(policy);
+            self
+        }
+
+        /// Runs `hook` around every attempt of every call.
+        pub fn hook(mut self, hook: impl $crate::runtime::hooks::Hook) -> Self {
+            self.settings.hooks.push(::std::sync::Arc::new(hook));
+            self
+        }
+
+        /// Sends requests to another server (a proxy, a mock, a staging host).
+        pub fn base_url(mut self, url: impl ::core::convert::Into<::std::string::String>) -> Self {
+            self.settings.base_url = ::core::option::Option::Some(url.into());
+            self
+        }
+
+        /// Uses your own `reqwest::Client` (proxies, TLS settings, connection pool settings).
+        ///
+        /// Start it from [`Self::http_defaults`]: it has the TLS backend of
+        /// this crate's features, and leaves redirects to this client, which follows
+        /// them itself so that credentials and request bodies never reach another
+        /// origin and the redirect limit holds (a client that follows redirects on
+        /// its own applies reqwest's rules instead). Root certificates added with
+        /// [`Self::add_root_certificate`] are not applied to it.
+        pub fn http_client(mut self, http: ::reqwest::Client) -> Self {
+            self.settings.http = ::core::option::Option::Some(http);
+            self
+        }
+
+        /// Trusts `certificate` as a root, besides the system's root certificates
+        /// (a private certificate authority, a test server's self-signed certificate).
+        /// Read it with `Certificate::from_pem` or `Certificate::from_der`.
+        pub fn add_root_certificate(mut self, certificate: $crate::runtime::tls::Certificate) -> Self {
+            self.settings.root_certificates.push(certificate);
+            self
+        }
+
+        /// The deadline of every call (default 60 s): connecting, sending, receiving,
+        /// every retry and every wait between attempts together. A call that runs out
+        /// of time returns its `Timeout` error (or, when the deadline would pass during
+        /// a wait, the last error at once). Calls may set their own with `.timeout()`.
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.settings.timeout = ::core::option::Option::Some(timeout);
+            self
+        }
+
+        /// The longest one attempt may take (default: only the call's deadline), so
+        /// that a stalled attempt is abandoned and retried while time remains. It never
+        /// extends the call's deadline.
+        pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.settings.attempt_timeout = ::core::option::Option::Some(timeout);
+            self
+        }
+
+        /// The longest response body read, in bytes (default 32 MiB); a longer one
+        /// fails with `BodyTooLarge` as soon as it passes the limit. Each server-sent
+        /// event is bounded the same way. Calls may set their own with `.max_response_body()`.
+        pub fn max_response_body(mut self, bytes: u64) -> Self {
+            self.settings.max_response_body = ::core::option::Option::Some(bytes);
+            self
+        }
+
+        /// The most redirects one attempt follows (default 10); `0` follows none.
+        pub fn max_redirects(mut self, redirects: u32) -> Self {
+            self.settings.max_redirects = ::core::option::Option::Some(redirects);
+            self
+        }
+
+        /// Replaces the default `User-Agent` (the crate name and version).
+        pub fn user_agent(mut self, user_agent: impl ::core::convert::Into<::std::string::String>) -> Self {
+            self.settings.user_agent = ::core::option::Option::Some(user_agent.into());
+            self
+        }
+
+        /// The `reqwest` settings every client starts from: the TLS backend this
+        /// crate's features choose (`rustls`, `rustls-ring` or `native-tls`; see the
+        /// README), and redirects left to this client, which follows them itself.
+        /// Start a client for [`Self::http_client`] from it.
+        pub fn http_defaults() -> ::reqwest::ClientBuilder {
+            $crate::runtime::transport::http_trusting(&[])
+        }
+    };
+}
+#[allow(unused_imports)] // used by generated code
+pub(crate) use client_settings;
+
+/// Why a client could not be built.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The base URL does not parse.
+    InvalidBaseUrl {
+        /// The URL given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A header value contains characters HTTP does not allow.
+    InvalidHeader {
+        /// The header.
+        name: &'static str,
+    },
+    /// A credential (API key, token, user name, password) contains characters
+    /// that its header or cookie does not allow (the value is not shown).
+    InvalidApiKey,
+    /// A required environment variable is not set.
+    MissingEnv {
+        /// The variable.
+        name: &'static str,
+    },
+    /// The HTTP client could not be created.
+    Http(reqwest::Error),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::InvalidBaseUrl { url, reason } => write!(f, "invalid base URL `{url}`: {reason}"),
+            BuildError::InvalidHeader { name } => write!(f, "invalid value for the `{name}` header"),
+            BuildError::InvalidApiKey => f.write_str("a credential (API key, token, user name or password) contains characters that cannot be sent in an HTTP header"),
+            BuildError::MissingEnv { name } => write!(f, "the environment variable `{name}` is not set"),
+            BuildError::Http(e) => write!(f, "cannot create the HTTP client: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BuildError::Http(e) => Some(e),
+            _ => None,
+        }
     }
 }

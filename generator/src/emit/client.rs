@@ -84,7 +84,8 @@ pub fn lib_rs(api: &Api, features: &BTreeSet<&str>, custom_module: bool) -> Toke
         #[cfg(feature = "testing")]
         pub mod testing;
 
-        pub use client::{BuildError, Client, ClientBuilder, DEFAULT_BASE_URL};
+        pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+        pub use runtime::transport::BuildError;
         pub use runtime::errors::{
             ApiResponse, BodyTooLargeError, DecodeError, RequestError, TransportError, TransportErrorKind, ValidationError,
         };
@@ -131,15 +132,10 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
             }
         }
     });
-    let global_inserts = api.global_headers.iter().map(|h| {
+    let global_headers = api.global_headers.iter().map(|h| {
         let n = ident(&h.rust_name);
         let wire = &h.name;
-        quote! {
-            if let Some(value) = &self.#n {
-                let value = HeaderValue::from_str(value).map_err(|_| BuildError::InvalidHeader { name: #wire })?;
-                headers.insert(#wire, value);
-            }
-        }
+        quote!((#wire, self.#n.as_deref()))
     });
     // Our own text with intra-doc links, so not passed through the spec-prose sanitiser.
     let new_doc = quote! {
@@ -174,11 +170,6 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
             SchemeKind::ApiKey { .. } | SchemeKind::Bearer => quote!(#n: Option<SecretString>,),
             SchemeKind::Basic | SchemeKind::OAuth2ClientCredentials { .. } => quote!(#n: Option<(String, SecretString)>,),
         }
-    });
-    let auth_debug = others.iter().map(|s| {
-        let n = ident(&s.setter);
-        let name = s.setter.bare();
-        quote!(.field(#name, &self.#n))
     });
     let auth_setters = others.iter().map(|s| {
         let n = ident(&s.setter);
@@ -218,15 +209,16 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     } else {
         quote!(use crate::runtime::transport::{Auth, Credential, Transport};)
     };
-    let (new_auth, build_auth, check_auth) = if sends {
+    let (new_auth, check_auth, build_auth) = if sends {
         (
             quote!(let transport = transport.with_auth(ClientBuilder::default().api_key(api_key).auth());),
-            quote!(let transport = transport.with_auth(self.auth());),
             quote! {
-                if self.auth().invalid().is_some() {
+                let auth = self.auth();
+                if auth.invalid().is_some() {
                     return Err(BuildError::InvalidApiKey);
                 }
             },
+            quote!(let transport = transport.with_auth(auth);),
         )
     } else {
         (quote!(let _ = api_key;), TokenStream::new(), TokenStream::new())
@@ -238,17 +230,13 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         use std::sync::Arc;
         use std::time::Duration;
 
-        use reqwest::header::{HeaderMap, HeaderValue};
-
         use crate::runtime::request::Limits;
+        use crate::runtime::transport::{BuildError, Settings};
         #auth_imports
-        use crate::{Certificate, Hook, RetryPolicy, SecretString};
+        use crate::{RetryPolicy, SecretString};
 
         /// The API's default base URL (its first server).
         pub const DEFAULT_BASE_URL: &str = #base_url;
-
-        /// The `User-Agent` sent unless the builder sets another.
-        const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
         #[doc = #client_doc]
         #[derive(Clone)]
@@ -277,7 +265,7 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
                 let transport = Transport::new(
                     http,
                     DEFAULT_BASE_URL.to_string(),
-                    ClientBuilder::default_headers(),
+                    crate::runtime::transport::default_headers(),
                     Limits::default(),
                     RetryPolicy::default(),
                     Vec::new(),
@@ -312,53 +300,16 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         }
 
         /// Settings for a [`Client`]; `build()` checks them.
-        #[derive(Default)]
+        #[derive(Default, Debug)]
         pub struct ClientBuilder {
+            settings: Settings,
             api_key: Option<SecretString>,
             #(#auth_fields)*
-            base_url: Option<String>,
-            http: Option<reqwest::Client>,
-            timeout: Option<Duration>,
-            attempt_timeout: Option<Duration>,
-            max_response_body: Option<u64>,
-            max_redirects: Option<u32>,
-            retry: Option<RetryPolicy>,
-            hooks: Vec<Arc<dyn Hook>>,
-            user_agent: Option<String>,
-            root_certificates: Vec<Certificate>,
             #(#global_fields: Option<String>,)*
         }
 
-        impl std::fmt::Debug for ClientBuilder {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_struct("ClientBuilder")
-                    .field("api_key", &self.api_key)
-                    #(#auth_debug)*
-                    .field("base_url", &self.base_url)
-                    .field("timeout", &self.timeout)
-                    .field("attempt_timeout", &self.attempt_timeout)
-                    .field("max_response_body", &self.max_response_body)
-                    .field("max_redirects", &self.max_redirects)
-                    .field("retry", &self.retry)
-                    .field("hooks", &self.hooks.len())
-                    .field("root_certificates", &self.root_certificates.len())
-                    .finish_non_exhaustive()
-            }
-        }
-
         impl ClientBuilder {
-            /// Retries failed calls by `policy` (default: the API document's policy;
-            /// `RetryPolicy::none()` switches retries off).
-            pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-                self.retry = Some(policy);
-                self
-            }
-
-            /// Runs `hook` around every attempt of every call.
-            pub fn hook(mut self, hook: impl Hook) -> Self {
-                self.hooks.push(Arc::new(hook));
-                self
-            }
+            crate::runtime::transport::client_settings!();
 
             #api_key_doc
             pub fn api_key(mut self, api_key: impl Into<SecretString>) -> Self {
@@ -368,126 +319,15 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
 
             #(#auth_setters)*
 
-            /// Sends requests to another server (a proxy, a mock, a staging host).
-            pub fn base_url(mut self, url: impl Into<String>) -> Self {
-                self.base_url = Some(url.into());
-                self
-            }
-
-            /// Uses your own `reqwest::Client` (proxies, TLS settings, connection pool settings).
-            ///
-            /// Start it from [`ClientBuilder::http_defaults`]: it has the TLS backend of
-            /// this crate's features, and leaves redirects to this client, which follows
-            /// them itself so that credentials and request bodies never reach another
-            /// origin and the redirect limit holds (a client that follows redirects on
-            /// its own applies reqwest's rules instead). Root certificates added with
-            /// [`ClientBuilder::add_root_certificate`] are not applied to it.
-            pub fn http_client(mut self, http: reqwest::Client) -> Self {
-                self.http = Some(http);
-                self
-            }
-
-            /// Trusts `certificate` as a root, besides the system's root certificates
-            /// (a private certificate authority, a test server's self-signed certificate).
-            /// Read it with `Certificate::from_pem` or `Certificate::from_der`.
-            pub fn add_root_certificate(mut self, certificate: Certificate) -> Self {
-                self.root_certificates.push(certificate);
-                self
-            }
-
-            /// The deadline of every call (default 60 s): connecting, sending, receiving,
-            /// every retry and every wait between attempts together. A call that runs out
-            /// of time returns its `Timeout` error (or, when the deadline would pass during
-            /// a wait, the last error at once). Calls may set their own with `.timeout()`.
-            pub fn timeout(mut self, timeout: Duration) -> Self {
-                self.timeout = Some(timeout);
-                self
-            }
-
-            /// The longest one attempt may take (default: only the call's deadline), so
-            /// that a stalled attempt is abandoned and retried while time remains. It never
-            /// extends the call's deadline.
-            pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
-                self.attempt_timeout = Some(timeout);
-                self
-            }
-
-            /// The longest response body read, in bytes (default 32 MiB); a longer one
-            /// fails with `BodyTooLarge` as soon as it passes the limit. Each server-sent
-            /// event is bounded the same way. Calls may set their own with `.max_response_body()`.
-            pub fn max_response_body(mut self, bytes: u64) -> Self {
-                self.max_response_body = Some(bytes);
-                self
-            }
-
-            /// The most redirects one attempt follows (default 10); `0` follows none.
-            pub fn max_redirects(mut self, redirects: u32) -> Self {
-                self.max_redirects = Some(redirects);
-                self
-            }
-
-            /// Replaces the default `User-Agent` (the crate name and version).
-            pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-                self.user_agent = Some(user_agent.into());
-                self
-            }
-
             #(#global_setters)*
-
-            /// The `reqwest` settings every client starts from: the TLS backend this
-            /// crate's features choose (`rustls`, `rustls-ring` or `native-tls`; see the
-            /// README), and redirects left to this client, which follows them itself.
-            /// Start a client for [`ClientBuilder::http_client`] from it.
-            pub fn http_defaults() -> reqwest::ClientBuilder {
-                Self::http_trusting(&[])
-            }
-
-            /// [`ClientBuilder::http_defaults`], trusting `roots` too.
-            fn http_trusting(roots: &[Certificate]) -> reqwest::ClientBuilder {
-                crate::runtime::tls::client_builder(roots).redirect(reqwest::redirect::Policy::none())
-            }
-
-            fn default_headers() -> HeaderMap {
-                let mut headers = HeaderMap::new();
-                headers.insert(reqwest::header::USER_AGENT, HeaderValue::from_static(USER_AGENT));
-                headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
-                headers
-            }
 
             #auth
 
             /// Checks the settings and creates the client.
             pub fn build(self) -> Result<Client, BuildError> {
-                let base_url = self.base_url.clone().unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
-                let base_url = base_url.trim_end_matches('/').to_string();
-                match reqwest::Url::parse(&base_url) {
-                    Err(e) => return Err(BuildError::InvalidBaseUrl { url: base_url, reason: e.to_string() }),
-                    Ok(url) if !matches!(url.scheme(), "http" | "https") => {
-                        return Err(BuildError::InvalidBaseUrl { url: base_url, reason: "only http and https are supported".to_string() });
-                    }
-                    Ok(_) => {}
-                }
-                let mut headers = Self::default_headers();
-                if let Some(agent) = &self.user_agent {
-                    let value = HeaderValue::from_str(agent).map_err(|_| BuildError::InvalidHeader { name: "User-Agent" })?;
-                    headers.insert(reqwest::header::USER_AGENT, value);
-                }
-                #(#global_inserts)*
                 #check_auth
-                let http = match self.http.clone() {
-                    Some(http) => http,
-                    None => Self::http_trusting(&self.root_certificates).build().map_err(BuildError::Http)?,
-                };
-                let defaults = Limits::default();
-                let limits = Limits {
-                    timeout: self.timeout.unwrap_or(defaults.timeout),
-                    attempt_timeout: self.attempt_timeout,
-                    max_body_bytes: self.max_response_body.unwrap_or(defaults.max_body_bytes),
-                    max_redirects: self.max_redirects.unwrap_or(defaults.max_redirects),
-                };
-                let retry = self.retry.clone().unwrap_or_default();
-                let hooks = self.hooks.clone();
-                let transport = Transport::new(http, base_url, headers, limits, retry, hooks);
+                let headers = [#(#global_headers),*];
+                let transport = self.settings.build(DEFAULT_BASE_URL, RetryPolicy::default(), &headers)?;
                 #build_auth
                 Ok(Client { transport: Arc::new(transport) })
             }
@@ -495,54 +335,6 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
 
         #retry_default
 
-        /// Why a [`Client`] could not be built.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum BuildError {
-            /// The base URL does not parse.
-            InvalidBaseUrl {
-                /// The URL given.
-                url: String,
-                /// What is wrong with it.
-                reason: String,
-            },
-            /// A header value contains characters HTTP does not allow.
-            InvalidHeader {
-                /// The header.
-                name: &'static str,
-            },
-            /// A credential (API key, token, user name, password) contains characters
-            /// that its header or cookie does not allow (the value is not shown).
-            InvalidApiKey,
-            /// A required environment variable is not set.
-            MissingEnv {
-                /// The variable.
-                name: &'static str,
-            },
-            /// The HTTP client could not be created.
-            Http(reqwest::Error),
-        }
-
-        impl std::fmt::Display for BuildError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                match self {
-                    BuildError::InvalidBaseUrl { url, reason } => write!(f, "invalid base URL `{url}`: {reason}"),
-                    BuildError::InvalidHeader { name } => write!(f, "invalid value for the `{name}` header"),
-                    BuildError::InvalidApiKey => f.write_str("a credential (API key, token, user name or password) contains characters that cannot be sent in an HTTP header"),
-                    BuildError::MissingEnv { name } => write!(f, "the environment variable `{name}` is not set"),
-                    BuildError::Http(e) => write!(f, "cannot create the HTTP client: {e}"),
-                }
-            }
-        }
-
-        impl std::error::Error for BuildError {
-            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-                match self {
-                    BuildError::Http(e) => Some(e),
-                    _ => None,
-                }
-            }
-        }
     }
 }
 
