@@ -9,10 +9,8 @@
 //! answers with a typed body (or a declared error status with its typed
 //! body), and can require a number of calls, checked by
 //! [`MockServer::verify`] and when the server is dropped.
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
-use std::time::Duration;
 use crate::{Client, ClientBuilder, RetryPolicy};
+pub use crate::runtime::testing::{Any, MockExpectation, PathValue};
 /// The API key of [`MockServer::client`].
 pub const TEST_API_KEY: &str = "test-api-key";
 /// A local mock server of the API, with typed expectations for each
@@ -68,217 +66,10 @@ impl MockServer {
         byok::ByokApiMocks { server: self }
     }
 }
-/// Matches any value of a path parameter: `mock.group().get(Any)`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Any;
-/// The value a mock expects for a path parameter: one value (as the
-/// client sends it, compared after percent-decoding) or any ([`Any`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PathValue {
-    /// Exactly this value.
-    Is(String),
-    /// Any value.
-    Any,
-}
-impl From<Any> for PathValue {
-    fn from(_: Any) -> Self {
-        PathValue::Any
-    }
-}
-impl From<&str> for PathValue {
-    fn from(value: &str) -> Self {
-        PathValue::Is(value.to_string())
-    }
-}
-impl From<String> for PathValue {
-    fn from(value: String) -> Self {
-        PathValue::Is(value)
-    }
-}
-impl From<&String> for PathValue {
-    fn from(value: &String) -> Self {
-        PathValue::Is(value.clone())
-    }
-}
-impl From<i32> for PathValue {
-    fn from(value: i32) -> Self {
-        PathValue::Is(value.to_string())
-    }
-}
-impl From<i64> for PathValue {
-    fn from(value: i64) -> Self {
-        PathValue::Is(value.to_string())
-    }
-}
-impl From<f64> for PathValue {
-    fn from(value: f64) -> Self {
-        PathValue::Is(value.to_string())
-    }
-}
-impl From<bool> for PathValue {
-    fn from(value: bool) -> Self {
-        PathValue::Is(value.to_string())
-    }
-}
-/// Matches the request path against an operation's path template:
-/// the literal text around each parameter, and each parameter's value.
-struct PathMatcher {
-    pattern: regex_lite::Regex,
-    values: Vec<PathValue>,
-}
-impl wiremock::Match for PathMatcher {
-    fn matches(&self, request: &wiremock::Request) -> bool {
-        let Some(captures) = self.pattern.captures(request.url.path()) else {
-            return false
-        };
-        self.values
-            .iter()
-            .enumerate()
-            .all(|(i, expected)| match expected {
-                PathValue::Any => true,
-                PathValue::Is(value) => {
-                    captures
-                        .get(i + 1)
-                        .is_some_and(|sent| {
-                            percent_encoding::percent_decode_str(sent.as_str())
-                                .decode_utf8()
-                                .is_ok_and(|sent| sent == value.as_str())
-                        })
-                }
-            })
-    }
-}
-/// The method and path of an operation, before its answer is chosen.
-struct Route<'a> {
-    server: &'a MockServer,
-    mock: wiremock::MockBuilder,
-}
-impl<'a> Route<'a> {
-    /// `literals` are the path's text before each parameter and after
-    /// the last (one more than `values`).
-    fn new(
-        server: &'a MockServer,
-        method: &'static str,
-        literals: &[&'static str],
-        values: Vec<PathValue>,
-    ) -> Self {
-        let mut pattern = String::from("^");
-        for (i, literal) in literals.iter().enumerate() {
-            if i > 0 {
-                pattern.push_str("([^/]*)");
-            }
-            pattern.push_str(&regex_lite::escape(literal));
-        }
-        pattern.push('$');
-        let pattern = regex_lite::Regex::new(&pattern)
-            .expect("an escaped path template is a valid pattern");
-        let mock = wiremock::Mock::given(wiremock::matchers::method(method))
-            .and(PathMatcher { pattern, values });
-        Route { server, mock }
-    }
-    fn and(self, matcher: impl wiremock::Match + 'static) -> Self {
-        Route {
-            server: self.server,
-            mock: self.mock.and(matcher),
-        }
-    }
-    fn json(self, status: u16, body: &impl serde::Serialize) -> MockExpectation<'a> {
-        let body = serde_json::to_vec(body).expect("the body serialises to JSON");
-        self.raw(status, "application/json", body)
-    }
-    fn raw(self, status: u16, content_type: &str, body: Vec<u8>) -> MockExpectation<'a> {
-        self.respond(
-            wiremock::ResponseTemplate::new(status).set_body_raw(body, content_type),
-        )
-    }
-    fn respond(self, response: wiremock::ResponseTemplate) -> MockExpectation<'a> {
-        MockExpectation {
-            server: self.server,
-            mock: self.mock,
-            response,
-            times: None,
-            limit: None,
-            name: None,
-        }
-    }
-}
-/// A mocked operation with its answer chosen. Mount it with `.await`
-/// (or [`MockExpectation::mount`]); before that, say how many calls it
-/// requires ([`MockExpectation::expect`]) or accepts, or change the answer's
-/// headers and delay.
-#[must_use = "a mock does nothing until it is mounted with `.await`"]
-pub struct MockExpectation<'a> {
-    server: &'a MockServer,
-    mock: wiremock::MockBuilder,
-    response: wiremock::ResponseTemplate,
-    times: Option<wiremock::Times>,
-    limit: Option<u64>,
-    name: Option<String>,
-}
-impl<'a> MockExpectation<'a> {
-    /// Requires this many matching calls (`1`, `0`, `2..`, `..=3`), checked by
-    /// [`MockServer::verify`] and when the server is dropped.
-    pub fn expect(mut self, times: impl Into<wiremock::Times>) -> Self {
-        self.times = Some(times.into());
-        self
-    }
-    /// Answers at most `n` calls; later calls fall through to other mocks
-    /// (or get a 404), e.g. to answer a retried call differently.
-    pub fn up_to_n_times(mut self, n: u64) -> Self {
-        self.limit = Some(n);
-        self
-    }
-    /// Names the mock in the message of a failed [`MockServer::verify`].
-    pub fn named(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Adds a header to the answer (`Retry-After`, a rate-limit header, …).
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.response = self.response.insert_header(name, value);
-        self
-    }
-    /// Sends the answer only after `delay` (to test timeouts).
-    pub fn delay(mut self, delay: Duration) -> Self {
-        self.response = self.response.set_delay(delay);
-        self
-    }
-    fn into_mock(self) -> (wiremock::Mock, &'a MockServer) {
-        let mut mock = self.mock.respond_with(self.response);
-        if let Some(times) = self.times {
-            mock = mock.expect(times);
-        }
-        if let Some(n) = self.limit {
-            mock = mock.up_to_n_times(n);
-        }
-        if let Some(name) = self.name {
-            mock = mock.named(name);
-        }
-        (mock, self.server)
-    }
-    /// Mounts the mock on its server, for as long as the server lives.
-    pub async fn mount(self) {
-        let (mock, server) = self.into_mock();
-        mock.mount(&server.server).await;
-    }
-    /// Mounts the mock until the returned guard is dropped; the guard
-    /// checks the expected calls when dropped.
-    pub async fn mount_as_scoped(self) -> wiremock::MockGuard {
-        let (mock, server) = self.into_mock();
-        mock.mount_as_scoped(&server.server).await
-    }
-}
-impl<'a> IntoFuture for MockExpectation<'a> {
-    type Output = ();
-    type IntoFuture = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
-    /// Lets `.await` mount the mock ([`MockExpectation::mount`]).
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.mount())
-    }
-}
 /// Mocks of the operations tagged `BYOK`.
 pub mod byok {
-    use super::{MockExpectation, MockServer, Route};
+    use super::{MockExpectation, MockServer};
+    use crate::runtime::testing::Route;
     use super::PathValue;
     /// Mocks of the operations tagged `BYOK`, one method per operation of [`ByokApi`](crate::byok::ByokApi); get it from [`MockServer::byok`].
     #[derive(Debug, Clone, Copy)]
@@ -289,49 +80,53 @@ pub mod byok {
         /// Mocks [`ByokApi::list`](crate::byok::ByokApi::list): `GET /byok`. Choose its answer next.
         pub fn list(&self) -> ListByokKeysMock<'a> {
             ListByokKeysMock {
-                route: Route::new(self.server, "GET", &["/byok"], vec![]),
+                route: Route::new(&self.server.server, "GET", &["/byok"], vec![]),
             }
         }
         /// Mocks [`ByokApi::create`](crate::byok::ByokApi::create): `POST /byok`. Choose its answer next.
         pub fn create(&self) -> CreateByokKeyMock<'a> {
             CreateByokKeyMock {
-                route: Route::new(self.server, "POST", &["/byok"], vec![]),
+                route: Route::new(&self.server.server, "POST", &["/byok"], vec![]),
             }
         }
         /// Mocks [`ByokApi::get`](crate::byok::ByokApi::get): `GET /byok/{id}` with this `id` (or [`Any`](super::Any)). Choose its answer next.
         pub fn get(&self, id: impl Into<PathValue>) -> GetByokKeyMock<'a> {
             let id: PathValue = id.into();
             GetByokKeyMock {
-                route: Route::new(self.server, "GET", &["/byok/", ""], vec![id]),
+                route: Route::new(&self.server.server, "GET", &["/byok/", ""], vec![id]),
             }
         }
         /// Mocks [`ByokApi::delete`](crate::byok::ByokApi::delete): `DELETE /byok/{id}` with this `id` (or [`Any`](super::Any)). Choose its answer next.
         pub fn delete(&self, id: impl Into<PathValue>) -> DeleteByokKeyMock<'a> {
             let id: PathValue = id.into();
             DeleteByokKeyMock {
-                route: Route::new(self.server, "DELETE", &["/byok/", ""], vec![id]),
+                route: Route::new(
+                    &self.server.server,
+                    "DELETE",
+                    &["/byok/", ""],
+                    vec![id],
+                ),
             }
         }
         /// Mocks [`ByokApi::update`](crate::byok::ByokApi::update): `PATCH /byok/{id}` with this `id` (or [`Any`](super::Any)). Choose its answer next.
         pub fn update(&self, id: impl Into<PathValue>) -> UpdateByokKeyMock<'a> {
             let id: PathValue = id.into();
             UpdateByokKeyMock {
-                route: Route::new(self.server, "PATCH", &["/byok/", ""], vec![id]),
+                route: Route::new(
+                    &self.server.server,
+                    "PATCH",
+                    &["/byok/", ""],
+                    vec![id],
+                ),
             }
         }
     }
-    /// A mock of `listBYOKKeys` (`GET /byok`): add matchers with [`ListByokKeysMock::and`], then choose its answer.
-    #[must_use = "a mock does nothing until its answer is chosen and it is mounted with `.await`"]
-    pub struct ListByokKeysMock<'a> {
-        route: Route<'a>,
+    crate::runtime::testing::operation_mock! {
+        #[doc =
+        " A mock of `listBYOKKeys` (`GET /byok`): add matchers with [`ListByokKeysMock::and`], then choose its answer."]
+        pub struct ListByokKeysMock < 'a >;
     }
     impl<'a> ListByokKeysMock<'a> {
-        /// Also requires `matcher`: any wiremock matcher (a query parameter, a header, the body).
-        pub fn and(self, matcher: impl wiremock::Match + 'static) -> Self {
-            ListByokKeysMock {
-                route: self.route.and(matcher),
-            }
-        }
         /// Answers HTTP 200 with `body` as JSON: the call returns it.
         pub fn respond_with(
             self,
@@ -360,29 +155,13 @@ pub mod byok {
         ) -> MockExpectation<'a> {
             self.route.json(500u16, &body)
         }
-        /// Answers with `status`, `content_type` and `body` as given: any status,
-        /// declared or not, and bodies the typed answers do not cover.
-        pub fn respond_with_raw(
-            self,
-            status: u16,
-            content_type: &str,
-            body: impl Into<Vec<u8>>,
-        ) -> MockExpectation<'a> {
-            self.route.raw(status, content_type, body.into())
-        }
     }
-    /// A mock of `createBYOKKey` (`POST /byok`): add matchers with [`CreateByokKeyMock::and`], then choose its answer.
-    #[must_use = "a mock does nothing until its answer is chosen and it is mounted with `.await`"]
-    pub struct CreateByokKeyMock<'a> {
-        route: Route<'a>,
+    crate::runtime::testing::operation_mock! {
+        #[doc =
+        " A mock of `createBYOKKey` (`POST /byok`): add matchers with [`CreateByokKeyMock::and`], then choose its answer."]
+        pub struct CreateByokKeyMock < 'a >;
     }
     impl<'a> CreateByokKeyMock<'a> {
-        /// Also requires `matcher`: any wiremock matcher (a query parameter, a header, the body).
-        pub fn and(self, matcher: impl wiremock::Match + 'static) -> Self {
-            CreateByokKeyMock {
-                route: self.route.and(matcher),
-            }
-        }
         /// Answers HTTP 201 with `body` as JSON: the call returns it.
         pub fn respond_with(
             self,
@@ -418,29 +197,13 @@ pub mod byok {
         ) -> MockExpectation<'a> {
             self.route.json(500u16, &body)
         }
-        /// Answers with `status`, `content_type` and `body` as given: any status,
-        /// declared or not, and bodies the typed answers do not cover.
-        pub fn respond_with_raw(
-            self,
-            status: u16,
-            content_type: &str,
-            body: impl Into<Vec<u8>>,
-        ) -> MockExpectation<'a> {
-            self.route.raw(status, content_type, body.into())
-        }
     }
-    /// A mock of `getBYOKKey` (`GET /byok/{id}`): add matchers with [`GetByokKeyMock::and`], then choose its answer.
-    #[must_use = "a mock does nothing until its answer is chosen and it is mounted with `.await`"]
-    pub struct GetByokKeyMock<'a> {
-        route: Route<'a>,
+    crate::runtime::testing::operation_mock! {
+        #[doc =
+        " A mock of `getBYOKKey` (`GET /byok/{id}`): add matchers with [`GetByokKeyMock::and`], then choose its answer."]
+        pub struct GetByokKeyMock < 'a >;
     }
     impl<'a> GetByokKeyMock<'a> {
-        /// Also requires `matcher`: any wiremock matcher (a query parameter, a header, the body).
-        pub fn and(self, matcher: impl wiremock::Match + 'static) -> Self {
-            GetByokKeyMock {
-                route: self.route.and(matcher),
-            }
-        }
         /// Answers HTTP 200 with `body` as JSON: the call returns it.
         pub fn respond_with(
             self,
@@ -469,29 +232,13 @@ pub mod byok {
         ) -> MockExpectation<'a> {
             self.route.json(500u16, &body)
         }
-        /// Answers with `status`, `content_type` and `body` as given: any status,
-        /// declared or not, and bodies the typed answers do not cover.
-        pub fn respond_with_raw(
-            self,
-            status: u16,
-            content_type: &str,
-            body: impl Into<Vec<u8>>,
-        ) -> MockExpectation<'a> {
-            self.route.raw(status, content_type, body.into())
-        }
     }
-    /// A mock of `deleteBYOKKey` (`DELETE /byok/{id}`): add matchers with [`DeleteByokKeyMock::and`], then choose its answer.
-    #[must_use = "a mock does nothing until its answer is chosen and it is mounted with `.await`"]
-    pub struct DeleteByokKeyMock<'a> {
-        route: Route<'a>,
+    crate::runtime::testing::operation_mock! {
+        #[doc =
+        " A mock of `deleteBYOKKey` (`DELETE /byok/{id}`): add matchers with [`DeleteByokKeyMock::and`], then choose its answer."]
+        pub struct DeleteByokKeyMock < 'a >;
     }
     impl<'a> DeleteByokKeyMock<'a> {
-        /// Also requires `matcher`: any wiremock matcher (a query parameter, a header, the body).
-        pub fn and(self, matcher: impl wiremock::Match + 'static) -> Self {
-            DeleteByokKeyMock {
-                route: self.route.and(matcher),
-            }
-        }
         /// Answers HTTP 200 with `body` as JSON: the call returns it.
         pub fn respond_with(
             self,
@@ -520,29 +267,13 @@ pub mod byok {
         ) -> MockExpectation<'a> {
             self.route.json(500u16, &body)
         }
-        /// Answers with `status`, `content_type` and `body` as given: any status,
-        /// declared or not, and bodies the typed answers do not cover.
-        pub fn respond_with_raw(
-            self,
-            status: u16,
-            content_type: &str,
-            body: impl Into<Vec<u8>>,
-        ) -> MockExpectation<'a> {
-            self.route.raw(status, content_type, body.into())
-        }
     }
-    /// A mock of `updateBYOKKey` (`PATCH /byok/{id}`): add matchers with [`UpdateByokKeyMock::and`], then choose its answer.
-    #[must_use = "a mock does nothing until its answer is chosen and it is mounted with `.await`"]
-    pub struct UpdateByokKeyMock<'a> {
-        route: Route<'a>,
+    crate::runtime::testing::operation_mock! {
+        #[doc =
+        " A mock of `updateBYOKKey` (`PATCH /byok/{id}`): add matchers with [`UpdateByokKeyMock::and`], then choose its answer."]
+        pub struct UpdateByokKeyMock < 'a >;
     }
     impl<'a> UpdateByokKeyMock<'a> {
-        /// Also requires `matcher`: any wiremock matcher (a query parameter, a header, the body).
-        pub fn and(self, matcher: impl wiremock::Match + 'static) -> Self {
-            UpdateByokKeyMock {
-                route: self.route.and(matcher),
-            }
-        }
         /// Answers HTTP 200 with `body` as JSON: the call returns it.
         pub fn respond_with(
             self,
@@ -577,16 +308,6 @@ pub mod byok {
             body: crate::models::InternalServerResponse,
         ) -> MockExpectation<'a> {
             self.route.json(500u16, &body)
-        }
-        /// Answers with `status`, `content_type` and `body` as given: any status,
-        /// declared or not, and bodies the typed answers do not cover.
-        pub fn respond_with_raw(
-            self,
-            status: u16,
-            content_type: &str,
-            body: impl Into<Vec<u8>>,
-        ) -> MockExpectation<'a> {
-            self.route.raw(status, content_type, body.into())
         }
     }
 }

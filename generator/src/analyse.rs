@@ -444,6 +444,15 @@ pub fn runtime_features(api: &Api) -> BTreeSet<&'static str> {
         for e in &op.errors {
             f.insert(if e.ty.is_some() { "json-error" } else { "empty-error" });
         }
+        // The answers of the operation's typed mock (the `testing` module): a JSON
+        // body, or none for a success without a body and for untyped errors.
+        if op.success.iter().any(|s| s.ty.is_some()) || op.errors.iter().any(|e| e.ty.is_some()) {
+            f.insert("testing-json");
+        }
+        let bodiless = !op.success.iter().any(|s| s.ty.is_some() || s.raw.is_some() || s.stream.is_some());
+        if bodiless || op.errors.iter().any(|e| e.ty.is_none()) {
+            f.insert("testing-empty");
+        }
         // Without a `default` response, statuses the operation does not declare are kept as they came.
         if !op.errors.iter().any(|e| e.status == StatusMatch::Default) {
             f.insert("unexpected-status");

@@ -58,6 +58,8 @@ fn byok_generated_files() {
             "src/runtime/response.rs",
             "src/runtime/retry.rs",
             "src/runtime/secret.rs",
+            // The mocks' machinery, compiled with the crate's feature `testing`.
+            "src/runtime/testing.rs",
             "src/runtime/tls.rs",
             "src/runtime/transport.rs",
             "src/runtime/untyped.rs",

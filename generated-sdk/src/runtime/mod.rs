@@ -25,6 +25,9 @@ pub mod validation;
 pub mod body;
 pub mod path;
 pub mod pagination;
+// `testing` is the generated crate's own feature (kept as a cfg when vendored).
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod untyped;
 
 /// A value of an open enum that this version of the SDK does not know, as

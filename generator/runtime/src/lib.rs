@@ -47,6 +47,10 @@ pub mod pagination;
 pub mod oauth2;
 #[cfg(feature = "sse")]
 pub mod sse;
+// `testing` is the generated crate's own feature (kept as a cfg when vendored).
+#[cfg(feature = "operations")]
+#[cfg(feature = "testing")]
+pub mod testing;
 #[cfg(feature = "operations")]
 pub mod untyped;
 #[cfg(any(feature = "form", feature = "query-json", feature = "wire-text", feature = "multipart-text"))]

@@ -4,8 +4,8 @@
 //! one edit: items behind a Cargo feature the API does not use
 //! (`#[cfg(feature = "sse")]`, …) are cut out, and the attribute is dropped from
 //! the items kept, so a generated crate carries no dead code. The TLS features
-//! ([`TLS_FEATURES`]) are the one exception: they are Cargo features of the
-//! generated crate too (`templates/Cargo.toml.j2`), so their `cfg`s are kept as
+//! and `testing` ([`CRATE_FEATURES`]) are the exception: they are Cargo features of
+//! the generated crate too (`templates/Cargo.toml.j2`), so their `cfg`s are kept as
 //! written. Test modules (`#[cfg(test)]`) are always cut.
 
 use std::collections::BTreeSet;
@@ -34,6 +34,7 @@ const FILES: &[(&str, &str)] = &[
     ("retry", include_str!("../../runtime/src/retry.rs")),
     ("secret", include_str!("../../runtime/src/secret.rs")),
     ("sse", include_str!("../../runtime/src/sse.rs")),
+    ("testing", include_str!("../../runtime/src/testing.rs")),
     ("text", include_str!("../../runtime/src/text.rs")),
     ("tls", include_str!("../../runtime/src/tls.rs")),
     ("transport", include_str!("../../runtime/src/transport.rs")),
@@ -41,9 +42,9 @@ const FILES: &[(&str, &str)] = &[
     ("validation", include_str!("../../runtime/src/validation.rs")),
 ];
 
-/// The runtime's features that choose the TLS backend: the generated crate has
-/// them as Cargo features of its own, so their `cfg`s are never evaluated here.
-pub const TLS_FEATURES: &[&str] = &["rustls", "rustls-ring", "native-tls"];
+/// The runtime's features that are the generated crate's own Cargo features
+/// (the TLS backends and `testing`): their `cfg`s are kept as written.
+const CRATE_FEATURES: &[&str] = &["rustls", "rustls-ring", "native-tls", "testing"];
 
 /// The vendored runtime for an API that uses `features`: `(path under src/, contents)`.
 pub fn runtime_files(features: &BTreeSet<&str>) -> Vec<(String, String)> {
@@ -125,7 +126,7 @@ fn evaluate(meta: &syn::Meta, features: &BTreeSet<&str>) -> Option<bool> {
     match meta {
         syn::Meta::Path(p) if p.is_ident("test") => Some(false),
         syn::Meta::NameValue(nv) if nv.path.is_ident("feature") => match &nv.value {
-            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) if TLS_FEATURES.contains(&s.value().as_str()) => None,
+            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) if CRATE_FEATURES.contains(&s.value().as_str()) => None,
             syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(features.contains(s.value().as_str())),
             _ => None,
         },
@@ -313,10 +314,11 @@ mod tests {}
         let files = runtime_files(&all);
         assert_eq!(files.len(), FILES.len(), "{:?}", files.iter().map(|f| &f.0).collect::<Vec<_>>());
         for (path, contents) in &files {
-            // Only the TLS features, the generated crate's own, keep their cfgs.
-            let tls_cfgs = TLS_FEATURES.iter().map(|f| contents.matches(&format!("feature = \"{f}\"")).count()).sum::<usize>();
-            assert_eq!(contents.matches("feature = \"").count(), tls_cfgs, "{path}");
-            assert_eq!(tls_cfgs > 0, path == "runtime/tls.rs", "{path}");
+            // Only the TLS features and `testing`, the generated crate's own, keep their cfgs.
+            let count = |features: &[&str]| features.iter().map(|f| contents.matches(&format!("feature = \"{f}\"")).count()).sum::<usize>();
+            assert_eq!(contents.matches("feature = \"").count(), count(CRATE_FEATURES), "{path}");
+            assert_eq!(count(&["rustls", "rustls-ring", "native-tls"]) > 0, path == "runtime/tls.rs", "{path}");
+            assert_eq!(count(&["testing"]) > 0, path == "runtime/mod.rs", "{path}");
             assert!(!contents.contains("#[cfg(test)]"), "{path}");
             syn::parse_file(contents).unwrap_or_else(|e| panic!("{path}: {e}"));
         }

@@ -60,7 +60,8 @@ pub fn testing_rs(api: &Api) -> TokenStream {
         quote!(#gate #module)
     });
     let enum_values = path_enum_conversions(api);
-    let route = route(api);
+    // The runtime's part of the mocks, there when the API has operations.
+    let machinery = api.groups.iter().any(|g| !g.operations.is_empty()).then(|| quote!(pub use crate::runtime::testing::{Any, MockExpectation, PathValue};));
     quote! {
         //! Typed mocks of the API, for testing code that uses this client without
         //! a real server (Cargo feature `testing`).
@@ -72,11 +73,8 @@ pub fn testing_rs(api: &Api) -> TokenStream {
         //! body), and can require a number of calls, checked by
         //! [`MockServer::verify`] and when the server is dropped.
 
-        use std::future::{Future, IntoFuture};
-        use std::pin::Pin;
-        use std::time::Duration;
-
         use crate::{Client, ClientBuilder, RetryPolicy};
+        #machinery
 
         /// The API key of [`MockServer::client`].
         pub const TEST_API_KEY: &str = "test-api-key";
@@ -136,245 +134,9 @@ pub fn testing_rs(api: &Api) -> TokenStream {
             #(#accessors)*
         }
 
-        /// Matches any value of a path parameter: `mock.group().get(Any)`.
-        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-        pub struct Any;
-
-        /// The value a mock expects for a path parameter: one value (as the
-        /// client sends it, compared after percent-decoding) or any ([`Any`]).
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        pub enum PathValue {
-            /// Exactly this value.
-            Is(String),
-            /// Any value.
-            Any,
-        }
-
-        impl From<Any> for PathValue {
-            fn from(_: Any) -> Self {
-                PathValue::Any
-            }
-        }
-
-        impl From<&str> for PathValue {
-            fn from(value: &str) -> Self {
-                PathValue::Is(value.to_string())
-            }
-        }
-
-        impl From<String> for PathValue {
-            fn from(value: String) -> Self {
-                PathValue::Is(value)
-            }
-        }
-
-        impl From<&String> for PathValue {
-            fn from(value: &String) -> Self {
-                PathValue::Is(value.clone())
-            }
-        }
-
-        impl From<i32> for PathValue {
-            fn from(value: i32) -> Self {
-                PathValue::Is(value.to_string())
-            }
-        }
-
-        impl From<i64> for PathValue {
-            fn from(value: i64) -> Self {
-                PathValue::Is(value.to_string())
-            }
-        }
-
-        impl From<f64> for PathValue {
-            fn from(value: f64) -> Self {
-                PathValue::Is(value.to_string())
-            }
-        }
-
-        impl From<bool> for PathValue {
-            fn from(value: bool) -> Self {
-                PathValue::Is(value.to_string())
-            }
-        }
-
         #enum_values
 
-        #route
-
-        /// A mocked operation with its answer chosen. Mount it with `.await`
-        /// (or [`MockExpectation::mount`]); before that, say how many calls it
-        /// requires ([`MockExpectation::expect`]) or accepts, or change the answer's
-        /// headers and delay.
-        #[must_use = "a mock does nothing until it is mounted with `.await`"]
-        pub struct MockExpectation<'a> {
-            server: &'a MockServer,
-            mock: wiremock::MockBuilder,
-            response: wiremock::ResponseTemplate,
-            times: Option<wiremock::Times>,
-            limit: Option<u64>,
-            name: Option<String>,
-        }
-
-        impl<'a> MockExpectation<'a> {
-            /// Requires this many matching calls (`1`, `0`, `2..`, `..=3`), checked by
-            /// [`MockServer::verify`] and when the server is dropped.
-            pub fn expect(mut self, times: impl Into<wiremock::Times>) -> Self {
-                self.times = Some(times.into());
-                self
-            }
-
-            /// Answers at most `n` calls; later calls fall through to other mocks
-            /// (or get a 404), e.g. to answer a retried call differently.
-            pub fn up_to_n_times(mut self, n: u64) -> Self {
-                self.limit = Some(n);
-                self
-            }
-
-            /// Names the mock in the message of a failed [`MockServer::verify`].
-            pub fn named(mut self, name: impl Into<String>) -> Self {
-                self.name = Some(name.into());
-                self
-            }
-
-            /// Adds a header to the answer (`Retry-After`, a rate-limit header, …).
-            pub fn header(mut self, name: &str, value: &str) -> Self {
-                self.response = self.response.insert_header(name, value);
-                self
-            }
-
-            /// Sends the answer only after `delay` (to test timeouts).
-            pub fn delay(mut self, delay: Duration) -> Self {
-                self.response = self.response.set_delay(delay);
-                self
-            }
-
-            fn into_mock(self) -> (wiremock::Mock, &'a MockServer) {
-                let mut mock = self.mock.respond_with(self.response);
-                if let Some(times) = self.times {
-                    mock = mock.expect(times);
-                }
-                if let Some(n) = self.limit {
-                    mock = mock.up_to_n_times(n);
-                }
-                if let Some(name) = self.name {
-                    mock = mock.named(name);
-                }
-                (mock, self.server)
-            }
-
-            /// Mounts the mock on its server, for as long as the server lives.
-            pub async fn mount(self) {
-                let (mock, server) = self.into_mock();
-                mock.mount(&server.server).await;
-            }
-
-            /// Mounts the mock until the returned guard is dropped; the guard
-            /// checks the expected calls when dropped.
-            pub async fn mount_as_scoped(self) -> wiremock::MockGuard {
-                let (mock, server) = self.into_mock();
-                mock.mount_as_scoped(&server.server).await
-            }
-        }
-
-        impl<'a> IntoFuture for MockExpectation<'a> {
-            type Output = ();
-            type IntoFuture = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
-
-            /// Lets `.await` mount the mock ([`MockExpectation::mount`]).
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.mount())
-            }
-        }
-
         #(#groups)*
-    }
-}
-
-/// The private machinery of the operations' mocks: the path matcher and the
-/// route every mock starts from, with only the answers some operation uses.
-fn route(api: &Api) -> TokenStream {
-    let ops: Vec<&Operation> = api.groups.iter().flat_map(|g| &g.operations).collect();
-    if ops.is_empty() {
-        return TokenStream::new();
-    }
-    let uses_json = ops.iter().any(|op| matches!(success_kind(op), SuccessKind::Json(_)) || op.errors.iter().any(|e| e.ty.is_some()));
-    let uses_empty = ops.iter().any(|op| matches!(success_kind(op), SuccessKind::Empty(_)) || op.errors.iter().any(|e| e.ty.is_none()));
-    let json = uses_json.then(|| {
-        quote! {
-            fn json(self, status: u16, body: &impl serde::Serialize) -> MockExpectation<'a> {
-                let body = serde_json::to_vec(body).expect("the body serialises to JSON");
-                self.raw(status, "application/json", body)
-            }
-        }
-    });
-    let empty = uses_empty.then(|| {
-        quote! {
-            fn empty(self, status: u16) -> MockExpectation<'a> {
-                self.respond(wiremock::ResponseTemplate::new(status))
-            }
-        }
-    });
-    quote! {
-        /// Matches the request path against an operation's path template:
-        /// the literal text around each parameter, and each parameter's value.
-        struct PathMatcher {
-            pattern: regex_lite::Regex,
-            values: Vec<PathValue>,
-        }
-
-        impl wiremock::Match for PathMatcher {
-            fn matches(&self, request: &wiremock::Request) -> bool {
-                let Some(captures) = self.pattern.captures(request.url.path()) else { return false };
-                self.values.iter().enumerate().all(|(i, expected)| match expected {
-                    PathValue::Any => true,
-                    PathValue::Is(value) => captures.get(i + 1).is_some_and(|sent| {
-                        percent_encoding::percent_decode_str(sent.as_str()).decode_utf8().is_ok_and(|sent| sent == value.as_str())
-                    }),
-                })
-            }
-        }
-
-        /// The method and path of an operation, before its answer is chosen.
-        struct Route<'a> {
-            server: &'a MockServer,
-            mock: wiremock::MockBuilder,
-        }
-
-        impl<'a> Route<'a> {
-            /// `literals` are the path's text before each parameter and after
-            /// the last (one more than `values`).
-            fn new(server: &'a MockServer, method: &'static str, literals: &[&'static str], values: Vec<PathValue>) -> Self {
-                let mut pattern = String::from("^");
-                for (i, literal) in literals.iter().enumerate() {
-                    if i > 0 {
-                        pattern.push_str("([^/]*)");
-                    }
-                    pattern.push_str(&regex_lite::escape(literal));
-                }
-                pattern.push('$');
-                let pattern = regex_lite::Regex::new(&pattern).expect("an escaped path template is a valid pattern");
-                let mock = wiremock::Mock::given(wiremock::matchers::method(method)).and(PathMatcher { pattern, values });
-                Route { server, mock }
-            }
-
-            fn and(self, matcher: impl wiremock::Match + 'static) -> Self {
-                Route { server: self.server, mock: self.mock.and(matcher) }
-            }
-
-            #json
-
-            fn raw(self, status: u16, content_type: &str, body: Vec<u8>) -> MockExpectation<'a> {
-                self.respond(wiremock::ResponseTemplate::new(status).set_body_raw(body, content_type))
-            }
-
-            #empty
-
-            fn respond(self, response: wiremock::ResponseTemplate) -> MockExpectation<'a> {
-                MockExpectation { server: self.server, mock: self.mock, response, times: None, limit: None, name: None }
-            }
-        }
-
     }
 }
 
@@ -422,7 +184,8 @@ fn group_module(group: &Group) -> TokenStream {
     quote! {
         #[doc = #module_doc]
         pub mod #m {
-            use super::{MockExpectation, MockServer, Route};
+            use super::{MockExpectation, MockServer};
+            use crate::runtime::testing::Route;
             #path_value
 
             #[doc = #handle_doc]
@@ -504,7 +267,7 @@ fn mock_method(group: &Group, op: &Operation) -> TokenStream {
         #[doc = #d]
         pub fn #name(&self, #(#args),*) -> #mock<'a> {
             #(#conversions)*
-            #mock { route: Route::new(self.server, #method, &[#(#literals),*], vec![#(#values),*]) }
+            #mock { route: Route::new(&self.server.server, #method, &[#(#literals),*], vec![#(#values),*]) }
         }
     }
 }
@@ -531,29 +294,17 @@ fn mock_builder(group: &Group, op: &Operation) -> TokenStream {
     let events = events_answer(op);
     let errors = op.errors.iter().map(|case| error_answer(case, &error_enum));
     quote! {
-        #[doc = #doc]
-        #[must_use = "a mock does nothing until its answer is chosen and it is mounted with `.await`"]
-        pub struct #mock<'a> {
-            route: Route<'a>,
+        crate::runtime::testing::operation_mock! {
+            #[doc = #doc]
+            pub struct #mock<'a>;
         }
 
         impl<'a> #mock<'a> {
-            /// Also requires `matcher`: any wiremock matcher (a query parameter, a header, the body).
-            pub fn and(self, matcher: impl wiremock::Match + 'static) -> Self {
-                #mock { route: self.route.and(matcher) }
-            }
-
             #success
 
             #events
 
             #(#errors)*
-
-            /// Answers with `status`, `content_type` and `body` as given: any status,
-            /// declared or not, and bodies the typed answers do not cover.
-            pub fn respond_with_raw(self, status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> MockExpectation<'a> {
-                self.route.raw(status, content_type, body.into())
-            }
         }
     }
 }
