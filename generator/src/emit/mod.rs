@@ -15,6 +15,8 @@ mod layout;
 mod models;
 mod operations;
 mod runtime;
+#[cfg(test)]
+mod runtime_sites;
 mod templates;
 mod testing;
 mod types;

@@ -11,36 +11,13 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 
-use syn::spanned::Spanned;
-use syn::visit::Visit;
+/// One `cfg` attribute of the runtime: its predicate, its byte range and that
+/// of its node (see `runtime_sites`).
+type Site = (&'static str, Range<usize>, Range<usize>);
 
-/// The runtime's source files: the crate root (vendored as `mod.rs`) and its modules.
-const FILES: &[(&str, &str)] = &[
-    ("lib", include_str!("../../runtime/src/lib.rs")),
-    ("body", include_str!("../../runtime/src/body.rs")),
-    ("call", include_str!("../../runtime/src/call.rs")),
-    ("errors", include_str!("../../runtime/src/errors.rs")),
-    ("file", include_str!("../../runtime/src/file.rs")),
-    ("hooks", include_str!("../../runtime/src/hooks.rs")),
-    ("idempotency", include_str!("../../runtime/src/idempotency.rs")),
-    ("multipart", include_str!("../../runtime/src/multipart.rs")),
-    ("nullable", include_str!("../../runtime/src/nullable.rs")),
-    ("oauth2", include_str!("../../runtime/src/oauth2.rs")),
-    ("pagination", include_str!("../../runtime/src/pagination.rs")),
-    ("path", include_str!("../../runtime/src/path.rs")),
-    ("query", include_str!("../../runtime/src/query.rs")),
-    ("request", include_str!("../../runtime/src/request.rs")),
-    ("response", include_str!("../../runtime/src/response.rs")),
-    ("retry", include_str!("../../runtime/src/retry.rs")),
-    ("secret", include_str!("../../runtime/src/secret.rs")),
-    ("sse", include_str!("../../runtime/src/sse.rs")),
-    ("testing", include_str!("../../runtime/src/testing.rs")),
-    ("text", include_str!("../../runtime/src/text.rs")),
-    ("tls", include_str!("../../runtime/src/tls.rs")),
-    ("transport", include_str!("../../runtime/src/transport.rs")),
-    ("untyped", include_str!("../../runtime/src/untyped.rs")),
-    ("validation", include_str!("../../runtime/src/validation.rs")),
-];
+/// The runtime's source files, the crate root (vendored as `mod.rs`) first,
+/// each with its `cfg` sites: read and parsed by the build script.
+const FILES: &[(&str, &str, &[Site])] = include!(concat!(env!("OUT_DIR"), "/runtime_sources.rs"));
 
 /// The runtime's features that are the generated crate's own Cargo features
 /// (the TLS backends and `testing`): their `cfg`s are kept as written.
@@ -48,28 +25,35 @@ const CRATE_FEATURES: &[&str] = &["rustls", "rustls-ring", "native-tls", "testin
 
 /// The vendored runtime for an API that uses `features`: `(path under src/, contents)`.
 pub fn runtime_files(features: &BTreeSet<&str>) -> Vec<(String, String)> {
-    let root = strip(FILES[0].1, features);
+    let (_, root, sites) = &FILES[0];
+    let root = strip(root, sites.iter().cloned(), features);
     let mut files = vec![("runtime/mod.rs".to_string(), root.clone())];
-    for (module, source) in &FILES[1..] {
+    for (module, source, sites) in &FILES[1..] {
         // A module whose `mod` line was cut is not part of this API's runtime.
         if root.contains(&format!("pub mod {module};")) {
-            files.push((format!("runtime/{module}.rs"), strip(source, features)));
+            files.push((format!("runtime/{module}.rs"), strip(source, sites.iter().cloned(), features)));
         }
     }
     files
 }
 
-/// `source` without the items whose `cfg` is false for `features`.
-fn strip(source: &str, features: &BTreeSet<&str>) -> String {
-    let file = syn::parse_file(source).expect("the runtime's sources are valid Rust (checked by its own build)");
-    let mut cuts = Cuts { features, ranges: Vec::new() };
-    cuts.visit_file(&file);
-    let mut ranges = cuts.ranges;
+/// `source` without the nodes whose `cfg` is false for `features`; the `cfg`s
+/// found true are dropped, the others (the crate's own features) kept.
+fn strip<'p>(source: &str, sites: impl Iterator<Item = (&'p str, Range<usize>, Range<usize>)>, features: &BTreeSet<&str>) -> String {
+    let mut ranges = Vec::new();
+    for (predicate, attr, node) in sites {
+        match Predicate::parse(predicate).and_then(|p| p.evaluate(features)) {
+            Some(true) => ranges.push(attr),
+            Some(false) => ranges.push(node),
+            None => {}
+        }
+    }
+    // A node's range starts where its attributes do, before any of its own.
     ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
     let mut out = String::with_capacity(source.len());
     let mut at = 0;
     for range in ranges {
-        // A cut inside one already made (an attribute of a removed item) is covered.
+        // A cut inside one already made (an attribute of a removed node, a nested node) is covered.
         if range.start < at {
             continue;
         }
@@ -96,131 +80,71 @@ fn whole_lines(source: &str, mut range: Range<usize>) -> Range<usize> {
     if alone { line_start..line_end } else { range }
 }
 
-/// Collects the byte ranges to cut.
-struct Cuts<'f> {
-    features: &'f BTreeSet<&'f str>,
-    ranges: Vec<Range<usize>>,
+/// A `cfg` predicate made of `feature = "…"`, `test`, `any`, `all` and `not`,
+/// parsed from the text the build script recorded (token spacing: `any (feature = "x" , test)`).
+#[derive(Debug, PartialEq)]
+enum Predicate<'a> {
+    Feature(&'a str),
+    Test,
+    Any(Vec<Predicate<'a>>),
+    All(Vec<Predicate<'a>>),
+    Not(Vec<Predicate<'a>>),
+    /// Anything else: left as written.
+    Other,
 }
 
-impl Cuts<'_> {
-    /// Decides a node by its `cfg` attributes: `true` to keep (and look inside).
-    fn keep(&mut self, attrs: &[syn::Attribute], node: proc_macro2::Span) -> bool {
-        for attr in attrs.iter().filter(|a| a.path().is_ident("cfg")) {
-            let Ok(predicate) = attr.parse_args::<syn::Meta>() else { continue };
-            match evaluate(&predicate, self.features) {
-                Some(true) => self.ranges.push(attr.span().byte_range()),
-                Some(false) => {
-                    self.ranges.push(node.byte_range());
-                    return false;
+impl<'a> Predicate<'a> {
+    fn parse(text: &'a str) -> Option<Self> {
+        let (predicate, rest) = Self::parse_one(text)?;
+        rest.trim().is_empty().then_some(predicate)
+    }
+
+    /// One predicate at the start of `text`, and what follows it.
+    fn parse_one(text: &'a str) -> Option<(Self, &'a str)> {
+        let text = text.trim_start();
+        let end = text.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(text.len());
+        let (name, rest) = text.split_at(end);
+        let rest = rest.trim_start();
+        if let Some(value) = rest.strip_prefix('=') {
+            let value = value.trim_start().strip_prefix('"')?;
+            let close = value.find('"')?;
+            let predicate = if name == "feature" { Predicate::Feature(&value[..close]) } else { Predicate::Other };
+            return Some((predicate, &value[close + 1..]));
+        }
+        if let Some(mut args) = rest.strip_prefix('(') {
+            let mut list = Vec::new();
+            loop {
+                args = args.trim_start();
+                if let Some(after) = args.strip_prefix(')') {
+                    let predicate = match name {
+                        "any" => Predicate::Any(list),
+                        "all" => Predicate::All(list),
+                        "not" if list.len() == 1 => Predicate::Not(list),
+                        _ => Predicate::Other,
+                    };
+                    return Some((predicate, after));
                 }
-                None => {}
+                let (item, after) = Self::parse_one(args)?;
+                list.push(item);
+                args = after.trim_start();
+                args = args.strip_prefix(',').unwrap_or(args);
             }
         }
-        true
-    }
-}
-
-/// The value of a `cfg` predicate made of `feature = "…"`, `test`, `any`,
-/// `all` and `not`; `None` for anything else, a TLS feature included (left as written).
-fn evaluate(meta: &syn::Meta, features: &BTreeSet<&str>) -> Option<bool> {
-    match meta {
-        syn::Meta::Path(p) if p.is_ident("test") => Some(false),
-        syn::Meta::NameValue(nv) if nv.path.is_ident("feature") => match &nv.value {
-            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) if CRATE_FEATURES.contains(&s.value().as_str()) => None,
-            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(features.contains(s.value().as_str())),
-            _ => None,
-        },
-        syn::Meta::List(list) => {
-            let args = list.parse_args_with(syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated).ok()?;
-            let values: Option<Vec<bool>> = args.iter().map(|m| evaluate(m, features)).collect();
-            let values = values?;
-            if list.path.is_ident("any") {
-                Some(values.iter().any(|v| *v))
-            } else if list.path.is_ident("all") {
-                Some(values.iter().all(|v| *v))
-            } else if list.path.is_ident("not") && values.len() == 1 {
-                Some(!values[0])
-            } else {
-                None
-            }
-        }
-        _ => None,
-    }
-}
-
-impl<'ast> Visit<'ast> for Cuts<'_> {
-    fn visit_item(&mut self, node: &'ast syn::Item) {
-        let attrs: &[syn::Attribute] = match node {
-            syn::Item::Const(i) => &i.attrs,
-            syn::Item::Enum(i) => &i.attrs,
-            syn::Item::Fn(i) => &i.attrs,
-            syn::Item::Impl(i) => &i.attrs,
-            syn::Item::Macro(i) => &i.attrs,
-            syn::Item::Mod(i) => &i.attrs,
-            syn::Item::Static(i) => &i.attrs,
-            syn::Item::Struct(i) => &i.attrs,
-            syn::Item::Trait(i) => &i.attrs,
-            syn::Item::Type(i) => &i.attrs,
-            syn::Item::Use(i) => &i.attrs,
-            _ => &[],
-        };
-        if self.keep(attrs, node.span()) {
-            syn::visit::visit_item(self, node);
-        }
+        let predicate = if name == "test" { Predicate::Test } else { Predicate::Other };
+        (!name.is_empty()).then_some((predicate, rest))
     }
 
-    fn visit_impl_item(&mut self, node: &'ast syn::ImplItem) {
-        let attrs: &[syn::Attribute] = match node {
-            syn::ImplItem::Const(i) => &i.attrs,
-            syn::ImplItem::Fn(i) => &i.attrs,
-            syn::ImplItem::Type(i) => &i.attrs,
-            _ => &[],
-        };
-        if self.keep(attrs, node.span()) {
-            syn::visit::visit_impl_item(self, node);
-        }
-    }
-
-    fn visit_variant(&mut self, node: &'ast syn::Variant) {
-        if self.keep(&node.attrs, node.span()) {
-            syn::visit::visit_variant(self, node);
-        }
-    }
-
-    fn visit_field(&mut self, node: &'ast syn::Field) {
-        if self.keep(&node.attrs, node.span()) {
-            syn::visit::visit_field(self, node);
-        }
-    }
-
-    fn visit_field_value(&mut self, node: &'ast syn::FieldValue) {
-        if self.keep(&node.attrs, node.span()) {
-            syn::visit::visit_field_value(self, node);
-        }
-    }
-
-    fn visit_stmt(&mut self, node: &'ast syn::Stmt) {
-        let attrs: &[syn::Attribute] = match node {
-            syn::Stmt::Expr(syn::Expr::If(e), _) => &e.attrs,
-            syn::Stmt::Expr(syn::Expr::Block(e), _) => &e.attrs,
-            syn::Stmt::Expr(syn::Expr::ForLoop(e), _) => &e.attrs,
-            syn::Stmt::Expr(syn::Expr::MethodCall(e), _) => &e.attrs,
-            _ => &[],
-        };
-        if self.keep(attrs, node.span()) {
-            syn::visit::visit_stmt(self, node);
-        }
-    }
-
-    fn visit_arm(&mut self, node: &'ast syn::Arm) {
-        if self.keep(&node.attrs, node.span()) {
-            syn::visit::visit_arm(self, node);
-        }
-    }
-
-    fn visit_local(&mut self, node: &'ast syn::Local) {
-        if self.keep(&node.attrs, node.span()) {
-            syn::visit::visit_local(self, node);
+    /// Its value for an API using `features`; `None` for what is left as
+    /// written: the crate's own features and anything not understood.
+    fn evaluate(&self, features: &BTreeSet<&str>) -> Option<bool> {
+        match self {
+            Predicate::Feature(f) if CRATE_FEATURES.contains(f) => None,
+            Predicate::Feature(f) => Some(features.contains(f)),
+            Predicate::Test => Some(false),
+            Predicate::Any(list) => list.iter().map(|p| p.evaluate(features)).collect::<Option<Vec<_>>>().map(|v| v.contains(&true)),
+            Predicate::All(list) => list.iter().map(|p| p.evaluate(features)).collect::<Option<Vec<_>>>().map(|v| !v.contains(&false)),
+            Predicate::Not(list) => list[0].evaluate(features).map(|v| !v),
+            Predicate::Other => None,
         }
     }
 }
@@ -228,6 +152,12 @@ impl<'ast> Visit<'ast> for Cuts<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `strip` of a source the build script has not seen: its sites found here.
+    fn strip_source(source: &str, features: &BTreeSet<&str>) -> String {
+        let sites = crate::emit::runtime_sites::sites(source).expect("valid Rust");
+        strip(source, sites.iter().map(|(p, a, n)| (p.as_str(), a.clone(), n.clone())), features)
+    }
 
     const SAMPLE: &str = r#"//! Docs.
 use a::b;
@@ -271,7 +201,7 @@ mod tests {}
 
     #[test]
     fn disabled_items_are_cut_with_their_docs_and_enabled_ones_lose_the_attribute() {
-        let without = strip(SAMPLE, &features(&[]));
+        let without = strip_source(SAMPLE, &features(&[]));
         assert!(!without.contains("use c::d"), "{without}");
         assert!(!without.contains("B(u8)") && !without.contains("Only with x"), "{without}");
         assert!(!without.contains("either") && !without.contains("let v") && !without.contains("E::B"), "{without}");
@@ -280,7 +210,7 @@ mod tests {}
         assert!(!without.contains("mod tests"), "{without}");
         syn::parse_file(&without).expect("still Rust");
 
-        let with = strip(SAMPLE, &features(&["x"]));
+        let with = strip_source(SAMPLE, &features(&["x"]));
         assert!(with.contains("use c::d;") && with.contains("    B(u8),") && with.contains("pub fn either() {}"), "{with}");
         assert!(with.contains("let v = 1;") && with.contains("E::B(_) => {}"), "{with}");
         assert!(!with.contains("without_x") && !with.contains("#[cfg"), "{with}");
@@ -291,7 +221,7 @@ mod tests {}
     fn tls_feature_cfgs_are_kept_as_written_whatever_the_api_uses() {
         let source = "#[cfg(feature = \"native-tls\")]\npub fn native() {}\n#[cfg(not(any(feature = \"rustls\", feature = \"rustls-ring\")))]\npub fn other() {}\n#[cfg(feature = \"x\")]\npub fn x() {}\n";
         for api in [features(&[]), features(&["x", "rustls", "native-tls"])] {
-            let out = strip(source, &api);
+            let out = strip_source(source, &api);
             assert!(out.contains("#[cfg(feature = \"native-tls\")]\npub fn native() {}"), "{out}");
             assert!(out.contains("#[cfg(not(any(feature = \"rustls\", feature = \"rustls-ring\")))]\npub fn other() {}"), "{out}");
             assert_eq!(out.contains("pub fn x() {}"), api.contains("x"), "{out}");
@@ -299,8 +229,31 @@ mod tests {}
     }
 
     #[test]
+    fn predicates_parse_from_the_recorded_token_text() {
+        use Predicate::*;
+        assert_eq!(Predicate::parse(r#"feature = "sse""#), Some(Feature("sse")));
+        assert_eq!(Predicate::parse("test"), Some(Test));
+        assert_eq!(
+            Predicate::parse(r#"not (any (feature = "a" , all (feature = "b" , test) ,))"#),
+            Some(Not(vec![Any(vec![Feature("a"), All(vec![Feature("b"), Test])])]))
+        );
+        assert_eq!(Predicate::parse(r#"target_os = "linux""#), Some(Other));
+        assert_eq!(Predicate::parse("unix"), Some(Other));
+        for broken in ["", r#"feature = "x"#, "any (test", "test)"] {
+            assert_eq!(Predicate::parse(broken), None, "{broken}");
+        }
+        let on: BTreeSet<&str> = ["a"].into_iter().collect();
+        assert_eq!(Predicate::parse(r#"any (feature = "a" , feature = "b")"#).unwrap().evaluate(&on), Some(true));
+        assert_eq!(Predicate::parse(r#"all (feature = "a" , feature = "b")"#).unwrap().evaluate(&on), Some(false));
+        assert_eq!(Predicate::parse(r#"not (feature = "a")"#).unwrap().evaluate(&on), Some(false));
+        // The crate's own features, and what is not understood, are left as written.
+        assert_eq!(Predicate::parse(r#"any (feature = "a" , feature = "testing")"#).unwrap().evaluate(&on), None);
+        assert_eq!(Predicate::parse("unix").unwrap().evaluate(&on), None);
+    }
+
+    #[test]
     fn every_runtime_file_parses_and_the_full_feature_set_keeps_every_module() {
-        for (name, source) in FILES {
+        for (name, source, _) in FILES {
             syn::parse_file(source).unwrap_or_else(|e| panic!("runtime/src/{name}.rs: {e}"));
         }
         let manifest = include_str!("../../runtime/Cargo.toml");
