@@ -2,6 +2,7 @@
 
 //! Operations tagged `BYOK`: Manage bring-your-own-key provider credentials
 use crate::runtime::errors::CallError;
+use crate::runtime::query::ToQuery;
 use crate::runtime::request::{CallOptions, Request};
 use crate::{ApiResponse, Client};
 /// Operations tagged `BYOK`; get it from [`crate::Client::byok`].
@@ -217,22 +218,10 @@ impl ListByokKeysBuilder {
         }
         let path = "/byok".to_string();
         let mut query = Vec::new();
-        if let Some(value) = &self.offset {
-            crate::runtime::query::ToQuery::push_query(value, "offset", &mut query);
-        }
-        if let Some(value) = &self.limit {
-            crate::runtime::query::ToQuery::push_query(value, "limit", &mut query);
-        }
-        if let Some(value) = &self.workspace_id {
-            crate::runtime::query::ToQuery::push_query(
-                value,
-                "workspace_id",
-                &mut query,
-            );
-        }
-        if let Some(value) = &self.provider {
-            crate::runtime::query::ToQuery::push_query(value, "provider", &mut query);
-        }
+        self.offset.push_query("offset", &mut query);
+        self.limit.push_query("limit", &mut query);
+        self.workspace_id.push_query("workspace_id", &mut query);
+        self.provider.push_query("provider", &mut query);
         let headers = Vec::new();
         Ok(Request {
             operation_id: "listBYOKKeys",

@@ -33,6 +33,15 @@ impl ToQuery for SecretString {
     }
 }
 
+impl<T: ToQuery> ToQuery for Option<T> {
+    /// An unset optional parameter is left out.
+    fn push_query(&self, name: &'static str, out: &mut QueryPairs) {
+        if let Some(value) = self {
+            value.push_query(name, out);
+        }
+    }
+}
+
 impl<T: ToQuery> ToQuery for Vec<T> {
     /// Arrays are exploded: `?tag=a&tag=b` (the OpenAPI default for query parameters).
     fn push_query(&self, name: &'static str, out: &mut QueryPairs) {

@@ -24,10 +24,13 @@ pub fn group_rs(api: &Api, group: &Group, validated: &BTreeSet<String>) -> Token
     let shared_error_body = crate::analyse::shared_error_body(api);
     let errors = group.operations.iter().map(|op| error_enum(group, op, shared_error_body));
     let handle_doc = format!(" Operations tagged `{}`; get it from [`crate::Client::{}`].", group.tag, group.accessor.bare());
+    let scalar_query = group.operations.iter().flat_map(|op| &op.params).any(|p| p.location == ParamLocation::Query && query_encoding(api, p) == QueryEncoding::Scalar);
+    let to_query = scalar_query.then(|| quote!(use crate::runtime::query::ToQuery;));
     quote! {
         #module_doc
 
         use crate::runtime::errors::CallError;
+        #to_query
         use crate::runtime::request::{CallOptions, Request};
         use crate::{ApiResponse, Client};
 
@@ -291,19 +294,19 @@ fn send_body(api: &Api, op: &Operation, validated: &BTreeSet<String>) -> TokenSt
     let query = op.params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
         let n = ident(&p.rust_name);
         let wire = &p.name;
-        let push = if query_encoding(api, p) == QueryEncoding::Scalar {
-            quote!(crate::runtime::query::ToQuery::push_query(value, #wire, &mut query))
-        } else {
-            // Arrays and objects follow the parameter's style through their JSON form.
-            let style = match p.style {
-                ParamStyle::Form => "form",
-                ParamStyle::SpaceDelimited => "spaceDelimited",
-                ParamStyle::PipeDelimited => "pipeDelimited",
-                ParamStyle::DeepObject => "deepObject",
-            };
-            let explode = p.explode;
-            quote!(crate::runtime::query::push_query_json(#wire, value, #style, #explode, &mut query, #label)?)
+        if query_encoding(api, p) == QueryEncoding::Scalar {
+            // An unset optional parameter pushes nothing (`ToQuery for Option`).
+            return quote!(self.#n.push_query(#wire, &mut query););
+        }
+        // Arrays and objects follow the parameter's style through their JSON form.
+        let style = match p.style {
+            ParamStyle::Form => "form",
+            ParamStyle::SpaceDelimited => "spaceDelimited",
+            ParamStyle::PipeDelimited => "pipeDelimited",
+            ParamStyle::DeepObject => "deepObject",
         };
+        let explode = p.explode;
+        let push = quote!(crate::runtime::query::push_query_json(#wire, value, #style, #explode, &mut query, #label)?);
         if p.required {
             quote! { { let value = &self.#n; #push; } }
         } else {

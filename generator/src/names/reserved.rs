@@ -163,6 +163,7 @@ pub const OPERATIONS_IMPORTS: &[&str] = &[
     "CallError",
     "CallOptions",
     "Request",
+    "ToQuery",
 ];
 
 /// Items of `tests/contract.rs` besides the tests (one per operation).
