@@ -147,6 +147,9 @@ pub struct TypeSpace<'a> {
     slot_of: HashMap<String, usize>,
     /// Warnings raised so far.
     pub warnings: Vec<Warning>,
+    /// How many `title`s of the document come to each Rust type name: a title
+    /// names an inline type only when no other title comes to the same name.
+    titles: HashMap<String, usize>,
 }
 
 /// What a property schema says beyond its type.
@@ -189,6 +192,7 @@ impl<'a> TypeSpace<'a> {
             slots: Vec::new(),
             slot_of: HashMap::new(),
             warnings: Vec::new(),
+            titles: title_counts(spec),
         }
     }
 
@@ -289,6 +293,17 @@ impl<'a> TypeSpace<'a> {
         self.slot_of.insert(name.clone(), self.slots.len());
         self.slots.push(None);
         name
+    }
+
+    /// Reserves a name for an inline schema: its `title` when that is free and
+    /// no other title of the document comes to the same name, else `hint`
+    /// (made unique by [`Self::reserve_name`], with a warning, when taken).
+    fn reserve_inline(&mut self, schema: Option<&Schema>, hint: &str, pointer: &str) -> String {
+        let title = schema.and_then(|s| s.schema_data.title.as_deref()).map(names::type_name);
+        match title {
+            Some(title) if self.titles.get(&title) == Some(&1) && !self.taken.contains(&title) => self.reserve_name(&title, pointer),
+            _ => self.reserve_name(hint, pointer),
+        }
     }
 
     /// Follows a `$ref` to the schema it names: a component, or any place of
@@ -565,7 +580,7 @@ impl<'a> TypeSpace<'a> {
             {
                 return Ok(t.clone());
             }
-            let rust_name = self.reserve_name(hint, pointer);
+            let rust_name = self.reserve_inline(Some(schema), hint, pointer);
             let named = TypeRef::Named(rust_name.clone());
             self.inline_named.entry(pointer.to_string()).or_insert_with(|| named.clone());
             if self.in_deep > 0 {
@@ -709,7 +724,11 @@ impl<'a> TypeSpace<'a> {
     /// A struct of an object union branch's fields and the fields of the
     /// objects beside the union in an `allOf`, in the order of the `allOf`.
     fn merged_variant(&mut self, branch: SchemaRef<'_>, pointer: &str, shared: &Shared<'_>, hint: &str) -> Result<TypeRef, GenError> {
-        let rust_name = self.reserve_name(hint, pointer);
+        let inline = match branch {
+            SchemaRef::Item(schema) => Some(schema),
+            SchemaRef::Ref(_) => None,
+        };
+        let rust_name = self.reserve_inline(inline, hint, pointer);
         let mut members = shared.members.clone();
         members.insert(shared.union_at, (pointer.to_string(), branch));
         let (fields, additional) = self.merge_members(&members, pointer, &rust_name)?;
@@ -956,8 +975,8 @@ impl<'a> TypeSpace<'a> {
     /// `message` → `Message`), else what it is: `Object` (several untagged
     /// objects: each its first property no other of them declares), `Kind`
     /// (a string enum), `Union`, and nothing for an array or a map (whose items
-    /// are `{Union}Item`). Two branches that still come to one name collide
-    /// (a number and a warning).
+    /// are `{Union}Item`). A `title` names the branch instead ([`Self::reserve_inline`]);
+    /// two branches that still come to one name collide (a number and a warning).
     fn branch_suffixes(&self, branches: &[ReferenceOr<Schema>], tags: &[Option<String>]) -> Vec<String> {
         let mut suffixes: Vec<String> = branches
             .iter()
@@ -1433,6 +1452,27 @@ fn const_string(schema: &Schema) -> Option<String> {
         },
         _ => None,
     }
+}
+
+/// How many `title`s anywhere in the document come to each Rust type name.
+fn title_counts(spec: &OpenAPI) -> HashMap<String, usize> {
+    fn walk(value: &serde_json::Value, counts: &mut HashMap<String, usize>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::String(title)) = map.get("title") {
+                    *counts.entry(names::type_name(title)).or_default() += 1;
+                }
+                map.values().for_each(|v| walk(v, counts));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, counts)),
+            _ => {}
+        }
+    }
+    let mut counts = HashMap::new();
+    if let Ok(document) = serde_json::to_value(spec) {
+        walk(&document, &mut counts);
+    }
+    counts
 }
 
 /// A schema with nothing but annotations, as in `allOf: [{$ref}, {description}]`.
