@@ -926,7 +926,7 @@ impl<'a> TypeSpace<'a> {
     /// a constant string (the first such on a tie). A branch that is itself one
     /// constant string (`enum: [always]`) is tagged by it.
     fn branch_tags(&self, discriminator: Option<&Discriminator>, branches: &[ReferenceOr<Schema>], pointers: &[String]) -> Vec<Option<String>> {
-        let consts: Vec<Vec<(String, String)>> = branches.iter().map(|b| self.const_properties(b.into(), 0)).collect();
+        let consts: Vec<Vec<(String, String)>> = branches.iter().map(|b| self.const_properties(b.into())).collect();
         let property = match discriminator {
             Some(d) => Some(d.property_name.clone()),
             None => {
@@ -989,7 +989,7 @@ impl<'a> TypeSpace<'a> {
             .collect();
         let objects: Vec<usize> = (0..branches.len()).filter(|&i| tags[i].is_none() && matches!(branches[i], ReferenceOr::Item(_)) && suffixes[i] == "Object").collect();
         if objects.len() > 1 {
-            let properties: Vec<Vec<String>> = objects.iter().map(|&i| self.property_names((&branches[i]).into(), 0)).collect();
+            let properties: Vec<Vec<String>> = objects.iter().map(|&i| self.property_names((&branches[i]).into())).collect();
             for (k, &i) in objects.iter().enumerate() {
                 let own = properties[k].iter().find(|p| properties.iter().enumerate().all(|(j, other)| j == k || !other.contains(p)));
                 if let Some(own) = own {
@@ -1001,37 +1001,37 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// The names of a schema's properties, in order, through references and `allOf` members.
-    fn property_names(&self, s: SchemaRef<'_>, depth: usize) -> Vec<String> {
-        let Some((schema, _)) = (depth <= MAX_DEPTH).then(|| self.deref(s, "")).flatten() else { return Vec::new() };
-        if let Some((members, _)) = all_of_members(schema) {
-            return members.iter().flat_map(|m| self.property_names(m.into(), depth + 1)).collect();
-        }
-        match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(o)) => o.properties.keys().cloned().collect(),
-            SchemaKind::Any(a) => a.properties.keys().cloned().collect(),
-            _ => Vec::new(),
-        }
+    fn property_names(&self, s: SchemaRef<'_>) -> Vec<String> {
+        let mut names = Vec::new();
+        self.each_property(s, 0, &mut |name, _| names.push(name.to_string()));
+        names
     }
 
     /// The properties a schema fixes to one string (`const`, or an `enum` of one
     /// value), in order, through references and `allOf` members.
-    fn const_properties(&self, s: SchemaRef<'_>, depth: usize) -> Vec<(String, String)> {
-        let Some((schema, _)) = (depth <= MAX_DEPTH).then(|| self.deref(s, "")).flatten() else { return Vec::new() };
+    fn const_properties(&self, s: SchemaRef<'_>) -> Vec<(String, String)> {
+        let mut consts = Vec::new();
+        self.each_property(s, 0, &mut |name, p| {
+            if let Some(value) = self.deref(p.into(), "").and_then(|(p, _)| const_string(p)) {
+                consts.push((name.to_string(), value));
+            }
+        });
+        consts
+    }
+
+    /// Calls `f` with each property of a schema, through references and `allOf` members.
+    fn each_property(&self, s: SchemaRef<'_>, depth: usize, f: &mut dyn FnMut(&str, &ReferenceOr<Box<Schema>>)) {
+        let Some((schema, _)) = (depth <= MAX_DEPTH).then(|| self.deref(s, "")).flatten() else { return };
         if let Some((members, _)) = all_of_members(schema) {
-            return members.iter().flat_map(|m| self.const_properties(m.into(), depth + 1)).collect();
+            members.iter().for_each(|m| self.each_property(m.into(), depth + 1, f));
+            return;
         }
         let properties = match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) => &o.properties,
             SchemaKind::Any(a) => &a.properties,
-            _ => return Vec::new(),
+            _ => return,
         };
-        properties
-            .iter()
-            .filter_map(|(name, p)| {
-                let (p, _) = self.deref(p.into(), "")?;
-                const_string(p).map(|v| (name.clone(), v))
-            })
-            .collect()
+        properties.iter().for_each(|(name, p)| f(name, p));
     }
 
     /// What an untagged inline union branch is (see [`Self::branch_suffixes`]);
