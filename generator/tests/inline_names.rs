@@ -26,6 +26,7 @@ fn inline_types_are_named_by_title_tag_or_kind() {
         "InputItemFunctionCall",
         "InputItemKind",
         "ReasoningNote",
+        "OutputPane",
         // Untagged objects, by the property only each has.
         "GenerationInputPrompt",
         "GenerationInputMessages",

@@ -971,17 +971,19 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// How the types hoisted from a union's branches are named: `{Union}{suffix}`,
-    /// the suffix being the branch's tag (discriminator mapping key or constant,
-    /// `message` → `Message`), else what it is: `Object` (several untagged
+    /// the suffix being the branch's `title` (when it cannot name the branch
+    /// alone, see [`Self::reserve_inline`]), else its tag (discriminator mapping
+    /// key or constant, `message` → `Message`), else what it is: `Object` (several untagged
     /// objects: each its first property no other of them declares), `Kind`
     /// (a string enum), `Union`, and nothing for an array or a map (whose items
-    /// are `{Union}Item`). A `title` names the branch instead ([`Self::reserve_inline`]);
-    /// two branches that still come to one name collide (a number and a warning).
+    /// are `{Union}Item`). Two branches that still come to one name collide
+    /// (a number and a warning).
     fn branch_suffixes(&self, branches: &[ReferenceOr<Schema>], tags: &[Option<String>]) -> Vec<String> {
         let mut suffixes: Vec<String> = branches
             .iter()
             .zip(tags)
             .map(|(branch, tag)| match (tag, branch) {
+                (_, ReferenceOr::Item(Schema { schema_data: openapiv3::SchemaData { title: Some(title), .. }, .. })) => names::type_name(title),
                 (Some(tag), _) => names::type_name(tag),
                 (None, ReferenceOr::Reference { reference }) => names::type_name(refs::tokens(reference).and_then(|t| t.last().cloned()).as_deref().unwrap_or_default()),
                 (None, ReferenceOr::Item(schema)) => self.kind_suffix(schema).to_string(),
