@@ -147,6 +147,9 @@ pub struct TypeSpace<'a> {
     slot_of: HashMap<String, usize>,
     /// Warnings raised so far.
     pub warnings: Vec<Warning>,
+    /// How many `title`s of the document come to each Rust type name: a title
+    /// names an inline type only when no other title comes to the same name.
+    titles: HashMap<String, usize>,
 }
 
 /// What a property schema says beyond its type.
@@ -189,6 +192,7 @@ impl<'a> TypeSpace<'a> {
             slots: Vec::new(),
             slot_of: HashMap::new(),
             warnings: Vec::new(),
+            titles: title_counts(spec),
         }
     }
 
@@ -289,6 +293,17 @@ impl<'a> TypeSpace<'a> {
         self.slot_of.insert(name.clone(), self.slots.len());
         self.slots.push(None);
         name
+    }
+
+    /// Reserves a name for an inline schema: its `title` when that is free and
+    /// no other title of the document comes to the same name, else `hint`
+    /// (made unique by [`Self::reserve_name`], with a warning, when taken).
+    fn reserve_inline(&mut self, schema: Option<&Schema>, hint: &str, pointer: &str) -> String {
+        let title = schema.and_then(|s| s.schema_data.title.as_deref()).map(names::type_name);
+        match title {
+            Some(title) if self.titles.get(&title) == Some(&1) && !self.taken.contains(&title) => self.reserve_name(&title, pointer),
+            _ => self.reserve_name(hint, pointer),
+        }
     }
 
     /// Follows a `$ref` to the schema it names: a component, or any place of
@@ -565,7 +580,7 @@ impl<'a> TypeSpace<'a> {
             {
                 return Ok(t.clone());
             }
-            let rust_name = self.reserve_name(hint, pointer);
+            let rust_name = self.reserve_inline(Some(schema), hint, pointer);
             let named = TypeRef::Named(rust_name.clone());
             self.inline_named.entry(pointer.to_string()).or_insert_with(|| named.clone());
             if self.in_deep > 0 {
@@ -652,21 +667,15 @@ impl<'a> TypeSpace<'a> {
         let discriminator = of.discriminator;
         let mut variants = Vec::with_capacity(branches.len());
         let mut used = BTreeSet::new();
-        for (i, branch) in branches.iter().enumerate() {
-            let ptr = pointer_join(&pointer_join(pointer, key), &i.to_string());
-            let hint = format!("{rust_name}{}", i + 1);
+        let pointers: Vec<String> = (0..branches.len()).map(|i| pointer_join(&pointer_join(pointer, key), &i.to_string())).collect();
+        let tags = self.branch_tags(discriminator, branches, &pointers);
+        let suffixes = self.branch_suffixes(branches, &tags);
+        for ((branch, ptr), suffix) in branches.iter().zip(&pointers).zip(suffixes) {
+            let ptr = ptr.as_str();
+            let hint = format!("{rust_name}{suffix}");
             let ty = match shared {
-                Some(shared) if self.member_kind(branch.into(), 0) == Member::Object => {
-                    let hint = match branch {
-                        ReferenceOr::Reference { reference } => {
-                            let target = refs::tokens(reference).and_then(|t| t.last().cloned()).unwrap_or_default();
-                            format!("{rust_name}{}", names::type_name(&target))
-                        }
-                        ReferenceOr::Item(_) => hint,
-                    };
-                    self.merged_variant(branch.into(), &ptr, shared, &hint)?
-                }
-                _ => self.schema_ref(branch.into(), &ptr, &hint)?,
+                Some(shared) if self.member_kind(branch.into(), 0) == Member::Object => self.merged_variant(branch.into(), ptr, shared, &hint)?,
+                _ => self.schema_ref(branch.into(), ptr, &hint)?,
             };
             let tag_value = match (discriminator, branch) {
                 (Some(d), ReferenceOr::Reference { reference }) => Some(
@@ -715,7 +724,11 @@ impl<'a> TypeSpace<'a> {
     /// A struct of an object union branch's fields and the fields of the
     /// objects beside the union in an `allOf`, in the order of the `allOf`.
     fn merged_variant(&mut self, branch: SchemaRef<'_>, pointer: &str, shared: &Shared<'_>, hint: &str) -> Result<TypeRef, GenError> {
-        let rust_name = self.reserve_name(hint, pointer);
+        let inline = match branch {
+            SchemaRef::Item(schema) => Some(schema),
+            SchemaRef::Ref(_) => None,
+        };
+        let rust_name = self.reserve_inline(inline, hint, pointer);
         let mut members = shared.members.clone();
         members.insert(shared.union_at, (pointer.to_string(), branch));
         let (fields, additional) = self.merge_members(&members, pointer, &rust_name)?;
@@ -903,6 +916,142 @@ impl<'a> TypeSpace<'a> {
                     }
                 }
             }
+        }
+    }
+
+    /// The tag of each union branch, for naming the types hoisted from it: the
+    /// discriminator's mapping key for the branch (a `$ref` to it, or to its
+    /// place), else the constant the branch gives the tag property. The tag
+    /// property is the discriminator's, else the property most branches fix to
+    /// a constant string (the first such on a tie). A branch that is itself one
+    /// constant string (`enum: [always]`) is tagged by it.
+    fn branch_tags(&self, discriminator: Option<&Discriminator>, branches: &[ReferenceOr<Schema>], pointers: &[String]) -> Vec<Option<String>> {
+        let consts: Vec<Vec<(String, String)>> = branches.iter().map(|b| self.const_properties(b.into())).collect();
+        let property = match discriminator {
+            Some(d) => Some(d.property_name.clone()),
+            None => {
+                let mut counts: Vec<(&str, usize)> = Vec::new();
+                for branch in &consts {
+                    for (i, (name, _)) in branch.iter().enumerate() {
+                        // A property `allOf` members restate counts once per branch.
+                        if branch[..i].iter().any(|(n, _)| n == name) {
+                            continue;
+                        }
+                        match counts.iter_mut().find(|(n, _)| n == name) {
+                            Some((_, c)) => *c += 1,
+                            None => counts.push((name, 1)),
+                        }
+                    }
+                }
+                // `max_by_key` keeps the last maximum; the first one is wanted.
+                counts.iter().rev().max_by_key(|(_, c)| *c).map(|(n, _)| n.to_string())
+            }
+        };
+        branches
+            .iter()
+            .zip(pointers)
+            .zip(&consts)
+            .map(|((branch, ptr), consts)| {
+                let mapped = discriminator.and_then(|d| {
+                    d.mapping.iter().find(|(_, target)| match branch {
+                        ReferenceOr::Reference { reference } => *target == reference,
+                        ReferenceOr::Item(_) => *target == ptr,
+                    })
+                });
+                if let Some((key, _)) = mapped {
+                    return Some(key.clone());
+                }
+                let own = property.as_ref().and_then(|p| consts.iter().find(|(n, _)| n == p)).map(|(_, v)| v.clone());
+                own.or_else(|| match branch {
+                    ReferenceOr::Item(schema) => const_string(schema),
+                    ReferenceOr::Reference { .. } => None,
+                })
+            })
+            .collect()
+    }
+
+    /// How the types hoisted from a union's branches are named: `{Union}{suffix}`,
+    /// the suffix being the branch's `title` (when it cannot name the branch
+    /// alone, see [`Self::reserve_inline`]), else its tag (discriminator mapping
+    /// key or constant, `message` → `Message`), else what it is: `Object` (several untagged
+    /// objects: each its first property no other of them declares), `Kind`
+    /// (a string enum), `Union`, and nothing for an array or a map (whose items
+    /// are `{Union}Item`). Two branches that still come to one name collide
+    /// (a number and a warning).
+    fn branch_suffixes(&self, branches: &[ReferenceOr<Schema>], tags: &[Option<String>]) -> Vec<String> {
+        let mut suffixes: Vec<String> = branches
+            .iter()
+            .zip(tags)
+            .map(|(branch, tag)| match (tag, branch) {
+                (_, ReferenceOr::Item(Schema { schema_data: openapiv3::SchemaData { title: Some(title), .. }, .. })) => names::type_name(title),
+                (Some(tag), _) => names::type_name(tag),
+                (None, ReferenceOr::Reference { reference }) => names::type_name(refs::tokens(reference).and_then(|t| t.last().cloned()).as_deref().unwrap_or_default()),
+                (None, ReferenceOr::Item(schema)) => self.kind_suffix(schema).to_string(),
+            })
+            .collect();
+        let objects: Vec<usize> = (0..branches.len()).filter(|&i| tags[i].is_none() && matches!(branches[i], ReferenceOr::Item(_)) && suffixes[i] == "Object").collect();
+        if objects.len() > 1 {
+            let properties: Vec<Vec<String>> = objects.iter().map(|&i| self.property_names((&branches[i]).into())).collect();
+            for (k, &i) in objects.iter().enumerate() {
+                let own = properties[k].iter().find(|p| properties.iter().enumerate().all(|(j, other)| j == k || !other.contains(p)));
+                if let Some(own) = own {
+                    suffixes[i] = names::type_name(own);
+                }
+            }
+        }
+        suffixes
+    }
+
+    /// The names of a schema's properties, in order, through references and `allOf` members.
+    fn property_names(&self, s: SchemaRef<'_>) -> Vec<String> {
+        let mut names = Vec::new();
+        self.each_property(s, 0, &mut |name, _| names.push(name.to_string()));
+        names
+    }
+
+    /// The properties a schema fixes to one string (`const`, or an `enum` of one
+    /// value), in order, through references and `allOf` members.
+    fn const_properties(&self, s: SchemaRef<'_>) -> Vec<(String, String)> {
+        let mut consts = Vec::new();
+        self.each_property(s, 0, &mut |name, p| {
+            if let Some(value) = self.deref(p.into(), "").and_then(|(p, _)| const_string(p)) {
+                consts.push((name.to_string(), value));
+            }
+        });
+        consts
+    }
+
+    /// Calls `f` with each property of a schema, through references and `allOf` members.
+    fn each_property(&self, s: SchemaRef<'_>, depth: usize, f: &mut dyn FnMut(&str, &ReferenceOr<Box<Schema>>)) {
+        let Some((schema, _)) = (depth <= MAX_DEPTH).then(|| self.deref(s, "")).flatten() else { return };
+        if let Some((members, _)) = all_of_members(schema) {
+            members.iter().for_each(|m| self.each_property(m.into(), depth + 1, f));
+            return;
+        }
+        let properties = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => &o.properties,
+            SchemaKind::Any(a) => &a.properties,
+            _ => return,
+        };
+        properties.iter().for_each(|(name, p)| f(name, p));
+    }
+
+    /// What an untagged inline union branch is (see [`Self::branch_suffixes`]);
+    /// empty for what is not a named type itself (an array, a map, a plain value).
+    fn kind_suffix(&self, schema: &Schema) -> &'static str {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(_)) => "Kind",
+            SchemaKind::Any(a) if a.typ.as_deref() == Some("string") && a.all_of.is_empty() => "Kind",
+            SchemaKind::Type(Type::Array(_)) => "",
+            SchemaKind::Any(a) if a.typ.as_deref() == Some("array") && a.all_of.is_empty() => "",
+            SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => "",
+            _ => match self.member_kind(SchemaRef::Item(schema), 0) {
+                Member::Object => "Object",
+                Member::Union => "Union",
+                Member::Value("string") => "Kind",
+                Member::Value(_) | Member::Refinement => "",
+                Member::Unknown => "Value",
+            },
         }
     }
 
@@ -1290,6 +1439,42 @@ fn const_value(schema: &Schema) -> Option<serde_json::Value> {
         SchemaKind::Any(a) => a.enumeration.first().cloned(),
         _ => None,
     }
+}
+
+/// The one string a schema allows (`const`, or an `enum` of one value).
+fn const_string(schema: &Schema) -> Option<String> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => match s.enumeration.as_slice() {
+            [Some(value)] => Some(value.clone()),
+            _ => None,
+        },
+        SchemaKind::Any(a) => match a.enumeration.as_slice() {
+            [serde_json::Value::String(value)] => Some(value.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// How many `title`s anywhere in the document come to each Rust type name.
+fn title_counts(spec: &OpenAPI) -> HashMap<String, usize> {
+    fn walk(value: &serde_json::Value, counts: &mut HashMap<String, usize>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::String(title)) = map.get("title") {
+                    *counts.entry(names::type_name(title)).or_default() += 1;
+                }
+                map.values().for_each(|v| walk(v, counts));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, counts)),
+            _ => {}
+        }
+    }
+    let mut counts = HashMap::new();
+    if let Ok(document) = serde_json::to_value(spec) {
+        walk(&document, &mut counts);
+    }
+    counts
 }
 
 /// A schema with nothing but annotations, as in `allOf: [{$ref}, {description}]`.
