@@ -133,7 +133,8 @@ pub(crate) use call_options;
 /// the builder is `Send + Sync`. Written once here instead of in every builder.
 #[allow(unused_macros)] // invoked by generated code
 macro_rules! operation_send {
-    (impl IntoFuture for $builder:ident { type Output = Result<$success:ty, $error:ty>; }) => {
+    // prettyplease breaks a long `Result<…>` over lines with a trailing comma.
+    (impl IntoFuture for $builder:ident { type Output = Result<$success:ty, $error:ty $(,)?>; }) => {
         impl $builder {
             /// Sends the request and decodes the response body.
             pub async fn send(self) -> ::core::result::Result<$success, $error> {
@@ -186,3 +187,4 @@ impl Default for Limits {
         Limits { timeout: DEFAULT_TIMEOUT, attempt_timeout: None, max_body_bytes: DEFAULT_MAX_BODY_BYTES, max_redirects: DEFAULT_MAX_REDIRECTS }
     }
 }
+

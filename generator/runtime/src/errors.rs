@@ -746,7 +746,7 @@ impl From<DecodeError> for Error {
 #[allow(unused_macros)] // invoked by generated code
 macro_rules! operation_error {
     (
-        #[operation($operation:literal $(, undeclared = $unexpected:ident)? $(, error_body = $shared:ident)?)]
+        #[operation($operation:literal $(, undeclared = $unexpected:ident)? $(, error_body = $shared:ident)? $(,)?)]
         $(#[$meta:meta])*
         pub enum $name:ident { $( $(#[$variant_meta:meta])* $variant:ident($body:ty) ),* $(,)? }
     ) => {

@@ -281,7 +281,7 @@ pub(crate) use model_setters;
 /// crate see it under the same path, so the macro above expands the same way.
 #[cfg(test)]
 mod runtime {
-    pub use super::query;
+    pub use super::{errors, query, request};
     pub(crate) use super::{open_enum, open_enum_query, open_enum_traits};
 }
 

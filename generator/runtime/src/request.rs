@@ -142,7 +142,8 @@ pub(crate) use call_options;
 #[cfg(feature = "operations")]
 #[allow(unused_macros)] // invoked by generated code
 macro_rules! operation_send {
-    (impl IntoFuture for $builder:ident { type Output = Result<$success:ty, $error:ty>; }) => {
+    // prettyplease breaks a long `Result<…>` over lines with a trailing comma.
+    (impl IntoFuture for $builder:ident { type Output = Result<$success:ty, $error:ty $(,)?>; }) => {
         impl $builder {
             /// Sends the request and decodes the response body.
             pub async fn send(self) -> ::core::result::Result<$success, $error> {
@@ -194,5 +195,42 @@ pub const DEFAULT_MAX_REDIRECTS: u32 = 10;
 impl Default for Limits {
     fn default() -> Self {
         Limits { timeout: DEFAULT_TIMEOUT, attempt_timeout: None, max_body_bytes: DEFAULT_MAX_BODY_BYTES, max_redirects: DEFAULT_MAX_REDIRECTS }
+    }
+}
+
+#[cfg(all(test, feature = "operations"))]
+mod operation_send_tests {
+    use std::collections::BTreeMap;
+
+    use reqwest::StatusCode;
+    use reqwest::header::HeaderMap;
+
+    use crate::errors::ApiResponse;
+
+    type Body = BTreeMap<String, Vec<i32>>;
+
+    struct LongBuilder;
+
+    impl LongBuilder {
+        async fn send_with_response(self) -> Result<ApiResponse<Body>, std::fmt::Error> {
+            let body = BTreeMap::from([("a".to_string(), vec![1])]);
+            Ok(ApiResponse { status: StatusCode::OK, headers: HeaderMap::new(), body, raw: Default::default() })
+        }
+    }
+
+    // As prettyplease prints a long output type: over lines, with a trailing comma.
+    crate::runtime::request::operation_send! {
+        impl IntoFuture for LongBuilder {
+            type Output = Result<
+                ::std::collections::BTreeMap<::std::string::String, ::std::vec::Vec<i32>>,
+                std::fmt::Error,
+            >;
+        }
+    }
+
+    #[tokio::test]
+    async fn send_and_await_give_the_body() {
+        assert_eq!(LongBuilder.send().await.expect("sent")["a"], [1]);
+        assert_eq!(LongBuilder.await.expect("sent")["a"], [1]);
     }
 }
