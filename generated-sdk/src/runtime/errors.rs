@@ -711,7 +711,8 @@ macro_rules! operation_error {
     (
         #[operation($operation:literal $(, undeclared = $unexpected:ident)? $(, error_body = $shared:ident)? $(,)?)]
         $(#[$meta:meta])*
-        pub enum $name:ident { $( $(#[$variant_meta:meta])* $variant:ident($body:ty) ),* $(,)? }
+        // A long body type is printed over lines, with a trailing comma.
+        pub enum $name:ident { $( $(#[$variant_meta:meta])* $variant:ident($body:ty $(,)?) ),* $(,)? }
     ) => {
         $(#[$meta])*
         ///
