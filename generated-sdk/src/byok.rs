@@ -52,10 +52,7 @@ impl<'a> ByokApi<'a> {
     /// `GET /byok/{id}` (operation `getBYOKKey`).
     ///
     /// Send the returned builder with `.send().await` (or just `.await`).
-    pub fn get(
-        &self,
-        id: impl ::core::convert::Into<::std::string::String>,
-    ) -> GetByokKeyBuilder {
+    pub fn get(&self, id: impl Into<String>) -> GetByokKeyBuilder {
         GetByokKeyBuilder {
             client: self.client.clone(),
             options: Default::default(),
@@ -69,10 +66,7 @@ impl<'a> ByokApi<'a> {
     /// `DELETE /byok/{id}` (operation `deleteBYOKKey`).
     ///
     /// Send the returned builder with `.send().await` (or just `.await`).
-    pub fn delete(
-        &self,
-        id: impl ::core::convert::Into<::std::string::String>,
-    ) -> DeleteByokKeyBuilder {
+    pub fn delete(&self, id: impl Into<String>) -> DeleteByokKeyBuilder {
         DeleteByokKeyBuilder {
             client: self.client.clone(),
             options: Default::default(),
@@ -88,7 +82,7 @@ impl<'a> ByokApi<'a> {
     /// Send the returned builder with `.send().await` (or just `.await`).
     pub fn update(
         &self,
-        id: impl ::core::convert::Into<::std::string::String>,
+        id: impl Into<String>,
         body: crate::models::UpdateByokKeyRequest,
     ) -> UpdateByokKeyBuilder {
         UpdateByokKeyBuilder {
@@ -107,7 +101,7 @@ pub struct ListByokKeysBuilder {
     options: CallOptions,
     offset: Option<i64>,
     limit: Option<i64>,
-    workspace_id: Option<::std::string::String>,
+    workspace_id: Option<String>,
     provider: Option<crate::models::ByokProviderSlug>,
 }
 impl ListByokKeysBuilder {
@@ -122,10 +116,7 @@ impl ListByokKeysBuilder {
         self
     }
     /// Workspace whose credentials should be listed. When it is left out the account's default workspace is used; if that default workspace no longer exists the call fails with 400 and `workspace_id` must be supplied explicitly.
-    pub fn workspace_id(
-        mut self,
-        value: impl ::core::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
@@ -198,8 +189,8 @@ impl ListByokKeysBuilder {
                 crate::runtime::validation::check_range(
                     &path,
                     *value as f64,
-                    ::core::option::Option::Some((0.0, false)),
-                    ::core::option::Option::None,
+                    Option::Some((0.0, false)),
+                    Option::None,
                 )?;
             }
             if let Some(value) = &self.limit {
@@ -207,8 +198,8 @@ impl ListByokKeysBuilder {
                 crate::runtime::validation::check_range(
                     &path,
                     *value as f64,
-                    ::core::option::Option::Some((1.0, false)),
-                    ::core::option::Option::Some((100.0, false)),
+                    Option::Some((1.0, false)),
+                    Option::Some((100.0, false)),
                 )?;
             }
             if let Some(value) = &self.workspace_id {
@@ -311,7 +302,7 @@ crate::runtime::request::operation_send! {
 pub struct GetByokKeyBuilder {
     client: Client,
     options: CallOptions,
-    id: ::std::string::String,
+    id: String,
 }
 impl GetByokKeyBuilder {
     crate::runtime::request::call_options!();
@@ -368,7 +359,7 @@ crate::runtime::request::operation_send! {
 pub struct DeleteByokKeyBuilder {
     client: Client,
     options: CallOptions,
-    id: ::std::string::String,
+    id: String,
 }
 impl DeleteByokKeyBuilder {
     crate::runtime::request::call_options!();
@@ -425,7 +416,7 @@ crate::runtime::request::operation_send! {
 pub struct UpdateByokKeyBuilder {
     client: Client,
     options: CallOptions,
-    id: ::std::string::String,
+    id: String,
     body: crate::models::UpdateByokKeyRequest,
 }
 impl UpdateByokKeyBuilder {

@@ -8,43 +8,39 @@
 #[non_exhaustive]
 pub struct ByokKey {
     /// Public identifier of the credential; it does not change.
-    pub id: ::std::string::String,
+    pub id: String,
     /// Lowercase slug of the upstream provider a credential is used with (for instance `openai`, `anthropic` or `amazon-bedrock`).
     pub provider: crate::models::ByokProviderSlug,
     /// Workspace the credential belongs to. `null` marks a global credential that every workspace of the account can use; it does not stand for the default workspace.
-    pub workspace_id: ::core::option::Option<::std::string::String>,
+    pub workspace_id: Option<String>,
     /// Optional display name chosen for the credential.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub name: crate::Nullable<::std::string::String>,
+    pub name: crate::Nullable<String>,
     /// Masked fragment of the key (a few leading/trailing characters) that helps recognise it in the UI.
-    pub label: ::std::string::String,
+    pub label: String,
     /// True while the credential is switched off.
     pub disabled: bool,
     /// True if the credential is held in reserve: it is only tried once the regular (non-fallback) credentials of its provider have been exhausted.
     pub is_fallback: bool,
     /// Model slugs the credential is limited to; `null` means any model.
-    pub allowed_models: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub allowed_models: Option<Vec<String>>,
     /// Hashes (`api_keys.hash`) of the OpenRouter API keys allowed to use the credential; `null` means any key.
-    pub allowed_api_key_hashes: ::core::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub allowed_api_key_hashes: Option<Vec<String>>,
     /// IDs of the users allowed to use the credential; `null` means any user.
-    pub allowed_user_ids: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub allowed_user_ids: Option<Vec<String>>,
     /// Rank among the credentials of the same provider; lower values are tried first.
     pub sort_order: i64,
     /// When the credential was created, as an ISO 8601 timestamp.
-    pub created_at: ::std::string::String,
+    pub created_at: String,
 }
 crate::runtime::model_builder!(
-    ByokKey => ByokKeyBuilder { req id : ::std::string::String, req provider : crate
-    ::models::ByokProviderSlug, opt workspace_id : ::std::string::String, null name :
-    ::std::string::String, req label : ::std::string::String, req disabled : bool, req
-    is_fallback : bool, opt allowed_models : ::std::vec::Vec < ::std::string::String >,
-    opt allowed_api_key_hashes : ::std::vec::Vec < ::std::string::String >, opt
-    allowed_user_ids : ::std::vec::Vec < ::std::string::String >, req sort_order : i64,
-    req created_at : ::std::string::String }
+    ByokKey => ByokKeyBuilder { req id : String, req provider : crate
+    ::models::ByokProviderSlug, opt workspace_id : String, null name : String, req label
+    : String, req disabled : bool, req is_fallback : bool, opt allowed_models : Vec <
+    String >, opt allowed_api_key_hashes : Vec < String >, opt allowed_user_ids : Vec <
+    String >, req sort_order : i64, req created_at : String }
 );
 crate::runtime::open_enum!(
     #[doc =
@@ -93,31 +89,31 @@ pub struct CreateByokKeyRequest {
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub name: crate::Nullable<::std::string::String>,
+    pub name: crate::Nullable<String>,
     /// Workspace the new credential should belong to. When it is left out the account's default workspace is used; if that default workspace no longer exists the call fails with 400 and `workspace_id` must be supplied explicitly.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub workspace_id: ::core::option::Option<::std::string::String>,
+    pub workspace_id: Option<String>,
     /// Set to true to create the credential switched off.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub disabled: ::core::option::Option<bool>,
+    pub disabled: Option<bool>,
     /// Set to true to hold the credential in reserve: it is only tried once the regular (non-fallback) credentials of its provider have been exhausted.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub is_fallback: ::core::option::Option<bool>,
+    pub is_fallback: Option<bool>,
     /// Model slugs to limit the credential to; `null` means any model.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub allowed_models: crate::Nullable<::std::vec::Vec<::std::string::String>>,
+    pub allowed_models: crate::Nullable<Vec<String>>,
     /// Hashes (`api_keys.hash`) of the OpenRouter API keys allowed to use the credential; `null` means any key. A supplied list needs at least one entry, and hashes of keys outside your account are rejected with 400.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub allowed_api_key_hashes: crate::Nullable<::std::vec::Vec<::std::string::String>>,
+    pub allowed_api_key_hashes: crate::Nullable<Vec<String>>,
     /// IDs of the users allowed to use the credential; `null` means any user.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub allowed_user_ids: crate::Nullable<::std::vec::Vec<::std::string::String>>,
+    pub allowed_user_ids: crate::Nullable<Vec<String>>,
 }
 impl CreateByokKeyRequest {
     /// Creates the value from its required fields; optional fields start absent.
@@ -139,21 +135,18 @@ impl CreateByokKeyRequest {
     }
 }
 crate::runtime::model_setters!(
-    CreateByokKeyRequest { with_name => null name : ::std::string::String,
-    with_workspace_id => opt workspace_id : ::std::string::String, with_disabled => opt
-    disabled : bool, with_is_fallback => opt is_fallback : bool, with_allowed_models =>
-    null allowed_models : ::std::vec::Vec < ::std::string::String >,
-    with_allowed_api_key_hashes => null allowed_api_key_hashes : ::std::vec::Vec <
-    ::std::string::String >, with_allowed_user_ids => null allowed_user_ids :
-    ::std::vec::Vec < ::std::string::String > }
+    CreateByokKeyRequest { with_name => null name : String, with_workspace_id => opt
+    workspace_id : String, with_disabled => opt disabled : bool, with_is_fallback => opt
+    is_fallback : bool, with_allowed_models => null allowed_models : Vec < String >,
+    with_allowed_api_key_hashes => null allowed_api_key_hashes : Vec < String >,
+    with_allowed_user_ids => null allowed_user_ids : Vec < String > }
 );
 crate::runtime::model_builder!(
     CreateByokKeyRequest => CreateByokKeyRequestBuilder { req provider : crate
-    ::models::ByokProviderSlug, req key : crate ::SecretString, null name :
-    ::std::string::String, opt workspace_id : ::std::string::String, opt disabled : bool,
-    opt is_fallback : bool, null allowed_models : ::std::vec::Vec < ::std::string::String
-    >, null allowed_api_key_hashes : ::std::vec::Vec < ::std::string::String >, null
-    allowed_user_ids : ::std::vec::Vec < ::std::string::String > }
+    ::models::ByokProviderSlug, req key : crate ::SecretString, null name : String, opt
+    workspace_id : String, opt disabled : bool, opt is_fallback : bool, null
+    allowed_models : Vec < String >, null allowed_api_key_hashes : Vec < String >, null
+    allowed_user_ids : Vec < String > }
 );
 impl crate::runtime::validation::Validate for CreateByokKeyRequest {
     fn validate(
@@ -166,8 +159,8 @@ impl crate::runtime::validation::Validate for CreateByokKeyRequest {
             crate::runtime::validation::check_length(
                 &field_path,
                 value.expose(),
-                ::core::option::Option::Some(1),
-                ::core::option::Option::None,
+                Option::Some(1),
+                Option::None,
             )?;
         }
         if let crate::Nullable::Value(value) = &self.name {
@@ -175,8 +168,8 @@ impl crate::runtime::validation::Validate for CreateByokKeyRequest {
             crate::runtime::validation::check_length(
                 &field_path,
                 value.as_str(),
-                ::core::option::Option::None,
-                ::core::option::Option::Some(255),
+                Option::None,
+                Option::Some(255),
             )?;
         }
         if let crate::Nullable::Value(value) = &self.allowed_models {
@@ -184,8 +177,8 @@ impl crate::runtime::validation::Validate for CreateByokKeyRequest {
             crate::runtime::validation::check_items(
                 &field_path,
                 value.len(),
-                ::core::option::Option::None,
-                ::core::option::Option::Some(100),
+                Option::None,
+                Option::Some(100),
             )?;
         }
         if let crate::Nullable::Value(value) = &self.allowed_api_key_hashes {
@@ -195,15 +188,13 @@ impl crate::runtime::validation::Validate for CreateByokKeyRequest {
             crate::runtime::validation::check_items(
                 &field_path,
                 value.len(),
-                ::core::option::Option::Some(1),
-                ::core::option::Option::Some(100),
+                Option::Some(1),
+                Option::Some(100),
             )?;
             for (i, item) in value.iter().enumerate() {
                 let item_path = || ::std::format!("{}[{i}]", field_path());
                 {
-                    static PATTERN: ::std::sync::OnceLock<
-                        ::core::option::Option<::regex_lite::Regex>,
-                    > = ::std::sync::OnceLock::new();
+                    static PATTERN: ::std::sync::OnceLock<Option<::regex_lite::Regex>> = ::std::sync::OnceLock::new();
                     crate::runtime::validation::check_pattern(
                         &item_path,
                         item.as_str(),
@@ -218,8 +209,8 @@ impl crate::runtime::validation::Validate for CreateByokKeyRequest {
             crate::runtime::validation::check_items(
                 &field_path,
                 value.len(),
-                ::core::option::Option::None,
-                ::core::option::Option::Some(100),
+                Option::None,
+                Option::Some(100),
             )?;
         }
         ::core::result::Result::Ok(())
@@ -264,13 +255,13 @@ crate::runtime::model_builder!(
 #[non_exhaustive]
 pub struct ListByokKeysResponse {
     /// The credentials on this page.
-    pub data: ::std::vec::Vec<crate::models::ByokKey>,
+    pub data: Vec<crate::models::ByokKey>,
     /// How many credentials match the filters across all pages.
     pub total_count: i64,
 }
 crate::runtime::model_builder!(
-    ListByokKeysResponse => ListByokKeysResponseBuilder { req data : ::std::vec::Vec <
-    crate ::models::ByokKey >, req total_count : i64 }
+    ListByokKeysResponse => ListByokKeysResponseBuilder { req data : Vec < crate
+    ::models::ByokKey >, req total_count : i64 }
 );
 /// Body for changing a BYOK credential; every field is optional.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -278,55 +269,53 @@ crate::runtime::model_builder!(
 pub struct UpdateByokKeyRequest {
     /// Replacement provider API key. It overwrites the stored key material in place and a new masked label is derived from it. OpenRouter stores it encrypted and never sends it back in any response.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub key: ::core::option::Option<crate::SecretString>,
+    pub key: Option<crate::SecretString>,
     /// Optional display name for the credential.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub name: crate::Nullable<::std::string::String>,
+    pub name: crate::Nullable<String>,
     /// Switches the credential off (true) or on (false).
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub disabled: ::core::option::Option<bool>,
+    pub disabled: Option<bool>,
     /// Set to true to hold the credential in reserve: it is only tried once the regular (non-fallback) credentials of its provider have been exhausted.
     #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-    pub is_fallback: ::core::option::Option<bool>,
+    pub is_fallback: Option<bool>,
     /// Model slugs to limit the credential to; `null` means any model.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub allowed_models: crate::Nullable<::std::vec::Vec<::std::string::String>>,
+    pub allowed_models: crate::Nullable<Vec<String>>,
     /// Hashes (`api_keys.hash`) of the OpenRouter API keys allowed to use the credential; `null` lifts the limit. A supplied list needs at least one entry, and hashes of keys outside your account are rejected with 400.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub allowed_api_key_hashes: crate::Nullable<::std::vec::Vec<::std::string::String>>,
+    pub allowed_api_key_hashes: crate::Nullable<Vec<String>>,
     /// IDs of the users allowed to use the credential; `null` means any user.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub allowed_user_ids: crate::Nullable<::std::vec::Vec<::std::string::String>>,
+    pub allowed_user_ids: crate::Nullable<Vec<String>>,
 }
 crate::runtime::model_setters!(
     UpdateByokKeyRequest { with_key => opt key : crate ::SecretString, with_name => null
-    name : ::std::string::String, with_disabled => opt disabled : bool, with_is_fallback
-    => opt is_fallback : bool, with_allowed_models => null allowed_models :
-    ::std::vec::Vec < ::std::string::String >, with_allowed_api_key_hashes => null
-    allowed_api_key_hashes : ::std::vec::Vec < ::std::string::String >,
-    with_allowed_user_ids => null allowed_user_ids : ::std::vec::Vec <
-    ::std::string::String > }
+    name : String, with_disabled => opt disabled : bool, with_is_fallback => opt
+    is_fallback : bool, with_allowed_models => null allowed_models : Vec < String >,
+    with_allowed_api_key_hashes => null allowed_api_key_hashes : Vec < String >,
+    with_allowed_user_ids => null allowed_user_ids : Vec < String > }
 );
 impl crate::runtime::validation::Validate for UpdateByokKeyRequest {
     fn validate(
         &self,
         path: crate::runtime::validation::FieldPath<'_>,
     ) -> ::core::result::Result<(), crate::ValidationError> {
-        if let ::core::option::Option::Some(value) = &self.key {
+        if let Option::Some(value) = &self.key {
             let field_path = || ::std::format!("{}.{}", path(), "key");
             crate::runtime::validation::check_length(
                 &field_path,
                 value.expose(),
-                ::core::option::Option::Some(1),
-                ::core::option::Option::None,
+                Option::Some(1),
+                Option::None,
             )?;
         }
         if let crate::Nullable::Value(value) = &self.name {
@@ -334,8 +323,8 @@ impl crate::runtime::validation::Validate for UpdateByokKeyRequest {
             crate::runtime::validation::check_length(
                 &field_path,
                 value.as_str(),
-                ::core::option::Option::None,
-                ::core::option::Option::Some(255),
+                Option::None,
+                Option::Some(255),
             )?;
         }
         if let crate::Nullable::Value(value) = &self.allowed_models {
@@ -343,8 +332,8 @@ impl crate::runtime::validation::Validate for UpdateByokKeyRequest {
             crate::runtime::validation::check_items(
                 &field_path,
                 value.len(),
-                ::core::option::Option::None,
-                ::core::option::Option::Some(100),
+                Option::None,
+                Option::Some(100),
             )?;
         }
         if let crate::Nullable::Value(value) = &self.allowed_api_key_hashes {
@@ -354,15 +343,13 @@ impl crate::runtime::validation::Validate for UpdateByokKeyRequest {
             crate::runtime::validation::check_items(
                 &field_path,
                 value.len(),
-                ::core::option::Option::Some(1),
-                ::core::option::Option::Some(100),
+                Option::Some(1),
+                Option::Some(100),
             )?;
             for (i, item) in value.iter().enumerate() {
                 let item_path = || ::std::format!("{}[{i}]", field_path());
                 {
-                    static PATTERN: ::std::sync::OnceLock<
-                        ::core::option::Option<::regex_lite::Regex>,
-                    > = ::std::sync::OnceLock::new();
+                    static PATTERN: ::std::sync::OnceLock<Option<::regex_lite::Regex>> = ::std::sync::OnceLock::new();
                     crate::runtime::validation::check_pattern(
                         &item_path,
                         item.as_str(),
@@ -377,8 +364,8 @@ impl crate::runtime::validation::Validate for UpdateByokKeyRequest {
             crate::runtime::validation::check_items(
                 &field_path,
                 value.len(),
-                ::core::option::Option::None,
-                ::core::option::Option::Some(100),
+                Option::None,
+                Option::Some(100),
             )?;
         }
         ::core::result::Result::Ok(())
@@ -406,18 +393,18 @@ pub struct BadRequestResponse {
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub openrouter_metadata: crate::Nullable<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ::serde_json::Map<String, ::serde_json::Value>,
     >,
     /// The `user_id` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub user_id: crate::Nullable<::std::string::String>,
+    pub user_id: crate::Nullable<String>,
 }
 crate::runtime::model_builder!(
     BadRequestResponse => BadRequestResponseBuilder { req error : crate
     ::models::BadRequestResponseErrorData, null openrouter_metadata : ::serde_json::Map <
-    ::std::string::String, ::serde_json::Value >, null user_id : ::std::string::String }
+    String, ::serde_json::Value >, null user_id : String }
 );
 /// The `error` object carried by a BadRequestResponse body.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -426,19 +413,17 @@ pub struct BadRequestResponseErrorData {
     /// The `code` property.
     pub code: i64,
     /// The `message` property.
-    pub message: ::std::string::String,
+    pub message: String,
     /// The `metadata` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub metadata: crate::Nullable<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
 }
 crate::runtime::model_builder!(
     BadRequestResponseErrorData => BadRequestResponseErrorDataBuilder { req code : i64,
-    req message : ::std::string::String, null metadata : ::serde_json::Map <
-    ::std::string::String, ::serde_json::Value > }
+    req message : String, null metadata : ::serde_json::Map < String, ::serde_json::Value
+    > }
 );
 /// Error body returned with status 401 when credentials are missing or invalid.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -451,19 +436,18 @@ pub struct UnauthorizedResponse {
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub openrouter_metadata: crate::Nullable<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ::serde_json::Map<String, ::serde_json::Value>,
     >,
     /// The `user_id` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub user_id: crate::Nullable<::std::string::String>,
+    pub user_id: crate::Nullable<String>,
 }
 crate::runtime::model_builder!(
     UnauthorizedResponse => UnauthorizedResponseBuilder { req error : crate
     ::models::UnauthorizedResponseErrorData, null openrouter_metadata : ::serde_json::Map
-    < ::std::string::String, ::serde_json::Value >, null user_id : ::std::string::String
-    }
+    < String, ::serde_json::Value >, null user_id : String }
 );
 /// The `error` object carried by a UnauthorizedResponse body.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -472,19 +456,17 @@ pub struct UnauthorizedResponseErrorData {
     /// The `code` property.
     pub code: i64,
     /// The `message` property.
-    pub message: ::std::string::String,
+    pub message: String,
     /// The `metadata` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub metadata: crate::Nullable<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
 }
 crate::runtime::model_builder!(
     UnauthorizedResponseErrorData => UnauthorizedResponseErrorDataBuilder { req code :
-    i64, req message : ::std::string::String, null metadata : ::serde_json::Map <
-    ::std::string::String, ::serde_json::Value > }
+    i64, req message : String, null metadata : ::serde_json::Map < String,
+    ::serde_json::Value > }
 );
 /// Error body returned with status 403 when the caller is authenticated but lacks permission.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -497,18 +479,18 @@ pub struct ForbiddenResponse {
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub openrouter_metadata: crate::Nullable<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ::serde_json::Map<String, ::serde_json::Value>,
     >,
     /// The `user_id` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub user_id: crate::Nullable<::std::string::String>,
+    pub user_id: crate::Nullable<String>,
 }
 crate::runtime::model_builder!(
     ForbiddenResponse => ForbiddenResponseBuilder { req error : crate
     ::models::ForbiddenResponseErrorData, null openrouter_metadata : ::serde_json::Map <
-    ::std::string::String, ::serde_json::Value >, null user_id : ::std::string::String }
+    String, ::serde_json::Value >, null user_id : String }
 );
 /// The `error` object carried by a ForbiddenResponse body.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -517,19 +499,16 @@ pub struct ForbiddenResponseErrorData {
     /// The `code` property.
     pub code: i64,
     /// The `message` property.
-    pub message: ::std::string::String,
+    pub message: String,
     /// The `metadata` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub metadata: crate::Nullable<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
 }
 crate::runtime::model_builder!(
     ForbiddenResponseErrorData => ForbiddenResponseErrorDataBuilder { req code : i64, req
-    message : ::std::string::String, null metadata : ::serde_json::Map <
-    ::std::string::String, ::serde_json::Value > }
+    message : String, null metadata : ::serde_json::Map < String, ::serde_json::Value > }
 );
 /// Error body returned with status 404 when the requested resource does not exist.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -542,18 +521,18 @@ pub struct NotFoundResponse {
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub openrouter_metadata: crate::Nullable<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ::serde_json::Map<String, ::serde_json::Value>,
     >,
     /// The `user_id` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub user_id: crate::Nullable<::std::string::String>,
+    pub user_id: crate::Nullable<String>,
 }
 crate::runtime::model_builder!(
     NotFoundResponse => NotFoundResponseBuilder { req error : crate
     ::models::NotFoundResponseErrorData, null openrouter_metadata : ::serde_json::Map <
-    ::std::string::String, ::serde_json::Value >, null user_id : ::std::string::String }
+    String, ::serde_json::Value >, null user_id : String }
 );
 /// The `error` object carried by a NotFoundResponse body.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -562,19 +541,16 @@ pub struct NotFoundResponseErrorData {
     /// The `code` property.
     pub code: i64,
     /// The `message` property.
-    pub message: ::std::string::String,
+    pub message: String,
     /// The `metadata` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub metadata: crate::Nullable<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
 }
 crate::runtime::model_builder!(
     NotFoundResponseErrorData => NotFoundResponseErrorDataBuilder { req code : i64, req
-    message : ::std::string::String, null metadata : ::serde_json::Map <
-    ::std::string::String, ::serde_json::Value > }
+    message : String, null metadata : ::serde_json::Map < String, ::serde_json::Value > }
 );
 /// Error body returned with status 500 when the server fails unexpectedly.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -587,19 +563,18 @@ pub struct InternalServerResponse {
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub openrouter_metadata: crate::Nullable<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ::serde_json::Map<String, ::serde_json::Value>,
     >,
     /// The `user_id` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub user_id: crate::Nullable<::std::string::String>,
+    pub user_id: crate::Nullable<String>,
 }
 crate::runtime::model_builder!(
     InternalServerResponse => InternalServerResponseBuilder { req error : crate
     ::models::InternalServerResponseErrorData, null openrouter_metadata :
-    ::serde_json::Map < ::std::string::String, ::serde_json::Value >, null user_id :
-    ::std::string::String }
+    ::serde_json::Map < String, ::serde_json::Value >, null user_id : String }
 );
 /// The `error` object carried by a InternalServerResponse body.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -608,17 +583,15 @@ pub struct InternalServerResponseErrorData {
     /// The `code` property.
     pub code: i64,
     /// The `message` property.
-    pub message: ::std::string::String,
+    pub message: String,
     /// The `metadata` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub metadata: crate::Nullable<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
+    pub metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
 }
 crate::runtime::model_builder!(
     InternalServerResponseErrorData => InternalServerResponseErrorDataBuilder { req code
-    : i64, req message : ::std::string::String, null metadata : ::serde_json::Map <
-    ::std::string::String, ::serde_json::Value > }
+    : i64, req message : String, null metadata : ::serde_json::Map < String,
+    ::serde_json::Value > }
 );

@@ -46,7 +46,7 @@ async fn list_byok_keys() {
         .limit(example::<i64>("50", "parameter `limit`"))
         .workspace_id(
             example::<
-                ::std::string::String,
+                String,
             >("\"550e8400-e29b-41d4-a716-446655440000\"", "parameter `workspace_id`"),
         )
         .provider(
@@ -90,7 +90,7 @@ async fn get_byok_key() {
         .byok()
         .get(
             example::<
-                ::std::string::String,
+                String,
             >("\"11111111-2222-3333-4444-555555555555\"", "parameter `id`"),
         )
         .send()
@@ -108,7 +108,7 @@ async fn delete_byok_key() {
         .byok()
         .delete(
             example::<
-                ::std::string::String,
+                String,
             >("\"11111111-2222-3333-4444-555555555555\"", "parameter `id`"),
         )
         .send()
@@ -126,7 +126,7 @@ async fn update_byok_key() {
         .byok()
         .update(
             example::<
-                ::std::string::String,
+                String,
             >("\"11111111-2222-3333-4444-555555555555\"", "parameter `id`"),
             example::<
                 crate::models::UpdateByokKeyRequest,

@@ -8,8 +8,55 @@
 //! placeholder item, the file and each body are printed, and the placeholders
 //! are replaced with the indented bodies.
 
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::{Group, Spacing, TokenStream, TokenTree};
 use syn::{Item, MacroDelimiter};
+
+/// The absolute paths emit writes (a schema may be called `String`) and the
+/// prelude name each is, in `(std or core, module, name)` form.
+const PRELUDE_PATHS: [(&str, &str, &str); 5] =
+    [("std", "boxed", "Box"), ("core", "convert", "Into"), ("core", "option", "Option"), ("std", "string", "String"), ("std", "vec", "Vec")];
+
+/// `tokens` with `::std::string::String` and the other [`PRELUDE_PATHS`] written
+/// as a person would (`String`), for the names in `free` (those no item of the
+/// crate takes: `analyse::free_prelude_names`).
+pub fn shorten_prelude_paths(tokens: TokenStream, free: &[&str]) -> TokenStream {
+    if free.is_empty() {
+        return tokens;
+    }
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        if let Some(name) = prelude_path_at(&tokens[i..], free) {
+            out.push(TokenTree::Ident(proc_macro2::Ident::new(name, proc_macro2::Span::call_site())));
+            i += 9;
+            continue;
+        }
+        out.push(match &tokens[i] {
+            TokenTree::Group(g) => {
+                let mut group = Group::new(g.delimiter(), shorten_prelude_paths(g.stream(), free));
+                group.set_span(g.span());
+                TokenTree::Group(group)
+            }
+            other => other.clone(),
+        });
+        i += 1;
+    }
+    out.into_iter().collect()
+}
+
+/// The prelude name when `tokens` start with `:: std :: string :: String` (or another of
+/// [`PRELUDE_PATHS`]) whose name is free.
+fn prelude_path_at(tokens: &[TokenTree], free: &[&str]) -> Option<&'static str> {
+    let [TokenTree::Punct(a), TokenTree::Punct(b), TokenTree::Ident(root), TokenTree::Punct(c), TokenTree::Punct(d), TokenTree::Ident(module), TokenTree::Punct(e), TokenTree::Punct(f), TokenTree::Ident(name), ..] = tokens else {
+        return None;
+    };
+    let colons = [a, b, c, d, e, f].iter().all(|p| p.as_char() == ':') && [a, c, e].iter().all(|p| p.spacing() == Spacing::Joint);
+    if !colons {
+        return None;
+    }
+    PRELUDE_PATHS.iter().find(|(r, m, n)| root == r && module == m && name == n && free.contains(n)).map(|(_, _, n)| *n)
+}
 
 /// The text of `file`, with item-shaped macro bodies laid out as items.
 pub fn unparse(mut file: syn::File) -> String {
@@ -55,7 +102,23 @@ fn has_multiline_string(tokens: &TokenStream) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::unparse;
+    use super::{shorten_prelude_paths, unparse};
+
+    #[test]
+    fn prelude_paths_are_written_bare_when_their_name_is_free() {
+        let tokens = quote::quote! {
+            pub struct S { a: ::std::string::String, b: ::core::option::Option<::std::vec::Vec<::std::string::String>>, c: crate::models::String }
+            fn f(x: impl ::core::convert::Into<::std::string::String>) -> ::std::boxed::Box<u8> { m!(::std::string::String) }
+        };
+        let short = shorten_prelude_paths(tokens.clone(), &["Box", "Into", "Option", "String", "Vec"]).to_string();
+        assert_eq!(
+            short,
+            "pub struct S { a : String , b : Option < Vec < String >> , c : crate :: models :: String } fn f (x : impl Into < String >) -> Box < u8 > { m ! (String) }"
+        );
+        // A model called `Option`: that path stays absolute.
+        let kept = shorten_prelude_paths(tokens, &["String"]).to_string();
+        assert!(kept.contains(":: core :: option :: Option < :: std :: vec :: Vec < String >>"), "{kept}");
+    }
 
     fn layout(source: &str) -> String {
         unparse(syn::parse_str(source).expect("valid Rust"))

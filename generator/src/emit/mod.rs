@@ -137,12 +137,14 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Emitted, GenError> {
     // afterwards (prettyplease lays out each item on its own, so the pieces
     // join into the same text one file would give).
     let models = models::ModelsContext::new(api);
-    let mut jobs: Vec<Job<'_>> = vec![Box::new(|| Ok(vec![piece(0, rust_text(models::models_head(), "src/models.rs")?)]))];
+    // `String` for `::std::string::String` where no model takes the name.
+    let free = &crate::analyse::free_prelude_names(api);
+    let mut jobs: Vec<Job<'_>> = vec![Box::new(|| Ok(vec![piece(0, rust_text(models::models_head(), "src/models.rs", free)?)]))];
     for (i, types) in api.types.chunks(MODEL_TYPES_PER_JOB).enumerate() {
         let models = &models;
-        jobs.push(Box::new(move || Ok(vec![piece(i + 1, rust_text(models::model_items(types, models), "src/models.rs")?)])));
+        jobs.push(Box::new(move || Ok(vec![piece(i + 1, rust_text(models::model_items(types, models), "src/models.rs", free)?)])));
     }
-    jobs.push(Box::new(|| Ok(vec![rust_file("tests/contract.rs", contract::contract_rs(api, &crate_ident, &features), options)?])));
+    jobs.push(Box::new(|| Ok(vec![rust_file("tests/contract.rs", contract::contract_rs(api, &crate_ident, &features), options, free)?])));
     jobs.push(Box::new(|| {
         let files = runtime::runtime_files(&features);
         Ok(files.into_iter().map(|(path, contents)| GeneratedFile { path: format!("src/{path}"), contents: format!("{}{contents}", header(options)) }).collect())
@@ -151,12 +153,12 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Emitted, GenError> {
         let models = &models;
         jobs.push(Box::new(move || {
             let path = format!("src/{}.rs", group.module.bare());
-            Ok(vec![rust_file(&path, operations::group_rs(api, group, models.validated()), options)?])
+            Ok(vec![rust_file(&path, operations::group_rs(api, group, models.validated()), options, free)?])
         }));
     }
-    jobs.push(Box::new(|| Ok(vec![rust_file("src/client.rs", client::client_rs(api, options), options)?])));
-    jobs.push(Box::new(|| Ok(vec![rust_file("src/testing.rs", testing::testing_rs(api), options)?])));
-    jobs.push(Box::new(|| Ok(vec![rust_file("src/lib.rs", client::lib_rs(api, &features, options.custom_module), options)?])));
+    jobs.push(Box::new(|| Ok(vec![rust_file("src/client.rs", client::client_rs(api, options), options, free)?])));
+    jobs.push(Box::new(|| Ok(vec![rust_file("src/testing.rs", testing::testing_rs(api), options, free)?])));
+    jobs.push(Box::new(|| Ok(vec![rust_file("src/lib.rs", client::lib_rs(api, &features, options.custom_module), options, free)?])));
     jobs.push(Box::new(|| {
         Ok(vec![
             GeneratedFile { path: "Cargo.toml".into(), contents: templates::cargo_toml(api, options)? },
@@ -230,15 +232,16 @@ fn header(options: &EmitOptions) -> String {
 }
 
 /// Formats tokens as a Rust file with the `@generated` header.
-fn rust_file(path: &str, tokens: TokenStream, options: &EmitOptions) -> Result<GeneratedFile, GenError> {
-    let contents = format!("{}{}", header(options), rust_text(tokens, path)?);
+fn rust_file(path: &str, tokens: TokenStream, options: &EmitOptions, free: &[&str]) -> Result<GeneratedFile, GenError> {
+    let contents = format!("{}{}", header(options), rust_text(tokens, path, free)?);
     Ok(GeneratedFile { path: path.to_string(), contents })
 }
 
 /// Formats tokens as Rust text (syn parse + prettyplease, see [`layout`]); `path` names the file in errors.
-fn rust_text(tokens: TokenStream, path: &str) -> Result<String, GenError> {
+/// `free`: the prelude names written bare ([`layout::shorten_prelude_paths`]).
+fn rust_text(tokens: TokenStream, path: &str, free: &[&str]) -> Result<String, GenError> {
     let started = std::time::Instant::now();
-    let file: syn::File = syn::parse2(tokens)
+    let file: syn::File = syn::parse2(layout::shorten_prelude_paths(tokens, free))
         .map_err(|e| GenError::at("", format!("internal error: the generator produced invalid Rust for {path}: {e}")))?;
     let text = layout::unparse(file);
     FORMAT_TIME.with(|t| t.set(t.get() + started.elapsed()));

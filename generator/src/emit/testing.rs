@@ -602,7 +602,7 @@ mod tests {
     }
 
     fn text(api: &crate::ir::Api) -> String {
-        super::super::rust_text(testing_rs(api), "src/testing.rs").expect("the testing module is valid Rust")
+        super::super::rust_text(testing_rs(api), "src/testing.rs", &[]).expect("the testing module is valid Rust")
     }
 
     #[test]
