@@ -365,9 +365,14 @@ pub trait ErrorDetails {
     /// The id the server gave the request (`x-request-id` and its common
     /// spellings), for support tickets and log searches.
     fn request_id(&self) -> Option<&str> {
-        let headers = self.headers()?;
-        REQUEST_ID_HEADERS.iter().find_map(|name| headers.get(*name)?.to_str().ok())
+        request_id(self.headers()?)
     }
+}
+
+/// The request id among `headers`: one function, not a copy per error type
+/// (a default method's body is compiled again for each implementor).
+fn request_id(headers: &HeaderMap) -> Option<&str> {
+    REQUEST_ID_HEADERS.iter().find_map(|name| headers.get(*name)?.to_str().ok())
 }
 
 /// Headers servers name the request with, most common first.
