@@ -10,20 +10,26 @@ use super::errors::RequestError;
 /// Encodes a JSON request body with the call's extra `fields` set on it (they
 /// replace fields of the same name); `label` names the call in the error.
 pub fn encode_json<T: Serialize>(body: &T, fields: &[(String, serde_json::Value)], label: &str) -> Result<(String, Bytes), RequestError> {
-    let failed = |e: serde_json::Error| RequestError::new(label, format!("cannot encode the request body: {e}"));
-    let bytes = if fields.is_empty() {
-        serde_json::to_vec(body).map_err(failed)?
-    } else {
-        let mut value = serde_json::to_value(body).map_err(failed)?;
-        let Some(object) = value.as_object_mut() else {
-            return Err(RequestError::new(label, "extra body fields need a JSON object body"));
-        };
-        for (name, field) in fields {
-            object.insert(name.clone(), field.clone());
-        }
-        serde_json::to_vec(&value).map_err(failed)?
-    };
+    let bytes = serde_json::to_vec(body).map_err(|e| encode_failed(label, e))?;
+    let bytes = if fields.is_empty() { bytes } else { with_fields(&bytes, fields, label)? };
     Ok(("application/json".to_string(), Bytes::from(bytes)))
+}
+
+/// `json` (an encoded object) with `fields` set. Not generic: the body's type is
+/// serialised once, to bytes, so its `Serialize` is compiled for one serializer only.
+fn with_fields(json: &[u8], fields: &[(String, serde_json::Value)], label: &str) -> Result<Vec<u8>, RequestError> {
+    let mut object = match serde_json::from_slice::<serde_json::Value>(json) {
+        Ok(serde_json::Value::Object(object)) => object,
+        _ => return Err(RequestError::new(label, "extra body fields need a JSON object body")),
+    };
+    for (name, field) in fields {
+        object.insert(name.clone(), field.clone());
+    }
+    serde_json::to_vec(&object).map_err(|e| encode_failed(label, e))
+}
+
+fn encode_failed(label: &str, e: serde_json::Error) -> RequestError {
+    RequestError::new(label, format!("cannot encode the request body: {e}"))
 }
 
 
