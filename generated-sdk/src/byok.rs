@@ -129,6 +129,7 @@ impl ListByokKeysBuilder {
     /// Every page, fetched one after another: starts at this builder's offset (or 0) and moves the offset by the items received. Ends on an empty page (yielded only when it is the first), after a page shorter than the longest so far (the server's page size, which may be below the `limit` asked for), when the offset reaches the response's `total_count`, when the server sends the previous page again (not yielded), or after 10 000 pages, with a warning.
     ///
     /// An error is yielded and ends the stream. The stream is boxed, so `futures::StreamExt::next` works on it directly.
+    #[inline]
     pub fn into_pages(
         self,
     ) -> futures_core::stream::BoxStream<
@@ -150,6 +151,7 @@ impl ListByokKeysBuilder {
         )
     }
     /// Every item of every page (see [`Self::into_pages`]), in order.
+    #[inline]
     pub fn into_stream(
         self,
     ) -> futures_core::stream::BoxStream<
@@ -168,6 +170,7 @@ impl ListByokKeysBuilder {
             .boxed()
     }
     /// Sends the request; the result keeps the response status and headers.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> Result<ApiResponse<crate::models::ListByokKeysResponse>, ListByokKeysError> {
@@ -182,6 +185,7 @@ impl ListByokKeysBuilder {
         }
     }
     /// Checks the parameters and encodes the request.
+    #[inline]
     fn request(&self) -> Result<Request, CallError> {
         if !self.options.skip_validation {
             if let Some(value) = &self.offset {
@@ -244,6 +248,7 @@ pub struct CreateByokKeyBuilder {
 impl CreateByokKeyBuilder {
     crate::runtime::request::call_options!(json_body);
     /// Sends the request; the result keeps the response status and headers.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> Result<ApiResponse<crate::models::CreateByokKeyResponse>, CreateByokKeyError> {
@@ -259,6 +264,7 @@ impl CreateByokKeyBuilder {
         }
     }
     /// Checks the parameters and encodes the request.
+    #[inline]
     fn request(&self) -> Result<Request, CallError> {
         if !self.options.skip_validation {
             {
@@ -307,6 +313,7 @@ pub struct GetByokKeyBuilder {
 impl GetByokKeyBuilder {
     crate::runtime::request::call_options!();
     /// Sends the request; the result keeps the response status and headers.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> Result<ApiResponse<crate::models::GetByokKeyResponse>, GetByokKeyError> {
@@ -321,6 +328,7 @@ impl GetByokKeyBuilder {
         }
     }
     /// Checks the parameters and encodes the request.
+    #[inline]
     fn request(&self) -> Result<Request, CallError> {
         if !self.options.skip_validation {
             {
@@ -364,6 +372,7 @@ pub struct DeleteByokKeyBuilder {
 impl DeleteByokKeyBuilder {
     crate::runtime::request::call_options!();
     /// Sends the request; the result keeps the response status and headers.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> Result<ApiResponse<crate::models::DeleteByokKeyResponse>, DeleteByokKeyError> {
@@ -378,6 +387,7 @@ impl DeleteByokKeyBuilder {
         }
     }
     /// Checks the parameters and encodes the request.
+    #[inline]
     fn request(&self) -> Result<Request, CallError> {
         if !self.options.skip_validation {
             {
@@ -422,6 +432,7 @@ pub struct UpdateByokKeyBuilder {
 impl UpdateByokKeyBuilder {
     crate::runtime::request::call_options!(json_body);
     /// Sends the request; the result keeps the response status and headers.
+    #[inline]
     pub async fn send_with_response(
         self,
     ) -> Result<ApiResponse<crate::models::UpdateByokKeyResponse>, UpdateByokKeyError> {
@@ -437,6 +448,7 @@ impl UpdateByokKeyBuilder {
         }
     }
     /// Checks the parameters and encodes the request.
+    #[inline]
     fn request(&self) -> Result<Request, CallError> {
         if !self.options.skip_validation {
             {

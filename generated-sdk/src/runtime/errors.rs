@@ -708,7 +708,8 @@ impl From<DecodeError> for Error {
 /// conversions from a failed call and into [`Error`], and a compile-time check
 /// that it is `Send + Sync`. Written once here instead of in every operation.
 /// `error_body` names the model every error body of the API has the shape of,
-/// when there is one.
+/// when there is one. Its methods are `#[inline]`: compiled where they are used
+/// (most crates use a few operations of many).
 ///
 /// Paths are absolute, as in the other macros: it expands in operation modules.
 #[allow(unused_macros)] // invoked by generated code
@@ -754,6 +755,7 @@ macro_rules! operation_error {
         };
 
         impl $name {
+            #[inline]
             fn details(&self) -> &dyn $crate::runtime::errors::ErrorDetails {
                 match self {
                     $( $name::$variant(e) => e, )*
@@ -768,32 +770,38 @@ macro_rules! operation_error {
             }
 
             /// HTTP status of the response, if one arrived.
+            #[inline]
             pub fn status(&self) -> ::core::option::Option<::reqwest::StatusCode> {
                 self.details().status()
             }
 
             /// Response headers, if a response arrived.
+            #[inline]
             pub fn headers(&self) -> ::core::option::Option<&::reqwest::header::HeaderMap> {
                 self.details().headers()
             }
 
             /// The raw response body, if a response arrived.
+            #[inline]
             pub fn raw_body(&self) -> ::core::option::Option<&[u8]> {
                 self.details().raw_body()
             }
 
             /// The delay the server asked for before trying again (`Retry-After`), if it did;
             /// set when the call gave up because the server asked for longer than the policy allows.
+            #[inline]
             pub fn retry_after(&self) -> ::core::option::Option<::std::time::Duration> {
                 self.details().retry_after()
             }
 
             /// The id the server gave the request (`x-request-id` and its common spellings).
+            #[inline]
             pub fn request_id(&self) -> ::core::option::Option<&str> {
                 self.details().request_id()
             }
 
             /// Whether the same call may succeed later (rate limits, server failures, timeouts, lost connections).
+            #[inline]
             pub fn is_retryable(&self) -> bool {
                 self.details().is_retryable()
             }
@@ -804,6 +812,7 @@ macro_rules! operation_error {
                 /// The error body in the shape every error of this API shares, decoded
                 /// from the raw body whatever the status (`None` without a response, or
                 /// for a body of another shape).
+                #[inline]
                 pub fn error_body(&self) -> ::core::option::Option<$crate::models::$shared> {
                     ::serde_json::from_slice(self.raw_body()?).ok()
                 }
@@ -811,6 +820,7 @@ macro_rules! operation_error {
         )?
 
         impl ::core::fmt::Display for $name {
+            #[inline]
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 match self {
                     $( $name::$variant(e) => ::core::write!(f, "{} failed: {e}", $operation), )*
@@ -826,6 +836,7 @@ macro_rules! operation_error {
         }
 
         impl ::std::error::Error for $name {
+            #[inline]
             fn source(&self) -> ::core::option::Option<&(dyn ::std::error::Error + 'static)> {
                 match self {
                     $name::Decode(e) => ::core::option::Option::Some(e),
@@ -841,12 +852,14 @@ macro_rules! operation_error {
         }
 
         impl ::core::convert::From<$crate::runtime::errors::DecodeError> for $name {
+            #[inline]
             fn from(e: $crate::runtime::errors::DecodeError) -> Self {
                 $name::Decode(e)
             }
         }
 
         impl ::core::convert::From<$crate::runtime::errors::CallError> for $name {
+            #[inline]
             fn from(e: $crate::runtime::errors::CallError) -> Self {
                 match e {
                     $crate::runtime::errors::CallError::Validation(e) => $name::Validation(e),
@@ -860,6 +873,7 @@ macro_rules! operation_error {
         }
 
         impl ::core::convert::From<$name> for $crate::runtime::errors::Error {
+            #[inline]
             fn from(e: $name) -> Self {
                 match e {
                     $( $name::$variant(r) => $crate::runtime::errors::Error::Api($crate::runtime::errors::ApiError::declared($operation, r)), )*

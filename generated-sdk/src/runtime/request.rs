@@ -131,12 +131,15 @@ pub(crate) use call_options;
 /// generator writes, as it decodes each operation's statuses): `send`, which
 /// keeps the body only, `.await` on the builder, and a compile-time check that
 /// the builder is `Send + Sync`. Written once here instead of in every builder.
+/// `#[inline]`, like `send_with_response`: an operation's future is compiled in
+/// the crates that call it, not for every operation when the SDK is built.
 #[allow(unused_macros)] // invoked by generated code
 macro_rules! operation_send {
     // prettyplease breaks a long `Result<…>` over lines with a trailing comma.
     (impl IntoFuture for $builder:ident { type Output = Result<$success:ty, $error:ty $(,)?>; }) => {
         impl $builder {
             /// Sends the request and decodes the response body.
+            #[inline]
             pub async fn send(self) -> ::core::result::Result<$success, $error> {
                 self.send_with_response().await.map($crate::runtime::errors::ApiResponse::into_body)
             }
@@ -147,6 +150,7 @@ macro_rules! operation_send {
             type IntoFuture = ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + ::core::marker::Send>>;
 
             /// Lets `.await` on the builder send the request.
+            #[inline]
             fn into_future(self) -> Self::IntoFuture {
                 ::std::boxed::Box::pin(self.send())
             }

@@ -198,7 +198,13 @@ fn builder(api: &Api, op: &Operation, validated: &BTreeSet<String>) -> TokenStre
 
             #paging
 
+            // `#[inline]` on the call path (here, `request`, the runtime's `send`
+            // and `.await`): an operation's future, with its decoding and retries,
+            // is compiled only in a crate that calls it, not for every operation
+            // of the API when this crate is built (a third of the full OpenRouter
+            // crate's build time).
             /// Sends the request; the result keeps the response status and headers.
+            #[inline]
             pub async fn send_with_response(self) -> Result<ApiResponse<#success>, #error> {
                 let request = self.request()?;
                 let raw = self.client.transport().#execute(request, self.options).await?;
@@ -208,6 +214,7 @@ fn builder(api: &Api, op: &Operation, validated: &BTreeSet<String>) -> TokenStre
             #streaming
 
             /// Checks the parameters and encodes the request.
+            #[inline]
             fn request(&self) -> Result<Request, CallError> {
                 #send_body
             }
@@ -685,11 +692,13 @@ fn pagination(op: &Operation) -> TokenStream {
     };
     quote! {
         #pages_doc
+        #[inline]
         pub fn into_pages(self) -> futures_core::stream::BoxStream<'static, Result<#page_ty, #error>> {
             #stream
         }
 
         /// Every item of every page (see [`Self::into_pages`]), in order.
+        #[inline]
         pub fn into_stream(self) -> futures_core::stream::BoxStream<'static, Result<#item_ty, #error>> {
             use futures_util::StreamExt;
             self.into_pages()
@@ -737,6 +746,7 @@ fn streaming(api: &Api, op: &Operation) -> TokenStream {
         /// Sends the request for a stream of server-sent events (`text/event-stream`)
         /// and returns the events as they arrive, decoded. Failed statuses are the same
         /// errors as for `send()`.
+        #[inline]
         pub async fn send_stream(mut self) -> Result<crate::EventStream<#event>, #error> {
             #set_field
             self.options.headers.push(("accept".to_string(), "text/event-stream".to_string()));
