@@ -19,7 +19,7 @@ pub mod pagination;
 use std::collections::BTreeSet;
 
 use crate::error::Warning;
-use crate::ir::{Api, BodyEncoding, KeyLocation, SchemeKind, Constraints, Operation, Param, ParamLocation, ParamStyle, RawBody, StatusMatch, TypeDef, TypeRef};
+use crate::ir::{Api, BodyEncoding, KeyLocation, SchemeKind, Constraints, Group, Operation, Param, ParamLocation, ParamStyle, RawBody, StatusMatch, TypeDef, TypeRef};
 
 /// Records the analysis's decisions in `api` (see the module documentation);
 /// returns what it had to work around. Running it again changes nothing.
@@ -205,7 +205,17 @@ pub fn sent_structs(api: &Api) -> BTreeSet<String> {
 }
 
 /// Cargo feature names no tag may take (the crate's own features).
-const CRATE_FEATURES: &[&str] = &["default", "contract", "testing", "rustls", "rustls-ring", "native-tls", "full"];
+const CRATE_FEATURES: &[&str] = &["default", "contract", "testing", "rustls", "rustls-ring", "native-tls", "full", UNUSED_MODELS];
+
+/// The Cargo feature (on by default) of the models no operation uses, in a
+/// document with tag features: a crate built for a few tags leaves them out.
+pub const UNUSED_MODELS: &str = "unused-models";
+
+/// Whether the crate has the [`UNUSED_MODELS`] feature: it has tag features and
+/// a type no operation reaches.
+pub fn has_unused_models(api: &Api) -> bool {
+    !tag_features(api).is_empty() && api.types.len() > reachable(api, operation_roots(api, api.groups.iter())).len()
+}
 
 /// The Cargo feature of each group (tag), for documents with more than one:
 /// its module name, unless the crate has a feature of that name (then
@@ -223,42 +233,51 @@ pub fn tag_features(api: &Api) -> Vec<String> {
         .collect()
 }
 
-/// For each named type, the tag features whose operations reach it, when not
-/// every group's do: the type is compiled only with one of them. A type no
-/// operation reaches, or every group reaches, is absent (always compiled).
-/// Empty for a document with one group.
+/// For each named type, the features that need it when not every one does:
+/// the tags whose operations reach it, and [`UNUSED_MODELS`] for the types no
+/// operation reaches and what they name. The type is compiled only with one
+/// of them; a type all of them need is absent (always compiled). Empty for a
+/// document with one group.
 pub fn type_features(api: &Api) -> std::collections::BTreeMap<String, BTreeSet<String>> {
     let features = tag_features(api);
     let mut reached: std::collections::BTreeMap<String, BTreeSet<String>> = std::collections::BTreeMap::new();
     if features.is_empty() {
         return reached;
     }
-    let shared_error = shared_error_body(api);
     for (group, feature) in api.groups.iter().zip(&features) {
-        let mut roots: Vec<&TypeRef> = Vec::new();
-        for op in &group.operations {
-            roots.extend(op.params.iter().map(|p| &p.ty));
-            roots.extend(op.body.as_ref().map(|b| &b.ty));
-            for case in &op.success {
-                roots.extend(case.ty.as_ref());
-                roots.extend(case.stream.as_ref().map(|s| &s.ty));
-            }
-            roots.extend(op.errors.iter().filter_map(|e| e.ty.as_ref()));
-        }
-        // Every operation's error enum names the shared error body (`error_body()`).
-        roots.extend(shared_error);
-        for name in reachable(api, roots) {
+        for name in reachable(api, operation_roots(api, std::iter::once(group))) {
             reached.entry(name).or_default().insert(feature.clone());
         }
     }
-    reached.retain(|_, tags| tags.len() < features.len());
-    // What an always-compiled type names is always compiled too (a type no
-    // operation reaches may still name one that only some tags' operations reach).
-    let always = api.types.iter().filter(|t| !reached.contains_key(t.rust_name())).flat_map(|t| members(Some(t)));
-    for name in reachable(api, always) {
-        reached.remove(&name);
+    // The types no operation reaches, and what they name, are the `unused-models`
+    // feature's: one more group, so a type every tag and it reach is always there.
+    let unused: Vec<TypeRef> = api.types.iter().filter(|t| !reached.contains_key(t.rust_name())).map(|t| TypeRef::Named(t.rust_name().to_string())).collect();
+    let mut groups = features.len();
+    if !unused.is_empty() {
+        groups += 1;
+        for name in reachable(api, unused.iter()) {
+            reached.entry(name).or_default().insert(UNUSED_MODELS.to_string());
+        }
     }
+    reached.retain(|_, tags| tags.len() < groups);
     reached
+}
+
+/// The types the operations of `groups` name (parameters, bodies, responses,
+/// events, errors), and the error body every operation error names (`error_body()`).
+fn operation_roots<'a>(api: &'a Api, groups: impl Iterator<Item = &'a Group>) -> Vec<&'a TypeRef> {
+    let mut roots: Vec<&TypeRef> = Vec::new();
+    for op in groups.flat_map(|g| &g.operations) {
+        roots.extend(op.params.iter().map(|p| &p.ty));
+        roots.extend(op.body.as_ref().map(|b| &b.ty));
+        for case in &op.success {
+            roots.extend(case.ty.as_ref());
+            roots.extend(case.stream.as_ref().map(|s| &s.ty));
+        }
+        roots.extend(op.errors.iter().filter_map(|e| e.ty.as_ref()));
+    }
+    roots.extend(shared_error_body(api));
+    roots
 }
 
 /// Names of the string enums sent as query parameters (they implement `ToQuery`).

@@ -14,7 +14,10 @@ use crate::names::ident;
 /// types the API's operations use.
 pub fn lib_rs(api: &Api, features: &BTreeSet<&str>, custom_module: bool) -> TokenStream {
     // With several tags, each module is behind its Cargo feature (all on by default).
-    let tag_features = crate::analyse::tag_features(api);
+    let mut tag_features = crate::analyse::tag_features(api);
+    if crate::analyse::has_unused_models(api) {
+        tag_features.push(crate::analyse::UNUSED_MODELS.to_string());
+    }
     let groups = api.groups.iter().zip(super::group_gates(api)).map(|(g, gate)| {
         let m = ident(&g.module);
         quote!(#gate pub mod #m;)

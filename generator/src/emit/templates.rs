@@ -55,6 +55,7 @@ pub fn cargo_toml(api: &Api, options: &EmitOptions) -> Result<String, GenError> 
             crate_version => &options.crate_version,
             description => toml_escape(&format!("Async Rust client for the {} (generated from its OpenAPI document).", api.title)),
             tag_features => crate::analyse::tag_features(api),
+            unused_models => crate::analyse::has_unused_models(api),
             // The OAuth2 token lock (tokio's `sync`) only where a scheme needs it.
             tokio_sync => crate::analyse::runtime_features(api).contains("auth-oauth2"),
         },
@@ -214,6 +215,7 @@ pub fn readme(api: &Api, options: &EmitOptions) -> Result<String, GenError> {
             global_headers => minijinja::Value::from(minijinja::value::Serde(&global_headers)),
             example_call => example_call,
             tag_features => crate::analyse::tag_features(api),
+            unused_models => crate::analyse::has_unused_models(api),
             shared_error_body => crate::analyse::shared_error_body(api).and_then(|t| match t {
                 crate::ir::TypeRef::Named(n) => Some(n.clone()),
                 _ => None,
