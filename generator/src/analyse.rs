@@ -493,3 +493,45 @@ pub fn runtime_features(api: &Api) -> BTreeSet<&'static str> {
     }
     f
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    fn features(list: &[&str]) -> BTreeSet<String> {
+        list.iter().map(|f| f.to_string()).collect()
+    }
+
+    #[test]
+    fn types_are_gated_by_the_tags_that_use_them_and_unused_models_by_their_own_feature() {
+        let schema = |name: &str| serde_json::json!({"$ref": format!("#/components/schemas/{name}")});
+        let get = |tag: &str, body: serde_json::Value| {
+            serde_json::json!({"get": {"operationId": format!("get{tag}"), "tags": [tag], "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": body}}}}}})
+        };
+        let doc = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "T", "version": "1"},
+            "paths": {"/a": get("a", schema("OnlyA")), "/b": get("b", schema("Both")), "/c": get("c", schema("Both"))},
+            "components": {"schemas": {
+                "OnlyA": {"type": "object", "properties": {"both": schema("Both"), "shared": schema("SharedWithUnused")}},
+                "Both": {"type": "object", "properties": {"x": {"type": "string"}}},
+                "SharedWithUnused": {"type": "object", "properties": {"x": {"type": "string"}}},
+                "Unused": {"type": "object", "properties": {"shared": schema("SharedWithUnused")}},
+            }},
+        });
+        let (api, _, _) = crate::lower_document(doc).expect("the document lowers");
+        assert!(super::has_unused_models(&api));
+        let gates = super::type_features(&api);
+        // `Both` is needed by every tag but not by the unused models: gated by the three tags.
+        let expected: BTreeMap<String, BTreeSet<String>> = [
+            ("Both", features(&["a", "b", "c"])),
+            ("OnlyA", features(&["a"])),
+            ("SharedWithUnused", features(&["a", super::UNUSED_MODELS])),
+            ("Unused", features(&[super::UNUSED_MODELS])),
+        ]
+        .into_iter()
+        .map(|(name, features)| (name.to_string(), features))
+        .collect();
+        assert_eq!(gates, expected);
+    }
+}
