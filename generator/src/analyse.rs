@@ -5,7 +5,8 @@
 //! snapshots and the change report see them: which struct fields and union
 //! variants are boxed to break cycles of types ([`cycles`]), the name of each
 //! open enum's and union's catch-all variant, or that an untagged union has
-//! none ([`catch_all`]), and that every operation's pagination is one emit can
+//! none ([`catch_all`]), which one-value enums are constant tags
+//! ([`constants`]), and that every operation's pagination is one emit can
 //! print ([`pagination`], which drops it with a warning otherwise).
 //!
 //! The functions below are the decisions emit asks for while printing, each
@@ -13,6 +14,7 @@
 //! is encoded, and which parts of the runtime a crate needs.
 
 pub mod catch_all;
+pub mod constants;
 pub mod cycles;
 pub mod pagination;
 
@@ -32,6 +34,7 @@ pub fn analyse(api: &mut Api) -> Vec<Warning> {
     let mut warnings = Vec::new();
     cycles::mark_boxed(api);
     catch_all::name_catch_alls(api);
+    constants::mark_constants(api);
     pagination::check(api, &mut warnings);
     warnings
 }
@@ -355,8 +358,10 @@ pub fn runtime_features(api: &Api) -> BTreeSet<&'static str> {
             });
         }
     }
-    if api.types.iter().any(|t| matches!(t, TypeDef::Enum(_))) {
-        f.insert("open-enum");
+    for t in &api.types {
+        if let TypeDef::Enum(e) = t {
+            f.insert(if e.constant { "const-tag" } else { "open-enum" });
+        }
     }
     if api.types.iter().any(|t| matches!(t, TypeDef::Struct(_))) {
         f.insert("models");

@@ -750,7 +750,8 @@ impl Constraints {
     }
 }
 
-/// A string enum; always open to values added later (its `catch_all` variant holds them).
+/// A string enum; open to values added later (its `catch_all` variant holds
+/// them), unless it is a constant tag (`constant`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Enum {
     /// Name in the document: the component's key, or for an inline schema the
@@ -768,6 +769,11 @@ pub struct Enum {
     /// or another name when a known value already has that one). Decided by
     /// analysis (`analyse::catch_all`).
     pub catch_all: String,
+    /// Whether the enum is a constant tag: its one value is fixed, so it is a
+    /// zero-sized marker type that holds (and decodes) only that value, and
+    /// that fields of it do not ask for. Decided by analysis (`analyse::constants`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub constant: bool,
 }
 
 /// One known enum value.
