@@ -2,7 +2,8 @@
 //!
 //! [`analyse`] runs once, right after lowering (the end of
 //! [`crate::lower_document`]), and records its decisions in the IR, so the IR
-//! snapshots and the change report see them: which struct fields and union
+//! snapshots and the change report see them: that a union of string enums is
+//! one enum ([`enum_unions`]), which struct fields and union
 //! variants are boxed to break cycles of types ([`cycles`]), the name of each
 //! open enum's and union's catch-all variant, or that an untagged union has
 //! none ([`catch_all`]), which one-value enums are constant tags
@@ -16,6 +17,7 @@
 pub mod catch_all;
 pub mod constants;
 pub mod cycles;
+pub mod enum_unions;
 pub mod pagination;
 
 use std::collections::BTreeSet;
@@ -32,6 +34,7 @@ use crate::ir::{Api, BodyEncoding, KeyLocation, SchemeKind, Constraints, Operati
 /// operation keeps its parameters and its success type.
 pub fn analyse(api: &mut Api) -> Vec<Warning> {
     let mut warnings = Vec::new();
+    enum_unions::merge_enum_unions(api);
     cycles::mark_boxed(api);
     catch_all::name_catch_alls(api);
     constants::mark_constants(api);

@@ -881,6 +881,30 @@ impl Api {
         }
     }
 
+    /// The named types something mentions: a parameter, a body, a response, an
+    /// event, a struct field or a union variant.
+    pub fn named_types(&self) -> std::collections::BTreeSet<String> {
+        let mut out: Vec<&str> = Vec::new();
+        let params = self.global_headers.iter().chain(self.groups.iter().flat_map(|g| g.operations.iter().flat_map(|o| o.params.iter())));
+        for p in params {
+            p.ty.named(&mut out);
+        }
+        for op in self.groups.iter().flat_map(|g| g.operations.iter()) {
+            let success = op.success.iter().flat_map(|s| s.ty.iter().chain(s.stream.as_ref().map(|e| &e.ty)));
+            for t in op.body.as_ref().map(|b| &b.ty).into_iter().chain(success).chain(op.errors.iter().filter_map(|e| e.ty.as_ref())) {
+                t.named(&mut out);
+            }
+        }
+        for def in &self.types {
+            match def {
+                TypeDef::Struct(s) => s.fields.iter().map(|f| &f.ty).chain(&s.additional).for_each(|t| t.named(&mut out)),
+                TypeDef::Union(u) => u.variants.iter().for_each(|v| v.ty.named(&mut out)),
+                TypeDef::Enum(_) => {}
+            }
+        }
+        out.into_iter().map(str::to_string).collect()
+    }
+
     /// Keeps the operations the filter selects and the types they use, directly
     /// or through other types; empty groups are dropped.
     pub fn filter(&mut self, filter: &Filter) {
