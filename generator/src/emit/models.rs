@@ -41,7 +41,7 @@ impl ModelsContext {
             queried: crate::analyse::enums_sent_in_query(api),
             sent: crate::analyse::sent_structs(api),
             names: api.types.iter().map(|t| t.rust_name().to_string()).collect(),
-            constants: api.types.iter().filter_map(|t| matches!(t, TypeDef::Enum(e) if e.constant).then(|| t.rust_name().to_string())).collect(),
+            constants: api.types.iter().filter(|t| matches!(t, TypeDef::Enum(e) if e.constant)).map(|t| t.rust_name().to_string()).collect(),
             gates: crate::analyse::type_features(api),
         }
     }
