@@ -2,10 +2,12 @@
 //!
 //! [`analyse`] runs once, right after lowering (the end of
 //! [`crate::lower_document`]), and records its decisions in the IR, so the IR
-//! snapshots and the change report see them: which struct fields and union
+//! snapshots and the change report see them: that a union of string enums is
+//! one enum ([`enum_unions`]), which struct fields and union
 //! variants are boxed to break cycles of types ([`cycles`]), the name of each
 //! open enum's and union's catch-all variant, or that an untagged union has
-//! none ([`catch_all`]), and that every operation's pagination is one emit can
+//! none ([`catch_all`]), which one-value enums are constant tags
+//! ([`constants`]), and that every operation's pagination is one emit can
 //! print ([`pagination`], which drops it with a warning otherwise).
 //!
 //! The functions below are the decisions emit asks for while printing, each
@@ -13,7 +15,9 @@
 //! is encoded, and which parts of the runtime a crate needs.
 
 pub mod catch_all;
+pub mod constants;
 pub mod cycles;
+pub mod enum_unions;
 pub mod pagination;
 
 use std::collections::BTreeSet;
@@ -30,8 +34,10 @@ use crate::ir::{Api, BodyEncoding, KeyLocation, SchemeKind, Constraints, Group, 
 /// operation keeps its parameters and its success type.
 pub fn analyse(api: &mut Api) -> Vec<Warning> {
     let mut warnings = Vec::new();
+    enum_unions::merge_enum_unions(api);
     cycles::mark_boxed(api);
     catch_all::name_catch_alls(api);
+    constants::mark_constants(api);
     pagination::check(api, &mut warnings);
     warnings
 }
@@ -382,8 +388,10 @@ pub fn runtime_features(api: &Api) -> BTreeSet<&'static str> {
             });
         }
     }
-    if api.types.iter().any(|t| matches!(t, TypeDef::Enum(_))) {
-        f.insert("open-enum");
+    for t in &api.types {
+        if let TypeDef::Enum(e) = t {
+            f.insert(if e.constant { "const-tag" } else { "open-enum" });
+        }
     }
     if api.types.iter().any(|t| matches!(t, TypeDef::Struct(_))) {
         f.insert("models");

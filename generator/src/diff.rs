@@ -248,6 +248,11 @@ fn types(old: &Api, new: &Api, report: &mut Report) {
                     report.push(Impact::Cosmetic, format!("type `{name}` documentation changed"), old_ptr, new_ptr);
                 }
             }
+            // A constant tag and an open enum are different Rust types (a unit struct, an enum).
+            (TypeDef::Enum(a), TypeDef::Enum(b)) if a.constant != b.constant => {
+                let kinds = |e: &crate::ir::Enum| if e.constant { "a constant" } else { "an open enum" };
+                report.push(Impact::Breaking, format!("type `{name}` changed from {} to {}", kinds(a), kinds(b)), old_ptr, new_ptr);
+            }
             (TypeDef::Enum(a), TypeDef::Enum(b)) => {
                 for v in a.variants.iter().filter(|v| !b.variants.iter().any(|x| x.value == v.value)) {
                     report.push(Impact::Breaking, format!("enum value `{name}::{}` (`{}`) removed", v.rust_name, v.value), old_ptr, new_ptr);

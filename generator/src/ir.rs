@@ -750,7 +750,8 @@ impl Constraints {
     }
 }
 
-/// A string enum; always open to values added later (its `catch_all` variant holds them).
+/// A string enum; open to values added later (its `catch_all` variant holds
+/// them), unless it is a constant tag (`constant`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Enum {
     /// Name in the document: the component's key, or for an inline schema the
@@ -768,6 +769,11 @@ pub struct Enum {
     /// or another name when a known value already has that one). Decided by
     /// analysis (`analyse::catch_all`).
     pub catch_all: String,
+    /// Whether the enum is a constant tag: its one value is fixed, so it is a
+    /// zero-sized marker type that holds (and decodes) only that value, and
+    /// that fields of it do not ask for. Decided by analysis (`analyse::constants`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub constant: bool,
 }
 
 /// One known enum value.
@@ -873,6 +879,30 @@ impl Api {
                 TypeDef::Enum(_) => {}
             }
         }
+    }
+
+    /// The named types something mentions: a parameter, a body, a response, an
+    /// event, a struct field or a union variant.
+    pub fn named_types(&self) -> std::collections::BTreeSet<String> {
+        let mut out: Vec<&str> = Vec::new();
+        let params = self.global_headers.iter().chain(self.groups.iter().flat_map(|g| g.operations.iter().flat_map(|o| o.params.iter())));
+        for p in params {
+            p.ty.named(&mut out);
+        }
+        for op in self.groups.iter().flat_map(|g| g.operations.iter()) {
+            let success = op.success.iter().flat_map(|s| s.ty.iter().chain(s.stream.as_ref().map(|e| &e.ty)));
+            for t in op.body.as_ref().map(|b| &b.ty).into_iter().chain(success).chain(op.errors.iter().filter_map(|e| e.ty.as_ref())) {
+                t.named(&mut out);
+            }
+        }
+        for def in &self.types {
+            match def {
+                TypeDef::Struct(s) => s.fields.iter().map(|f| &f.ty).chain(&s.additional).for_each(|t| t.named(&mut out)),
+                TypeDef::Union(u) => u.variants.iter().for_each(|v| v.ty.named(&mut out)),
+                TypeDef::Enum(_) => {}
+            }
+        }
+        out.into_iter().map(str::to_string).collect()
     }
 
     /// Keeps the operations the filter selects and the types they use, directly

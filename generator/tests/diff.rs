@@ -32,6 +32,7 @@ fn every_rule_is_classified() {
         ("nullable_becomes_non_nullable", Bump::Breaking),
         ("enum_value_removed", Bump::Breaking),
         ("error_mapping_removed", Bump::Breaking),
+        ("tag_gains_value", Bump::Breaking),
     ];
     for (name, bump) in expected {
         let report = report(name);

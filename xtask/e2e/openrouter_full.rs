@@ -11,15 +11,18 @@
 //! 4. binary response              — `createAudioSpeech` (`POST /audio/speech`)
 //! 5. typed error                  — `sendChatCompletionRequest` answered 401
 //!
+//! and one without a server: a union's one-value tags (zero-sized constants).
+//!
 //! Response bodies follow the examples in the OpenAPI document.
 
 use futures::StreamExt;
 use openrouter_full::chat::SendChatCompletionRequestError;
 use openrouter_full::models::{
-    ChatAssistantMessageContent, ChatAssistantMessageRole, ChatFinishReasonEnum, ChatMessages,
-    ChatRequest, ChatResultObject, ChatStreamChunkObject, ChatStreamDeltaRole, ChatSystemMessage,
-    ChatSystemMessageContent, ChatSystemMessageRole, ChatUserMessage, ChatUserMessageContent,
-    ChatUserMessageRole, FileResponse, OpenRouterFileShape, OpenRouterFileType, SpeechRequest,
+    AnthropicCaller, AnthropicCodeExecution20250825Caller, AnthropicDirectCaller,
+    AnthropicDirectCallerType, ChatAssistantMessageContent, ChatAssistantMessageRole,
+    ChatFinishReasonEnum, ChatMessages, ChatRequest, ChatResultObject, ChatStreamChunkObject,
+    ChatStreamDeltaRole, ChatSystemMessage, ChatSystemMessageContent, ChatUserMessage,
+    ChatUserMessageContent, FileResponse, OpenRouterFileShape, OpenRouterFileType, SpeechRequest,
     SpeechRequestResponseFormat, UploadFileBody,
 };
 use openrouter_full::{Client, FileUpload, RetryPolicy};
@@ -42,14 +45,13 @@ fn client(server: &MockServer) -> Client {
 /// The spec's request example: a system prompt and a user question for `openai/gpt-4`.
 fn chat_request() -> ChatRequest {
     let mut body = ChatRequest::new(vec![
-        ChatMessages::System(ChatSystemMessage::new(
-            ChatSystemMessageContent::String("You are a helpful assistant.".into()),
-            ChatSystemMessageRole::System,
-        )),
-        ChatMessages::User(ChatUserMessage::new(
-            ChatUserMessageContent::String("What is the capital of France?".into()),
-            ChatUserMessageRole::User,
-        )),
+        // The roles are the union's tags: constants, which `new` fills.
+        ChatMessages::System(ChatSystemMessage::new(ChatSystemMessageContent::String(
+            "You are a helpful assistant.".into(),
+        ))),
+        ChatMessages::User(ChatUserMessage::new(ChatUserMessageContent::String(
+            "What is the capital of France?".into(),
+        ))),
     ]);
     body.model = Some("openai/gpt-4".into());
     body.max_tokens = 150.into();
@@ -169,7 +171,7 @@ async fn chat_completion_sends_json_and_decodes_json() {
     let choice = &result.choices[0];
     assert_eq!(choice.index, 0);
     assert_eq!(choice.finish_reason, Some(ChatFinishReasonEnum::Stop));
-    assert_eq!(choice.message.role, ChatAssistantMessageRole::Assistant);
+    assert_eq!(choice.message.role, ChatAssistantMessageRole);
     match choice.message.content.as_option() {
         Some(ChatAssistantMessageContent::String(text)) => {
             assert_eq!(text, "The capital of France is Paris.")
@@ -267,7 +269,7 @@ async fn file_upload_sends_multipart_and_decodes_json() {
     // The decoded response.
     match response {
         FileResponse::Openrouter(file) => {
-            assert_eq!(file.shape, OpenRouterFileShape::Openrouter);
+            assert_eq!(file.shape, OpenRouterFileShape);
             assert_eq!(file.r#type, OpenRouterFileType::File);
             assert_eq!(file.id, "or_file_011CNha8iCJcU1wXNR6q4V8w");
             assert_eq!(file.filename, "document.pdf");
@@ -473,4 +475,38 @@ async fn chat_completion_401_is_typed_unauthorized() {
         other => panic!("expected Unauthorized, got {other:?}"),
     }
     assert_bearer(&only_request(&server).await);
+}
+
+// ---------------------------------------------------------------------------
+// 6. One-value tags
+// ---------------------------------------------------------------------------
+
+/// The tags of a union's variants are zero-sized constants: nobody sets them,
+/// they are always written, and decoding checks them (an unknown tag is still
+/// the union's `Unknown`; a wrong tag in a struct decoded on its own is an error).
+#[test]
+fn union_tags_are_constants_written_and_checked() {
+    assert_eq!(std::mem::size_of::<AnthropicDirectCallerType>(), 0);
+    assert_eq!(AnthropicDirectCallerType::VALUE, "direct");
+
+    let caller = AnthropicCaller::Direct(AnthropicDirectCaller::default());
+    let json = serde_json::to_value(&caller).unwrap();
+    assert_eq!(json, json!({ "type": "direct" }));
+    assert_eq!(serde_json::from_value::<AnthropicCaller>(json).unwrap(), caller);
+
+    let built = AnthropicCodeExecution20250825Caller::builder().tool_id("srvtoolu_1").build().unwrap();
+    let json = serde_json::to_value(AnthropicCaller::CodeExecution20250825(built.clone())).unwrap();
+    assert_eq!(json, json!({ "type": "code_execution_20250825", "tool_id": "srvtoolu_1" }));
+    assert_eq!(
+        serde_json::from_value::<AnthropicCaller>(json).unwrap(),
+        AnthropicCaller::CodeExecution20250825(built)
+    );
+
+    let unknown = json!({ "type": "teleport", "tool_id": "x" });
+    assert_eq!(serde_json::from_value::<AnthropicCaller>(unknown.clone()).unwrap(), AnthropicCaller::Unknown(unknown));
+
+    let wrong = serde_json::from_value::<AnthropicDirectCaller>(json!({ "type": "teleport" })).unwrap_err();
+    assert!(wrong.to_string().contains("expected the string `direct`"), "{wrong}");
+    let absent = serde_json::from_value::<AnthropicDirectCaller>(json!({})).unwrap_err();
+    assert!(absent.to_string().contains("missing field `type`"), "{absent}");
 }

@@ -103,6 +103,8 @@ pub const EXPECTATIONS: &[(&str, Expect)] = &[
     ("parameter_becomes_required", Expect::Breaking),
     // `Key.id`: `String` → `i64` (and so `Key::new`'s first parameter).
     ("type_changed", Expect::BreakingWitnessed),
+    // `DirectCallerType`: a unit struct (constant tag) → an open enum.
+    ("tag_gains_value", Expect::Breaking),
 ];
 
 /// A pair to check: how to generate each side.

@@ -138,8 +138,8 @@ macro_rules! open_enum_traits {
 #[allow(unused_imports)] // used by generated code, and here only by tests
 pub(crate) use open_enum_traits;
 
-/// Query encoding for an open enum sent as a query parameter (by its wire value).
-/// Absolute paths, as in `open_enum_traits`.
+/// Query encoding for an open enum (or a `const_tag!`) sent as a query
+/// parameter (by its wire value). Absolute paths, as in `open_enum_traits`.
 #[allow(unused_macros)] // invoked by generated code, and here only by tests
 macro_rules! open_enum_query {
     ($name:ident) => {
@@ -153,6 +153,8 @@ macro_rules! open_enum_query {
 #[allow(unused_imports)] // used by generated code, and here only by tests
 pub(crate) use open_enum_query;
 
+
+
 /// How models are built without naming every field, so that a field the API
 /// adds later breaks no caller (the structs are `#[non_exhaustive]`):
 ///
@@ -160,7 +162,9 @@ pub(crate) use open_enum_query;
 ///   writes `Model::builder()` and `ModelBuilder`, a setter per field and
 ///   `build()`, which names the first required (`req`) field left unset. `opt`
 ///   fields are `Option<B>` and `null` ones `Nullable<C>`; setters take the
-///   inner value. `extra` names a map of undeclared properties, left empty.
+///   inner value. The names after the braces are fields `build()` fills with
+///   their `Default`, with no setter: a map of undeclared properties (left
+///   empty) and constant tags (`const_tag!`, which have one value).
 /// - `model_setters!(Model { with_b => opt b: B, ... })` writes chained
 ///   `with_…` setters on the model itself, for the optional fields of models
 ///   that are sent (`Model::new(required…).with_b(…)`).
@@ -168,7 +172,7 @@ pub(crate) use open_enum_query;
 /// Paths are absolute: they expand in `models.rs`, beside the API's types.
 #[allow(unused_macros)] // invoked by generated code
 macro_rules! model_builder {
-    ($model:ident => $builder:ident { $($kind:ident $field:ident : $ty:ty),* $(,)? } $($extra:ident)?) => {
+    ($model:ident => $builder:ident { $($kind:ident $field:ident : $ty:ty),* $(,)? } $($default:ident)*) => {
         #[doc = ::core::concat!("Builds a [`", ::core::stringify!($model), "`] field by field; get one from [`", ::core::stringify!($model), "::builder`].")]
         #[derive(Debug, Clone, Default)]
         #[must_use = "a builder does nothing until `build()` is called"]
@@ -191,7 +195,7 @@ macro_rules! model_builder {
             pub fn build(self) -> ::core::result::Result<$model, $crate::runtime::errors::MissingFieldError> {
                 ::core::result::Result::Ok($model {
                     $( $field: $crate::runtime::model_builder!(@take $kind self.$field, $model, $field), )*
-                    $( $extra: ::core::default::Default::default(), )?
+                    $( $default: ::core::default::Default::default(), )*
                 })
             }
         }
@@ -237,5 +241,6 @@ macro_rules! model_setters {
 }
 #[allow(unused_imports)] // used by generated code
 pub(crate) use model_setters;
+
 
 

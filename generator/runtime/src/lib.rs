@@ -171,9 +171,9 @@ macro_rules! open_enum_traits {
 #[allow(unused_imports)] // used by generated code, and here only by tests
 pub(crate) use open_enum_traits;
 
-/// Query encoding for an open enum sent as a query parameter (by its wire value).
-/// Absolute paths, as in `open_enum_traits`.
-#[cfg(all(feature = "open-enum", feature = "query"))]
+/// Query encoding for an open enum (or a `const_tag!`) sent as a query
+/// parameter (by its wire value). Absolute paths, as in `open_enum_traits`.
+#[cfg(all(any(feature = "open-enum", feature = "const-tag"), feature = "query"))]
 #[allow(unused_macros)] // invoked by generated code, and here only by tests
 macro_rules! open_enum_query {
     ($name:ident) => {
@@ -184,9 +184,83 @@ macro_rules! open_enum_query {
         }
     };
 }
-#[cfg(all(feature = "open-enum", feature = "query"))]
+#[cfg(all(any(feature = "open-enum", feature = "const-tag"), feature = "query"))]
 #[allow(unused_imports)] // used by generated code, and here only by tests
 pub(crate) use open_enum_query;
+
+/// A constant tag: the one value a tagged union's variant has in its tag
+/// property (`type: direct`), as a zero-sized type instead of an open enum
+/// (the generator's `analyse::constants` says which enums these are).
+/// `const_tag!(#[doc = "…"] DirectType = "direct")` writes a unit struct with
+/// `VALUE` and `as_str`, `Default` (so builders and constructors fill fields
+/// of it: the caller never writes the tag), and serde: it is written as its
+/// value, and decodes from that value only.
+///
+/// Decoding is strict, and the property stays required on the wire: a value
+/// of the struct that holds the tag is always the variant it names, also
+/// decoded on its own (outside the union) or tried in turn by an untagged
+/// union. An unknown tag is the union's business: it dispatches on the tag
+/// before decoding a variant and keeps what it does not know in its
+/// catch-all variant.
+///
+/// Each tag expands to a few lines; decoding goes through [`expect_const`],
+/// compiled once per deserializer rather than once per tag.
+#[cfg(feature = "const-tag")]
+#[allow(unused_macros)] // invoked by generated code
+macro_rules! const_tag {
+    ($(#[$meta:meta])* $name:ident = $value:literal) => {
+        $(#[$meta])*
+        ///
+        #[doc = ::core::concat!("Always `", $value, "`: a constant, which [`Default`] gives.")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        pub struct $name;
+
+        impl $name {
+            /// The one value.
+            pub const VALUE: &'static str = $value;
+
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &'static str {
+                $value
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str($value)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                $crate::runtime::expect_const(deserializer, $value).map(|()| Self)
+            }
+        }
+    };
+}
+#[cfg(feature = "const-tag")]
+#[allow(unused_imports)] // used by generated code
+pub(crate) use const_tag;
+
+/// Decodes the string `value` and nothing else (see `const_tag!`).
+#[cfg(feature = "const-tag")]
+pub fn expect_const<'de, D: serde::Deserializer<'de>>(deserializer: D, value: &'static str) -> Result<(), D::Error> {
+    struct Expect(&'static str);
+
+    impl serde::de::Visitor<'_> for Expect {
+        type Value = ();
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "the string `{}`", self.0)
+        }
+
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
+            if v == self.0 { Ok(()) } else { Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)) }
+        }
+    }
+
+    deserializer.deserialize_str(Expect(value))
+}
 
 /// How models are built without naming every field, so that a field the API
 /// adds later breaks no caller (the structs are `#[non_exhaustive]`):
@@ -195,7 +269,9 @@ pub(crate) use open_enum_query;
 ///   writes `Model::builder()` and `ModelBuilder`, a setter per field and
 ///   `build()`, which names the first required (`req`) field left unset. `opt`
 ///   fields are `Option<B>` and `null` ones `Nullable<C>`; setters take the
-///   inner value. `extra` names a map of undeclared properties, left empty.
+///   inner value. The names after the braces are fields `build()` fills with
+///   their `Default`, with no setter: a map of undeclared properties (left
+///   empty) and constant tags (`const_tag!`, which have one value).
 /// - `model_setters!(Model { with_b => opt b: B, ... })` writes chained
 ///   `with_…` setters on the model itself, for the optional fields of models
 ///   that are sent (`Model::new(required…).with_b(…)`).
@@ -204,7 +280,7 @@ pub(crate) use open_enum_query;
 #[cfg(feature = "models")]
 #[allow(unused_macros)] // invoked by generated code
 macro_rules! model_builder {
-    ($model:ident => $builder:ident { $($kind:ident $field:ident : $ty:ty),* $(,)? } $($extra:ident)?) => {
+    ($model:ident => $builder:ident { $($kind:ident $field:ident : $ty:ty),* $(,)? } $($default:ident)*) => {
         #[doc = ::core::concat!("Builds a [`", ::core::stringify!($model), "`] field by field; get one from [`", ::core::stringify!($model), "::builder`].")]
         #[derive(Debug, Clone, Default)]
         #[must_use = "a builder does nothing until `build()` is called"]
@@ -227,7 +303,7 @@ macro_rules! model_builder {
             pub fn build(self) -> ::core::result::Result<$model, $crate::runtime::errors::MissingFieldError> {
                 ::core::result::Result::Ok($model {
                     $( $field: $crate::runtime::model_builder!(@take $kind self.$field, $model, $field), )*
-                    $( $extra: ::core::default::Default::default(), )?
+                    $( $default: ::core::default::Default::default(), )*
                 })
             }
         }
@@ -281,8 +357,9 @@ pub(crate) use model_setters;
 /// crate see it under the same path, so the macro above expands the same way.
 #[cfg(test)]
 mod runtime {
+    pub use super::expect_const;
     pub use super::{errors, query, request};
-    pub(crate) use super::{open_enum, open_enum_query, open_enum_traits};
+    pub(crate) use super::{const_tag, open_enum, open_enum_query, open_enum_traits};
 }
 
 #[cfg(test)]
@@ -305,5 +382,41 @@ mod open_enum_tests {
         let mut query = Vec::new();
         crate::query::ToQuery::push_query(&Colour::Red, "colour", &mut query);
         assert_eq!(query, vec![("colour".into(), "red".to_string())]);
+    }
+}
+
+#[cfg(test)]
+mod const_tag_tests {
+    crate::runtime::const_tag!(
+        /// The tag of a direct call, as the generator writes a constant.
+        DirectType = "direct"
+    );
+    crate::runtime::open_enum_query!(DirectType);
+
+    #[derive(Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+    struct Direct {
+        r#type: DirectType,
+        id: Option<String>,
+    }
+
+    #[test]
+    fn a_constant_writes_its_value_and_reads_nothing_else() {
+        assert_eq!(std::mem::size_of::<DirectType>(), 0);
+        assert_eq!((DirectType::VALUE, DirectType.as_str()), ("direct", "direct"));
+        assert_eq!(serde_json::to_string(&Direct::default()).unwrap(), r#"{"type":"direct","id":null}"#);
+        let decoded: Direct = serde_json::from_str(r#"{"type":"direct","id":"a"}"#).unwrap();
+        assert_eq!(decoded, Direct { r#type: DirectType, id: Some("a".into()) });
+        // From a `serde_json::Value` too (as a tagged union decodes its variants).
+        assert_eq!(serde_json::from_value::<DirectType>(serde_json::json!("direct")).unwrap(), DirectType);
+
+        let wrong = serde_json::from_str::<Direct>(r#"{"type":"tool"}"#).unwrap_err().to_string();
+        assert!(wrong.contains("invalid value: string \"tool\", expected the string `direct`"), "{wrong}");
+        let absent = serde_json::from_str::<Direct>(r#"{"id":"a"}"#).unwrap_err().to_string();
+        assert!(absent.contains("missing field `type`"), "{absent}");
+        assert!(serde_json::from_str::<DirectType>("7").is_err());
+
+        let mut query = Vec::new();
+        crate::query::ToQuery::push_query(&DirectType, "type", &mut query);
+        assert_eq!(query, vec![("type".into(), "direct".to_string())]);
     }
 }

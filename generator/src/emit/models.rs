@@ -17,7 +17,7 @@ use super::docs::{doc, doc_or};
 use super::types::{field_type, member_type, rust_type};
 use super::validation::{structs_to_validate, validate_impl};
 
-use crate::ir::{Api, Enum, Field, Presence, Struct, TypeDef, Union};
+use crate::ir::{Api, Enum, Field, Presence, Struct, TypeDef, TypeRef, Union};
 use crate::names::ident;
 
 /// What every type of `models.rs` needs to know about the others (and the
@@ -27,6 +27,8 @@ pub struct ModelsContext {
     queried: std::collections::BTreeSet<String>,
     sent: std::collections::BTreeSet<String>,
     names: std::collections::BTreeSet<String>,
+    /// The constant tags (`const_tag!`): fields of them need no value.
+    constants: std::collections::BTreeSet<String>,
     /// The tag features a type needs, when only some tags' operations use it.
     gates: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
 }
@@ -39,6 +41,7 @@ impl ModelsContext {
             queried: crate::analyse::enums_sent_in_query(api),
             sent: crate::analyse::sent_structs(api),
             names: api.types.iter().map(|t| t.rust_name().to_string()).collect(),
+            constants: api.types.iter().filter(|t| matches!(t, TypeDef::Enum(e) if e.constant)).map(|t| t.rust_name().to_string()).collect(),
             gates: crate::analyse::type_features(api),
         }
     }
@@ -46,6 +49,12 @@ impl ModelsContext {
     /// `#[cfg(any(feature = "tag", …))]` for a type only some tags' operations use.
     fn gate(&self, name: &str) -> TokenStream {
         self.gates.get(name).map(super::feature_gate).unwrap_or_default()
+    }
+
+    /// Whether the caller gives the field's value: false for a required
+    /// constant tag, which `Default` fills (builders and `new` leave it out).
+    fn asked(&self, f: &Field) -> bool {
+        !(f.presence == Presence::Required && matches!(&f.ty, TypeRef::Named(n) if self.constants.contains(n)))
     }
 
     /// The structs that have something to check before a request is sent.
@@ -81,7 +90,7 @@ pub fn model_items(types: &[TypeDef], cx: &ModelsContext) -> TokenStream {
                 quote!(#def #validate)
             }
             TypeDef::Enum(e) => {
-                let def = enum_def(e);
+                let def = if e.constant { const_def(e) } else { enum_def(e) };
                 let name = ident(&e.rust_name);
                 let query = cx.queried.contains(&e.rust_name).then(|| quote!(#gate crate::runtime::open_enum_query!(#name);));
                 quote!(#gate #def #query)
@@ -107,11 +116,11 @@ fn struct_def(s: &Struct, cx: &ModelsContext, gate: &TokenStream) -> TokenStream
             pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #ty>,
         }
     });
-    let has_required = s.fields.iter().any(|f| f.presence == Presence::Required);
+    let has_required = s.fields.iter().any(|f| f.presence == Presence::Required && cx.asked(f));
     let default = (!has_required).then(|| quote!(Default,));
     let sent = cx.sent.contains(&s.rust_name);
     let gated = |item: Option<TokenStream>| item.map(|item| quote!(#gate #item));
-    let constructor = gated((sent && has_required).then(|| constructor(s)));
+    let constructor = gated((sent && has_required).then(|| constructor(s, cx)));
     let setters = gated(sent.then(|| with_setters(s)).flatten());
     let builder = gated(has_required.then(|| builder(s, cx)).flatten());
     quote! {
@@ -151,13 +160,14 @@ fn builder(s: &Struct, cx: &ModelsContext) -> Option<TokenStream> {
     // `XBuilder` unless the API has a type of that name.
     let builder_name = [format!("{}Builder", s.rust_name), format!("{}ValueBuilder", s.rust_name)].into_iter().find(|n| !cx.names.contains(n))?;
     let builder_name = ident(&builder_name);
-    let fields = s.fields.iter().map(|f| {
+    let fields = s.fields.iter().filter(|f| cx.asked(f)).map(|f| {
         let n = ident(&f.rust_name);
         let (kind, ty) = field_kind(f);
         quote!(#kind #n: #ty)
     });
+    let defaults = s.fields.iter().filter(|f| !cx.asked(f)).map(|f| ident(&f.rust_name));
     let extra = s.additional.as_ref().map(|_| quote!(additional_properties));
-    Some(quote!(crate::runtime::model_builder!(#name => #builder_name { #(#fields),* } #extra);))
+    Some(quote!(crate::runtime::model_builder!(#name => #builder_name { #(#fields),* } #(#defaults)* #extra);))
 }
 
 /// `with_…` setters for the optional fields, through the runtime's `model_setters!`.
@@ -209,10 +219,11 @@ fn field_def(f: &Field) -> TokenStream {
     }
 }
 
-/// `new(required fields…)`; the other fields start absent.
-fn constructor(s: &Struct) -> TokenStream {
+/// `new(required fields…)`; the other fields start absent (constant tags at their value).
+fn constructor(s: &Struct, cx: &ModelsContext) -> TokenStream {
     let name = ident(&s.rust_name);
-    let required: Vec<&Field> = s.fields.iter().filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable)).collect();
+    let given = |f: &Field| matches!(f.presence, Presence::Required | Presence::RequiredNullable) && cx.asked(f);
+    let required: Vec<&Field> = s.fields.iter().filter(|f| given(f)).collect();
     let args = required.iter().map(|f| {
         let n = ident(&f.rust_name);
         let ty = field_type(&f.ty, f.presence, f.boxed);
@@ -220,7 +231,7 @@ fn constructor(s: &Struct) -> TokenStream {
     });
     let inits = s.fields.iter().map(|f| {
         let n = ident(&f.rust_name);
-        if matches!(f.presence, Presence::Required | Presence::RequiredNullable) {
+        if given(f) {
             quote!(#n)
         } else {
             quote!(#n: ::core::default::Default::default())
@@ -251,6 +262,16 @@ fn enum_def(e: &Enum) -> TokenStream {
     });
     quote! {
         crate::runtime::open_enum!(#docs #name, #catch_all { #(#variants),* });
+    }
+}
+
+/// A constant tag, written by the runtime's `const_tag!`: a zero-sized type of one value.
+fn const_def(e: &Enum) -> TokenStream {
+    let name = ident(&e.rust_name);
+    let docs = doc_or(&[e.docs.as_deref()], &format!("The `{}` value.", e.name));
+    let value = e.variants.first().map(|v| v.value.as_str()).expect("a constant tag has one value (`analyse::constants`)");
+    quote! {
+        crate::runtime::const_tag!(#docs #name = #value);
     }
 }
 

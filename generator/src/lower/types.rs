@@ -537,7 +537,7 @@ impl<'a> TypeSpace<'a> {
                     .flatten()
                     .map(|value| EnumVariant { value: value.clone(), rust_name: names::unique(names::variant_name(value), &mut used) })
                     .collect();
-                self.push(TypeDef::Enum(Enum { name: document_name(pointer, &rust_name), rust_name, docs, variants, pointer: pointer.to_string(), catch_all: String::new() }));
+                self.push(TypeDef::Enum(Enum { name: document_name(pointer, &rust_name), rust_name, docs, variants, pointer: pointer.to_string(), catch_all: String::new(), constant: false }));
             }
             SchemaKind::Type(Type::Object(o)) => {
                 self.check_required(&o.properties, &o.required, pointer);
