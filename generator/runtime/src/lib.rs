@@ -86,6 +86,8 @@ impl std::fmt::Display for UnknownValue {
 /// the (sometimes hundreds of) enums of an API is one line per value.
 #[cfg(feature = "open-enum")]
 #[allow(unused_macros)] // invoked by generated code
+// The macros' non-generic methods are `#[inline]`: compiled in the crates that
+// use them, not for each of a large API's hundreds of types when it is built.
 macro_rules! open_enum {
     ($(#[$meta:meta])* $name:ident, $catch_all:ident { $($variant:ident = $value:literal),* $(,)? }) => {
         $(#[$meta])*
@@ -105,6 +107,7 @@ macro_rules! open_enum {
             pub const KNOWN: &'static [$name] = &[$($name::$variant),*];
 
             /// The value as sent on the wire.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     $( $name::$variant => $value, )*
@@ -114,6 +117,7 @@ macro_rules! open_enum {
         }
 
         impl ::core::convert::From<&str> for $name {
+            #[inline]
             fn from(value: &str) -> Self {
                 match value {
                     $( $value => $name::$variant, )*
@@ -140,6 +144,7 @@ pub(crate) use open_enum;
 macro_rules! open_enum_traits {
     ($name:ident) => {
         impl ::core::fmt::Display for $name {
+            #[inline]
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str(self.as_str())
             }
@@ -148,6 +153,7 @@ macro_rules! open_enum_traits {
         impl ::core::str::FromStr for $name {
             type Err = ::core::convert::Infallible;
 
+            #[inline]
             fn from_str(value: &str) -> ::core::result::Result<Self, ::core::convert::Infallible> {
                 ::core::result::Result::Ok(<Self as ::core::convert::From<&str>>::from(value))
             }
@@ -178,6 +184,7 @@ pub(crate) use open_enum_traits;
 macro_rules! open_enum_query {
     ($name:ident) => {
         impl $crate::runtime::query::ToQuery for $name {
+            #[inline]
             fn push_query(&self, name: &'static str, out: &mut $crate::runtime::query::QueryPairs) {
                 out.push((::std::borrow::Cow::Borrowed(name), ::std::string::String::from(self.as_str())));
             }
@@ -220,6 +227,7 @@ macro_rules! const_tag {
             pub const VALUE: &'static str = $value;
 
             /// The value as sent on the wire.
+            #[inline]
             pub fn as_str(&self) -> &'static str {
                 $value
             }
@@ -300,6 +308,7 @@ macro_rules! model_builder {
             )*
 
             /// The value, or which required field was left unset.
+            #[inline]
             pub fn build(self) -> ::core::result::Result<$model, $crate::runtime::errors::MissingFieldError> {
                 ::core::result::Result::Ok($model {
                     $( $field: $crate::runtime::model_builder!(@take $kind self.$field, $model, $field), )*
@@ -310,6 +319,7 @@ macro_rules! model_builder {
 
         impl $model {
             /// A builder that sets the fields one by one; `build()` checks that every required one is set.
+            #[inline]
             pub fn builder() -> $builder {
                 ::core::default::Default::default()
             }
@@ -322,7 +332,13 @@ macro_rules! model_builder {
     (@wrap opt $value:expr) => { ::core::option::Option::Some($value) };
     (@wrap null $value:expr) => { $crate::Nullable::Value($value) };
     (@take req $slot:expr, $model:ident, $field:ident) => {
-        $slot.ok_or_else(|| $crate::runtime::errors::MissingFieldError::new(::core::stringify!($model), ::core::stringify!($field)))?
+        // A `match`, not `ok_or_else`: no closure to compile for every required field.
+        match $slot {
+            ::core::option::Option::Some(value) => value,
+            ::core::option::Option::None => {
+                return ::core::result::Result::Err($crate::runtime::errors::MissingFieldError::new(::core::stringify!($model), ::core::stringify!($field)));
+            }
+        }
     };
     (@take opt $slot:expr, $model:ident, $field:ident) => { $slot };
     (@take null $slot:expr, $model:ident, $field:ident) => { $slot };
