@@ -152,7 +152,7 @@ impl crate::runtime::validation::Validate for CreateByokKeyRequest {
     fn validate(
         &self,
         path: crate::runtime::validation::FieldPath<'_>,
-    ) -> ::core::result::Result<(), crate::ValidationError> {
+    ) -> Result<(), crate::ValidationError> {
         {
             let value = &self.key;
             let field_path = || ::std::format!("{}.{}", path(), "key");
@@ -213,7 +213,7 @@ impl crate::runtime::validation::Validate for CreateByokKeyRequest {
                 Option::Some(100),
             )?;
         }
-        ::core::result::Result::Ok(())
+        Result::Ok(())
     }
 }
 /// Result of storing a new BYOK credential.
@@ -308,7 +308,7 @@ impl crate::runtime::validation::Validate for UpdateByokKeyRequest {
     fn validate(
         &self,
         path: crate::runtime::validation::FieldPath<'_>,
-    ) -> ::core::result::Result<(), crate::ValidationError> {
+    ) -> Result<(), crate::ValidationError> {
         if let Option::Some(value) = &self.key {
             let field_path = || ::std::format!("{}.{}", path(), "key");
             crate::runtime::validation::check_length(
@@ -368,7 +368,7 @@ impl crate::runtime::validation::Validate for UpdateByokKeyRequest {
                 Option::Some(100),
             )?;
         }
-        ::core::result::Result::Ok(())
+        Result::Ok(())
     }
 }
 /// Result of changing a BYOK credential.

@@ -128,11 +128,11 @@ pub fn query_encoding(api: &Api, p: &Param) -> QueryEncoding {
     if simple { QueryEncoding::Scalar } else { QueryEncoding::Styled }
 }
 
-/// The std prelude names generated code may write bare (`String`, `Option<…>`)
+/// The std prelude names generated code may write bare (`String`, `Option<…>`, `Result`)
 /// instead of by their absolute path: those no model of the API is called
 /// (models share `models.rs` with the paths, and a schema may be called `Option`).
 pub fn free_prelude_names(api: &Api) -> Vec<&'static str> {
-    const PRELUDE: [&str; 5] = ["Box", "Into", "Option", "String", "Vec"];
+    const PRELUDE: [&str; 6] = ["Box", "Into", "Option", "Result", "String", "Vec"];
     PRELUDE.into_iter().filter(|name| api.type_def(name).is_none()).collect()
 }
 

@@ -13,8 +13,14 @@ use syn::{Item, MacroDelimiter};
 
 /// The absolute paths emit writes (a schema may be called `String`) and the
 /// prelude name each is, in `(std or core, module, name)` form.
-const PRELUDE_PATHS: [(&str, &str, &str); 5] =
-    [("std", "boxed", "Box"), ("core", "convert", "Into"), ("core", "option", "Option"), ("std", "string", "String"), ("std", "vec", "Vec")];
+const PRELUDE_PATHS: [(&str, &str, &str); 6] = [
+    ("std", "boxed", "Box"),
+    ("core", "convert", "Into"),
+    ("core", "option", "Option"),
+    ("core", "result", "Result"),
+    ("std", "string", "String"),
+    ("std", "vec", "Vec"),
+];
 
 /// `tokens` with `::std::string::String` and the other [`PRELUDE_PATHS`] written
 /// as a person would (`String`), for the names in `free` (those no item of the
@@ -110,7 +116,7 @@ mod tests {
             pub struct S { a: ::std::string::String, b: ::core::option::Option<::std::vec::Vec<::std::string::String>>, c: crate::models::String }
             fn f(x: impl ::core::convert::Into<::std::string::String>) -> ::std::boxed::Box<u8> { m!(::std::string::String) }
         };
-        let short = shorten_prelude_paths(tokens.clone(), &["Box", "Into", "Option", "String", "Vec"]).to_string();
+        let short = shorten_prelude_paths(tokens.clone(), &["Box", "Into", "Option", "Result", "String", "Vec"]).to_string();
         assert_eq!(
             short,
             "pub struct S { a : String , b : Option < Vec < String >> , c : crate :: models :: String } fn f (x : impl Into < String >) -> Box < u8 > { m ! (String) }"
