@@ -122,9 +122,8 @@ pub mod byok {
         }
     }
     crate::runtime::testing::operation_mock! {
-        #[doc =
-        " A mock of `listBYOKKeys` (`GET /byok`): add matchers with [`ListByokKeysMock::and`], then choose its answer."]
-        pub struct ListByokKeysMock < 'a >;
+        /// A mock of `listBYOKKeys` (`GET /byok`): add matchers with [`ListByokKeysMock::and`], then choose its answer.
+        pub struct ListByokKeysMock<'a>;
     }
     impl<'a> ListByokKeysMock<'a> {
         /// Answers HTTP 200 with `body` as JSON: the call returns it.
@@ -157,9 +156,8 @@ pub mod byok {
         }
     }
     crate::runtime::testing::operation_mock! {
-        #[doc =
-        " A mock of `createBYOKKey` (`POST /byok`): add matchers with [`CreateByokKeyMock::and`], then choose its answer."]
-        pub struct CreateByokKeyMock < 'a >;
+        /// A mock of `createBYOKKey` (`POST /byok`): add matchers with [`CreateByokKeyMock::and`], then choose its answer.
+        pub struct CreateByokKeyMock<'a>;
     }
     impl<'a> CreateByokKeyMock<'a> {
         /// Answers HTTP 201 with `body` as JSON: the call returns it.
@@ -199,9 +197,8 @@ pub mod byok {
         }
     }
     crate::runtime::testing::operation_mock! {
-        #[doc =
-        " A mock of `getBYOKKey` (`GET /byok/{id}`): add matchers with [`GetByokKeyMock::and`], then choose its answer."]
-        pub struct GetByokKeyMock < 'a >;
+        /// A mock of `getBYOKKey` (`GET /byok/{id}`): add matchers with [`GetByokKeyMock::and`], then choose its answer.
+        pub struct GetByokKeyMock<'a>;
     }
     impl<'a> GetByokKeyMock<'a> {
         /// Answers HTTP 200 with `body` as JSON: the call returns it.
@@ -234,9 +231,8 @@ pub mod byok {
         }
     }
     crate::runtime::testing::operation_mock! {
-        #[doc =
-        " A mock of `deleteBYOKKey` (`DELETE /byok/{id}`): add matchers with [`DeleteByokKeyMock::and`], then choose its answer."]
-        pub struct DeleteByokKeyMock < 'a >;
+        /// A mock of `deleteBYOKKey` (`DELETE /byok/{id}`): add matchers with [`DeleteByokKeyMock::and`], then choose its answer.
+        pub struct DeleteByokKeyMock<'a>;
     }
     impl<'a> DeleteByokKeyMock<'a> {
         /// Answers HTTP 200 with `body` as JSON: the call returns it.
@@ -269,9 +265,8 @@ pub mod byok {
         }
     }
     crate::runtime::testing::operation_mock! {
-        #[doc =
-        " A mock of `updateBYOKKey` (`PATCH /byok/{id}`): add matchers with [`UpdateByokKeyMock::and`], then choose its answer."]
-        pub struct UpdateByokKeyMock < 'a >;
+        /// A mock of `updateBYOKKey` (`PATCH /byok/{id}`): add matchers with [`UpdateByokKeyMock::and`], then choose its answer.
+        pub struct UpdateByokKeyMock<'a>;
     }
     impl<'a> UpdateByokKeyMock<'a> {
         /// Answers HTTP 200 with `body` as JSON: the call returns it.

@@ -64,10 +64,41 @@ fn prelude_path_at(tokens: &[TokenTree], free: &[&str]) -> Option<&'static str> 
     PRELUDE_PATHS.iter().find(|(r, m, n)| root == r && module == m && name == n && free.contains(n)).map(|(_, _, n)| *n)
 }
 
-/// The text of `file`, with item-shaped macro bodies laid out as items.
+/// The text of `file`, with item-shaped macro bodies laid out as items (at
+/// the top level and in inline modules).
 pub fn unparse(mut file: syn::File) -> String {
     let mut bodies = Vec::new();
-    for item in &mut file.items {
+    swap_macros(&mut file.items, &mut bodies);
+    let mut text = prettyplease::unparse(&file);
+    for (placeholder, path, body) in bodies {
+        let Some(at) = text.find(&placeholder) else { continue };
+        let indent = &text[text[..at].rfind('\n').map_or(0, |i| i + 1)..at];
+        let mut block = format!("{path}! {{\n");
+        for line in body.lines() {
+            if !line.is_empty() {
+                block.push_str(indent);
+                block.push_str("    ");
+            }
+            block.push_str(line);
+            block.push('\n');
+        }
+        block.push_str(indent);
+        block.push('}');
+        text.replace_range(at..at + placeholder.len(), &block);
+    }
+    text
+}
+
+/// Replaces each item-shaped macro among `items` (and in their inline modules)
+/// with a placeholder item, noting the placeholder, the macro's path and its printed body.
+fn swap_macros(items: &mut [Item], bodies: &mut Vec<(String, String, String)>) {
+    for item in items {
+        if let Item::Mod(m) = item
+            && let Some((_, content)) = &mut m.content
+        {
+            swap_macros(content, bodies);
+            continue;
+        }
         let Item::Macro(m) = item else { continue };
         if !matches!(m.mac.delimiter, MacroDelimiter::Brace(_)) || m.ident.is_some() || has_multiline_string(&m.mac.tokens) {
             continue;
@@ -80,20 +111,6 @@ pub fn unparse(mut file: syn::File) -> String {
         let path = quote::quote!(#path).to_string().replace(' ', "");
         bodies.push((format!("struct {placeholder};"), path, prettyplease::unparse(&body)));
     }
-    let mut text = prettyplease::unparse(&file);
-    for (placeholder, path, body) in bodies {
-        let mut block = format!("{path}! {{\n");
-        for line in body.lines() {
-            if !line.is_empty() {
-                block.push_str("    ");
-            }
-            block.push_str(line);
-            block.push('\n');
-        }
-        block.push('}');
-        text = text.replacen(&placeholder, &block, 1);
-    }
-    text
 }
 
 /// Whether a string literal in `tokens` spans lines: indenting its lines would
@@ -139,6 +156,12 @@ mod tests {
             text,
             "#[cfg(feature = \"a\")]\ncrate::runtime::m! {\n    /// Docs.\n    pub enum E {\n        /// One.\n        A(crate::models::X),\n        B,\n    }\n}\nfn f() {}\n"
         );
+    }
+
+    #[test]
+    fn macros_in_inline_modules_are_laid_out_at_their_depth() {
+        let text = layout("pub mod m { m! { pub struct S; } }");
+        assert_eq!(text, "pub mod m {\n    m! {\n        pub struct S;\n    }\n}\n");
     }
 
     #[test]
