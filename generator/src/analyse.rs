@@ -502,6 +502,20 @@ pub fn runtime_features(api: &Api) -> BTreeSet<&'static str> {
     f
 }
 
+/// The analysed IR of a document with only `schemas` (OpenAPI `version`), for
+/// the tests of the analysis passes.
+#[cfg(test)]
+pub(crate) fn schemas_only(version: &str, schemas: serde_json::Value) -> (Api, Vec<Warning>) {
+    let doc = serde_json::json!({
+        "openapi": version,
+        "info": { "title": "Schemas", "version": "1" },
+        "paths": {},
+        "components": { "schemas": schemas },
+    });
+    let (api, warnings, _) = crate::lower_document(doc).expect("the document lowers");
+    (api, warnings)
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::{BTreeMap, BTreeSet};
