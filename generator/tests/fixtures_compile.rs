@@ -143,7 +143,7 @@ fn sync_files(dir: &Path, files: &[generator::GeneratedFile]) {
 }
 
 /// Writes through a temporary file and a rename, so a Cargo of a concurrent run
-/// never reads a half-written file.
+/// never reads a half-written file, nor one test another's.
 /// The temporary file is in the scratch workspace's root, out of the crates'
 /// folders that `sync_files` empties of files it did not write.
 fn write_if_changed(path: &Path, contents: &str) {
@@ -151,7 +151,12 @@ fn write_if_changed(path: &Path, contents: &str) {
         return;
     }
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    let temporary = target_dir().join("fixture-crates").join(format!(".write-{}", std::process::id()));
+    // Unique per write: the tests of this file write from several threads of one process.
+    static WRITES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let scratch = target_dir().join("fixture-crates");
+    std::fs::create_dir_all(&scratch).unwrap();
+    let temporary = scratch.join(format!(".write-{}-{n}", std::process::id()));
     std::fs::write(&temporary, contents).unwrap();
     std::fs::rename(&temporary, path).unwrap();
 }
