@@ -123,7 +123,7 @@ pub mod byok {
     }
     crate::runtime::testing::operation_mock! {
         /// A mock of `listBYOKKeys` (`GET /byok`): add matchers with [`ListByokKeysMock::and`], then choose its answer.
-        pub struct ListByokKeysMock<'a>;
+        pub struct ListByokKeysMock;
     }
     impl<'a> ListByokKeysMock<'a> {
         /// Answers HTTP 200 with `body` as JSON: the call returns it.
@@ -157,7 +157,7 @@ pub mod byok {
     }
     crate::runtime::testing::operation_mock! {
         /// A mock of `createBYOKKey` (`POST /byok`): add matchers with [`CreateByokKeyMock::and`], then choose its answer.
-        pub struct CreateByokKeyMock<'a>;
+        pub struct CreateByokKeyMock;
     }
     impl<'a> CreateByokKeyMock<'a> {
         /// Answers HTTP 201 with `body` as JSON: the call returns it.
@@ -198,7 +198,7 @@ pub mod byok {
     }
     crate::runtime::testing::operation_mock! {
         /// A mock of `getBYOKKey` (`GET /byok/{id}`): add matchers with [`GetByokKeyMock::and`], then choose its answer.
-        pub struct GetByokKeyMock<'a>;
+        pub struct GetByokKeyMock;
     }
     impl<'a> GetByokKeyMock<'a> {
         /// Answers HTTP 200 with `body` as JSON: the call returns it.
@@ -232,7 +232,7 @@ pub mod byok {
     }
     crate::runtime::testing::operation_mock! {
         /// A mock of `deleteBYOKKey` (`DELETE /byok/{id}`): add matchers with [`DeleteByokKeyMock::and`], then choose its answer.
-        pub struct DeleteByokKeyMock<'a>;
+        pub struct DeleteByokKeyMock;
     }
     impl<'a> DeleteByokKeyMock<'a> {
         /// Answers HTTP 200 with `body` as JSON: the call returns it.
@@ -266,7 +266,7 @@ pub mod byok {
     }
     crate::runtime::testing::operation_mock! {
         /// A mock of `updateBYOKKey` (`PATCH /byok/{id}`): add matchers with [`UpdateByokKeyMock::and`], then choose its answer.
-        pub struct UpdateByokKeyMock<'a>;
+        pub struct UpdateByokKeyMock;
     }
     impl<'a> UpdateByokKeyMock<'a> {
         /// Answers HTTP 200 with `body` as JSON: the call returns it.

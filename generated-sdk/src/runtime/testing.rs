@@ -226,7 +226,9 @@ impl<'a> IntoFuture for MockExpectation<'a> {
 /// typed answers (`respond_with`, `fail_with_…`) in an `impl` of its own.
 #[allow(unused_macros)] // invoked by generated code
 macro_rules! operation_mock {
-    ($(#[$meta:meta])* pub struct $mock:ident<'a>;) => {
+    // The generator writes `pub struct XMock;` (no lifetime: a long name would have
+    // prettyplease break `<'a>` over lines); the mock borrows the server for `'a`.
+    ($(#[$meta:meta])* pub struct $mock:ident;) => {
         $(#[$meta])*
         #[must_use = "a mock does nothing until its answer is chosen and it is mounted with `.await`"]
         pub struct $mock<'a> {

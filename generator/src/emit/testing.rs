@@ -296,7 +296,7 @@ fn mock_builder(group: &Group, op: &Operation) -> TokenStream {
     quote! {
         crate::runtime::testing::operation_mock! {
             #[doc = #doc]
-            pub struct #mock<'a>;
+            pub struct #mock;
         }
 
         impl<'a> #mock<'a> {
