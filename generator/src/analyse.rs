@@ -217,10 +217,10 @@ const CRATE_FEATURES: &[&str] = &["default", "contract", "testing", "rustls", "r
 /// document with tag features: a crate built for a few tags leaves them out.
 pub const UNUSED_MODELS: &str = "unused-models";
 
-/// Whether the crate has the [`UNUSED_MODELS`] feature: it has tag features and
-/// a type no operation reaches.
+/// Whether the crate has the [`UNUSED_MODELS`] feature: some type is gated by it
+/// ([`type_features`]), which is when there are tag features and a type no operation reaches.
 pub fn has_unused_models(api: &Api) -> bool {
-    !tag_features(api).is_empty() && api.types.len() > reachable(api, operation_roots(api, api.groups.iter())).len()
+    type_features(api).values().any(|features| features.contains(UNUSED_MODELS))
 }
 
 /// The Cargo feature of each group (tag), for documents with more than one:
@@ -251,7 +251,7 @@ pub fn type_features(api: &Api) -> std::collections::BTreeMap<String, BTreeSet<S
         return reached;
     }
     for (group, feature) in api.groups.iter().zip(&features) {
-        for name in reachable(api, operation_roots(api, std::iter::once(group))) {
+        for name in reachable(api, operation_roots(api, group)) {
             reached.entry(name).or_default().insert(feature.clone());
         }
     }
@@ -269,11 +269,11 @@ pub fn type_features(api: &Api) -> std::collections::BTreeMap<String, BTreeSet<S
     reached
 }
 
-/// The types the operations of `groups` name (parameters, bodies, responses,
+/// The types the operations of `group` name (parameters, bodies, responses,
 /// events, errors), and the error body every operation error names (`error_body()`).
-fn operation_roots<'a>(api: &'a Api, groups: impl Iterator<Item = &'a Group>) -> Vec<&'a TypeRef> {
+fn operation_roots<'a>(api: &'a Api, group: &'a Group) -> Vec<&'a TypeRef> {
     let mut roots: Vec<&TypeRef> = Vec::new();
-    for op in groups.flat_map(|g| &g.operations) {
+    for op in &group.operations {
         roots.extend(op.params.iter().map(|p| &p.ty));
         roots.extend(op.body.as_ref().map(|b| &b.ty));
         for case in &op.success {

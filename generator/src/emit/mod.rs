@@ -157,7 +157,7 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Emitted, GenError> {
         }));
     }
     jobs.push(Box::new(|| Ok(vec![rust_file("src/client.rs", client::client_rs(api, options), options, free)?])));
-    jobs.push(Box::new(|| Ok(vec![rust_file("src/testing.rs", testing::testing_rs(api), options, free)?])));
+    jobs.push(Box::new(|| Ok(vec![rust_file("src/testing.rs", testing::testing_rs(api, &features), options, free)?])));
     jobs.push(Box::new(|| Ok(vec![rust_file("src/lib.rs", client::lib_rs(api, &features, options.custom_module), options, free)?])));
     jobs.push(Box::new(|| {
         Ok(vec![

@@ -39,7 +39,8 @@ fn mock_name(op: &Operation) -> proc_macro2::Ident {
 }
 
 /// `src/testing.rs`.
-pub fn testing_rs(api: &Api) -> TokenStream {
+/// `features`: the runtime features the API uses (the mocks' machinery is there with `operations`).
+pub fn testing_rs(api: &Api, features: &BTreeSet<&str>) -> TokenStream {
     // With several tags, each group's mocks are behind its feature, as its operations are.
     let gates = super::group_gates(api);
     let accessors = api.groups.iter().zip(&gates).map(|(g, gate)| {
@@ -60,8 +61,8 @@ pub fn testing_rs(api: &Api) -> TokenStream {
         quote!(#gate #module)
     });
     let enum_values = path_enum_conversions(api);
-    // The runtime's part of the mocks, there when the API has operations.
-    let machinery = api.groups.iter().any(|g| !g.operations.is_empty()).then(|| quote!(pub use crate::runtime::testing::{Any, MockExpectation, PathValue};));
+    // The runtime's part of the mocks, vendored when the API has operations.
+    let machinery = features.contains("operations").then(|| quote!(pub use crate::runtime::testing::{Any, MockExpectation, PathValue};));
     quote! {
         //! Typed mocks of the API, for testing code that uses this client without
         //! a real server (Cargo feature `testing`).
@@ -602,7 +603,7 @@ mod tests {
     }
 
     fn text(api: &crate::ir::Api) -> String {
-        super::super::rust_text(testing_rs(api), "src/testing.rs", &[]).expect("the testing module is valid Rust")
+        super::super::rust_text(testing_rs(api, &crate::analyse::runtime_features(api)), "src/testing.rs", &[]).expect("the testing module is valid Rust")
     }
 
     #[test]
