@@ -4,7 +4,7 @@
 #![allow(deprecated)]
 #![allow(clippy::type_complexity)]
 /// A stored bring-your-own-key provider credential (the raw key is never included).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ByokKey {
     /// Public identifier of the credential; it does not change.
@@ -16,7 +16,6 @@ pub struct ByokKey {
     /// Optional display name chosen for the credential.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
     /// Masked fragment of the key (a few leading/trailing characters) that helps recognise it in the UI.
     pub label: String,
@@ -35,6 +34,11 @@ pub struct ByokKey {
     /// When the credential was created, as an ISO 8601 timestamp.
     pub created_at: String,
 }
+crate::runtime::model_serde!(
+    ByokKey { req id, req provider, req workspace_id, null name, req label, req disabled,
+    req is_fallback, req allowed_models, req allowed_api_key_hashes, req
+    allowed_user_ids, req sort_order, req created_at }
+);
 crate::runtime::model_builder!(
     ByokKey => ByokKeyBuilder { req id : String, req provider : crate
     ::models::ByokProviderSlug, opt workspace_id : String, null name : String, req label
@@ -78,7 +82,7 @@ crate::runtime::open_enum!(
 );
 crate::runtime::open_enum_query!(ByokProviderSlug);
 /// Body for storing a new BYOK credential.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateByokKeyRequest {
     /// Lowercase slug of the upstream provider a credential is used with (for instance `openai`, `anthropic` or `amazon-bedrock`).
@@ -88,33 +92,31 @@ pub struct CreateByokKeyRequest {
     /// Optional display name for the credential.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
     /// Workspace the new credential should belong to. When it is left out the account's default workspace is used; if that default workspace no longer exists the call fails with 400 and `workspace_id` must be supplied explicitly.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub workspace_id: Option<String>,
     /// Set to true to create the credential switched off.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub disabled: Option<bool>,
     /// Set to true to hold the credential in reserve: it is only tried once the regular (non-fallback) credentials of its provider have been exhausted.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub is_fallback: Option<bool>,
     /// Model slugs to limit the credential to; `null` means any model.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub allowed_models: crate::Nullable<Vec<String>>,
     /// Hashes (`api_keys.hash`) of the OpenRouter API keys allowed to use the credential; `null` means any key. A supplied list needs at least one entry, and hashes of keys outside your account are rejected with 400.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub allowed_api_key_hashes: crate::Nullable<Vec<String>>,
     /// IDs of the users allowed to use the credential; `null` means any user.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub allowed_user_ids: crate::Nullable<Vec<String>>,
 }
+crate::runtime::model_serde!(
+    CreateByokKeyRequest { req provider, req key, null name, opt workspace_id, opt
+    disabled, opt is_fallback, null allowed_models, null allowed_api_key_hashes, null
+    allowed_user_ids }
+);
 impl CreateByokKeyRequest {
     /// Creates the value from its required fields; optional fields start absent.
     pub fn new(
@@ -217,18 +219,19 @@ impl crate::runtime::validation::Validate for CreateByokKeyRequest {
     }
 }
 /// Result of storing a new BYOK credential.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateByokKeyResponse {
     /// The credential that was just stored.
     pub data: crate::models::ByokKey,
 }
+crate::runtime::model_serde!(CreateByokKeyResponse { req data });
 crate::runtime::model_builder!(
     CreateByokKeyResponse => CreateByokKeyResponseBuilder { req data : crate
     ::models::ByokKey }
 );
 /// Result of removing a BYOK credential.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteByokKeyResponse {
     /// Always true; confirms the credential was removed.
@@ -236,22 +239,24 @@ pub struct DeleteByokKeyResponse {
     /// Always `true`.
     pub deleted: bool,
 }
+crate::runtime::model_serde!(DeleteByokKeyResponse { req deleted });
 crate::runtime::model_builder!(
     DeleteByokKeyResponse => DeleteByokKeyResponseBuilder { req deleted : bool }
 );
 /// Result of looking up one BYOK credential.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetByokKeyResponse {
     /// The credential that was looked up.
     pub data: crate::models::ByokKey,
 }
+crate::runtime::model_serde!(GetByokKeyResponse { req data });
 crate::runtime::model_builder!(
     GetByokKeyResponse => GetByokKeyResponseBuilder { req data : crate ::models::ByokKey
     }
 );
 /// One page of BYOK credentials.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListByokKeysResponse {
     /// The credentials on this page.
@@ -259,44 +264,42 @@ pub struct ListByokKeysResponse {
     /// How many credentials match the filters across all pages.
     pub total_count: i64,
 }
+crate::runtime::model_serde!(ListByokKeysResponse { req data, req total_count });
 crate::runtime::model_builder!(
     ListByokKeysResponse => ListByokKeysResponseBuilder { req data : Vec < crate
     ::models::ByokKey >, req total_count : i64 }
 );
 /// Body for changing a BYOK credential; every field is optional.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateByokKeyRequest {
     /// Replacement provider API key. It overwrites the stored key material in place and a new masked label is derived from it. OpenRouter stores it encrypted and never sends it back in any response.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub key: Option<crate::SecretString>,
     /// Optional display name for the credential.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
     /// Switches the credential off (true) or on (false).
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub disabled: Option<bool>,
     /// Set to true to hold the credential in reserve: it is only tried once the regular (non-fallback) credentials of its provider have been exhausted.
-    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
     pub is_fallback: Option<bool>,
     /// Model slugs to limit the credential to; `null` means any model.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub allowed_models: crate::Nullable<Vec<String>>,
     /// Hashes (`api_keys.hash`) of the OpenRouter API keys allowed to use the credential; `null` lifts the limit. A supplied list needs at least one entry, and hashes of keys outside your account are rejected with 400.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub allowed_api_key_hashes: crate::Nullable<Vec<String>>,
     /// IDs of the users allowed to use the credential; `null` means any user.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub allowed_user_ids: crate::Nullable<Vec<String>>,
 }
+crate::runtime::model_serde!(
+    UpdateByokKeyRequest { opt key, null name, opt disabled, opt is_fallback, null
+    allowed_models, null allowed_api_key_hashes, null allowed_user_ids }
+);
 crate::runtime::model_setters!(
     UpdateByokKeyRequest { with_key => opt key : crate ::SecretString, with_name => null
     name : String, with_disabled => opt disabled : bool, with_is_fallback => opt
@@ -372,18 +375,19 @@ impl crate::runtime::validation::Validate for UpdateByokKeyRequest {
     }
 }
 /// Result of changing a BYOK credential.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateByokKeyResponse {
     /// The credential after the change.
     pub data: crate::models::ByokKey,
 }
+crate::runtime::model_serde!(UpdateByokKeyResponse { req data });
 crate::runtime::model_builder!(
     UpdateByokKeyResponse => UpdateByokKeyResponseBuilder { req data : crate
     ::models::ByokKey }
 );
 /// Error body returned with status 400 when the request is malformed or has invalid parameters.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BadRequestResponse {
     /// The `error` object carried by a BadRequestResponse body.
@@ -391,23 +395,24 @@ pub struct BadRequestResponse {
     /// The `openrouter_metadata` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub openrouter_metadata: crate::Nullable<
         ::serde_json::Map<String, ::serde_json::Value>,
     >,
     /// The `user_id` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub user_id: crate::Nullable<String>,
 }
+crate::runtime::model_serde!(
+    BadRequestResponse { req error, null openrouter_metadata, null user_id }
+);
 crate::runtime::model_builder!(
     BadRequestResponse => BadRequestResponseBuilder { req error : crate
     ::models::BadRequestResponseErrorData, null openrouter_metadata : ::serde_json::Map <
     String, ::serde_json::Value >, null user_id : String }
 );
 /// The `error` object carried by a BadRequestResponse body.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BadRequestResponseErrorData {
     /// The `code` property.
@@ -417,16 +422,18 @@ pub struct BadRequestResponseErrorData {
     /// The `metadata` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
 }
+crate::runtime::model_serde!(
+    BadRequestResponseErrorData { req code, req message, null metadata }
+);
 crate::runtime::model_builder!(
     BadRequestResponseErrorData => BadRequestResponseErrorDataBuilder { req code : i64,
     req message : String, null metadata : ::serde_json::Map < String, ::serde_json::Value
     > }
 );
 /// Error body returned with status 401 when credentials are missing or invalid.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UnauthorizedResponse {
     /// The `error` object carried by a UnauthorizedResponse body.
@@ -434,23 +441,24 @@ pub struct UnauthorizedResponse {
     /// The `openrouter_metadata` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub openrouter_metadata: crate::Nullable<
         ::serde_json::Map<String, ::serde_json::Value>,
     >,
     /// The `user_id` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub user_id: crate::Nullable<String>,
 }
+crate::runtime::model_serde!(
+    UnauthorizedResponse { req error, null openrouter_metadata, null user_id }
+);
 crate::runtime::model_builder!(
     UnauthorizedResponse => UnauthorizedResponseBuilder { req error : crate
     ::models::UnauthorizedResponseErrorData, null openrouter_metadata : ::serde_json::Map
     < String, ::serde_json::Value >, null user_id : String }
 );
 /// The `error` object carried by a UnauthorizedResponse body.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UnauthorizedResponseErrorData {
     /// The `code` property.
@@ -460,16 +468,18 @@ pub struct UnauthorizedResponseErrorData {
     /// The `metadata` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
 }
+crate::runtime::model_serde!(
+    UnauthorizedResponseErrorData { req code, req message, null metadata }
+);
 crate::runtime::model_builder!(
     UnauthorizedResponseErrorData => UnauthorizedResponseErrorDataBuilder { req code :
     i64, req message : String, null metadata : ::serde_json::Map < String,
     ::serde_json::Value > }
 );
 /// Error body returned with status 403 when the caller is authenticated but lacks permission.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ForbiddenResponse {
     /// The `error` object carried by a ForbiddenResponse body.
@@ -477,23 +487,24 @@ pub struct ForbiddenResponse {
     /// The `openrouter_metadata` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub openrouter_metadata: crate::Nullable<
         ::serde_json::Map<String, ::serde_json::Value>,
     >,
     /// The `user_id` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub user_id: crate::Nullable<String>,
 }
+crate::runtime::model_serde!(
+    ForbiddenResponse { req error, null openrouter_metadata, null user_id }
+);
 crate::runtime::model_builder!(
     ForbiddenResponse => ForbiddenResponseBuilder { req error : crate
     ::models::ForbiddenResponseErrorData, null openrouter_metadata : ::serde_json::Map <
     String, ::serde_json::Value >, null user_id : String }
 );
 /// The `error` object carried by a ForbiddenResponse body.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ForbiddenResponseErrorData {
     /// The `code` property.
@@ -503,15 +514,17 @@ pub struct ForbiddenResponseErrorData {
     /// The `metadata` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
 }
+crate::runtime::model_serde!(
+    ForbiddenResponseErrorData { req code, req message, null metadata }
+);
 crate::runtime::model_builder!(
     ForbiddenResponseErrorData => ForbiddenResponseErrorDataBuilder { req code : i64, req
     message : String, null metadata : ::serde_json::Map < String, ::serde_json::Value > }
 );
 /// Error body returned with status 404 when the requested resource does not exist.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NotFoundResponse {
     /// The `error` object carried by a NotFoundResponse body.
@@ -519,23 +532,24 @@ pub struct NotFoundResponse {
     /// The `openrouter_metadata` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub openrouter_metadata: crate::Nullable<
         ::serde_json::Map<String, ::serde_json::Value>,
     >,
     /// The `user_id` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub user_id: crate::Nullable<String>,
 }
+crate::runtime::model_serde!(
+    NotFoundResponse { req error, null openrouter_metadata, null user_id }
+);
 crate::runtime::model_builder!(
     NotFoundResponse => NotFoundResponseBuilder { req error : crate
     ::models::NotFoundResponseErrorData, null openrouter_metadata : ::serde_json::Map <
     String, ::serde_json::Value >, null user_id : String }
 );
 /// The `error` object carried by a NotFoundResponse body.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NotFoundResponseErrorData {
     /// The `code` property.
@@ -545,15 +559,17 @@ pub struct NotFoundResponseErrorData {
     /// The `metadata` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
 }
+crate::runtime::model_serde!(
+    NotFoundResponseErrorData { req code, req message, null metadata }
+);
 crate::runtime::model_builder!(
     NotFoundResponseErrorData => NotFoundResponseErrorDataBuilder { req code : i64, req
     message : String, null metadata : ::serde_json::Map < String, ::serde_json::Value > }
 );
 /// Error body returned with status 500 when the server fails unexpectedly.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InternalServerResponse {
     /// The `error` object carried by a InternalServerResponse body.
@@ -561,23 +577,24 @@ pub struct InternalServerResponse {
     /// The `openrouter_metadata` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub openrouter_metadata: crate::Nullable<
         ::serde_json::Map<String, ::serde_json::Value>,
     >,
     /// The `user_id` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub user_id: crate::Nullable<String>,
 }
+crate::runtime::model_serde!(
+    InternalServerResponse { req error, null openrouter_metadata, null user_id }
+);
 crate::runtime::model_builder!(
     InternalServerResponse => InternalServerResponseBuilder { req error : crate
     ::models::InternalServerResponseErrorData, null openrouter_metadata :
     ::serde_json::Map < String, ::serde_json::Value >, null user_id : String }
 );
 /// The `error` object carried by a InternalServerResponse body.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InternalServerResponseErrorData {
     /// The `code` property.
@@ -587,9 +604,11 @@ pub struct InternalServerResponseErrorData {
     /// The `metadata` property.
     ///
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
 }
+crate::runtime::model_serde!(
+    InternalServerResponseErrorData { req code, req message, null metadata }
+);
 crate::runtime::model_builder!(
     InternalServerResponseErrorData => InternalServerResponseErrorDataBuilder { req code
     : i64, req message : String, null metadata : ::serde_json::Map < String,

@@ -23,7 +23,7 @@ pub mod pagination;
 use std::collections::BTreeSet;
 
 use crate::error::Warning;
-use crate::ir::{Api, BodyEncoding, KeyLocation, SchemeKind, Constraints, Group, Operation, Param, ParamLocation, ParamStyle, RawBody, StatusMatch, TypeDef, TypeRef};
+use crate::ir::{Api, BodyEncoding, KeyLocation, SchemeKind, Constraints, Group, Operation, Param, ParamLocation, ParamStyle, Presence, RawBody, StatusMatch, TypeDef, TypeRef};
 
 /// Records the analysis's decisions in `api` (see the module documentation);
 /// returns what it had to work around. Running it again changes nothing.
@@ -389,12 +389,25 @@ pub fn runtime_features(api: &Api) -> BTreeSet<&'static str> {
         }
     }
     for t in &api.types {
-        if let TypeDef::Enum(e) = t {
-            f.insert(if e.constant { "const-tag" } else { "open-enum" });
+        match t {
+            TypeDef::Enum(e) => {
+                f.insert(if e.constant { "const-tag" } else { "open-enum" });
+            }
+            TypeDef::Union(u) if u.tag.is_some() => {
+                f.insert("tagged-union");
+            }
+            _ => {}
         }
     }
-    if api.types.iter().any(|t| matches!(t, TypeDef::Struct(_))) {
-        f.insert("models");
+    for t in &api.types {
+        if let TypeDef::Struct(s) = t {
+            f.insert("models");
+            // What a struct's decoder does with a key no field has, and with an absent required field.
+            f.insert(if s.additional.is_some() { "models-extra" } else { "models-skip" });
+            if s.fields.iter().any(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable)) {
+                f.insert("models-required");
+            }
+        }
     }
     // A `format: binary` value anywhere is a `FileUpload`.
     let mut types: Vec<&TypeRef> = Vec::new();

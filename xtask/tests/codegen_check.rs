@@ -33,7 +33,7 @@ fn check_detects_a_spec_edit_and_names_the_stale_files() {
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     let summary = String::from_utf8_lossy(&first.stdout);
     assert!(summary.contains("5 operations"), "{summary}");
-    assert!(summary.contains("26 files written"), "{summary}");
+    assert!(summary.contains("27 files written"), "{summary}");
 
     let clean = xtask(&["codegen", "--spec", spec_arg, "--out", out_arg, "--check"]);
     assert!(clean.status.success(), "{}", String::from_utf8_lossy(&clean.stderr));

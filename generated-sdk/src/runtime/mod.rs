@@ -13,6 +13,9 @@
 pub mod call;
 pub mod errors;
 pub mod hooks;
+pub mod model_serde;
+#[allow(unused_imports)] // used by generated code
+pub(crate) use model_serde::model_serde;
 pub mod nullable;
 pub mod query;
 pub mod request;
@@ -162,6 +165,7 @@ pub(crate) use open_enum_query;
 
 
 
+
 /// How models are built without naming every field, so that a field the API
 /// adds later breaks no caller (the structs are `#[non_exhaustive]`):
 ///
@@ -256,6 +260,8 @@ macro_rules! model_setters {
 }
 #[allow(unused_imports)] // used by generated code
 pub(crate) use model_setters;
+
+
 
 
 

@@ -14,6 +14,11 @@ pub mod errors;
 pub mod hooks;
 #[cfg(feature = "idempotency")]
 pub mod idempotency;
+#[cfg(feature = "models")]
+pub mod model_serde;
+#[cfg(feature = "models")]
+#[allow(unused_imports)] // used by generated code
+pub(crate) use model_serde::model_serde;
 pub mod nullable;
 #[cfg(any(feature = "query", feature = "query-json"))]
 pub mod query;
@@ -270,6 +275,41 @@ pub fn expect_const<'de, D: serde::Deserializer<'de>>(deserializer: D, value: &'
     deserializer.deserialize_str(Expect(value))
 }
 
+/// Serde for a tagged union (the enum is written beside it):
+/// `tagged_union!(Shape, "type", Unknown { Circle = "circle", Square = "square" })`.
+/// A value is written as the variant it holds. Decoding reads the tag first: a
+/// known tag decodes its variant (the tag stays in the object, as each
+/// variant's struct declares it too), anything else is kept, as received, in
+/// the catch-all variant. Paths are absolute, as in `open_enum_traits!`.
+#[cfg(feature = "tagged-union")]
+#[allow(unused_macros)] // invoked by generated code
+macro_rules! tagged_union {
+    ($name:ident, $tag:literal, $catch_all:ident { $($variant:ident = $wire:literal),* $(,)? }) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                match self {
+                    $( Self::$variant(value) => ::serde::Serialize::serialize(value, serializer), )*
+                    Self::$catch_all(value) => ::serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let decoded = match value.get($tag).and_then(::serde_json::Value::as_str) {
+                    $( ::core::option::Option::Some($wire) => ::serde_json::from_value(value).map(Self::$variant), )*
+                    _ => ::core::result::Result::Ok(Self::$catch_all(value)),
+                };
+                decoded.map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+        }
+    };
+}
+#[cfg(feature = "tagged-union")]
+#[allow(unused_imports)] // used by generated code
+pub(crate) use tagged_union;
+
 /// How models are built without naming every field, so that a field the API
 /// adds later breaks no caller (the structs are `#[non_exhaustive]`):
 ///
@@ -369,13 +409,17 @@ macro_rules! model_setters {
 #[allow(unused_imports)] // used by generated code
 pub(crate) use model_setters;
 
+/// In a generated crate `Nullable` is at the crate's root; here too, for the macros' tests.
+#[cfg(test)]
+use nullable::Nullable;
+
 /// In a generated crate this module is `crate::runtime`; the tests of this
 /// crate see it under the same path, so the macro above expands the same way.
 #[cfg(test)]
 mod runtime {
     pub use super::expect_const;
-    pub use super::{errors, query, request};
-    pub(crate) use super::{const_tag, open_enum, open_enum_query, open_enum_traits};
+    pub use super::{errors, model_serde, query, request};
+    pub(crate) use super::{const_tag, open_enum, open_enum_query, open_enum_traits, tagged_union};
 }
 
 #[cfg(test)]
@@ -434,5 +478,46 @@ mod const_tag_tests {
         let mut query = Vec::new();
         crate::query::ToQuery::push_query(&DirectType, "type", &mut query);
         assert_eq!(query, vec![("type".into(), "direct".to_string())]);
+    }
+}
+
+#[cfg(test)]
+#[allow(dead_code)] // the constant's own methods are tested in `const_tag_tests`
+mod tagged_union_tests {
+    crate::runtime::const_tag!(
+        /// The circle's tag.
+        CircleKind = "circle"
+    );
+
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Circle {
+        kind: CircleKind,
+        radius: f64,
+    }
+
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Square {
+        kind: String,
+        side: f64,
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
+    enum Shape {
+        Circle(Circle),
+        Square(Square),
+        Unknown(serde_json::Value),
+    }
+    crate::runtime::tagged_union!(Shape, "kind", Unknown { Circle = "circle", Square = "square" });
+
+    #[test]
+    fn the_tag_picks_the_variant_and_an_unknown_tag_is_kept() {
+        let shapes: Vec<Shape> = serde_json::from_str(r#"[{"kind":"circle","radius":1.5},{"side":2,"kind":"square"},{"kind":"hexagon","n":6},{"radius":1}]"#).unwrap();
+        assert_eq!(shapes[0], Shape::Circle(Circle { kind: CircleKind, radius: 1.5 }));
+        assert_eq!(shapes[1], Shape::Square(Square { kind: "square".into(), side: 2.0 }));
+        assert_eq!(shapes[2], Shape::Unknown(serde_json::json!({"kind": "hexagon", "n": 6})));
+        assert_eq!(shapes[3], Shape::Unknown(serde_json::json!({"radius": 1})), "no tag: kept as received");
+        assert_eq!(serde_json::to_string(&shapes).unwrap(), r#"[{"kind":"circle","radius":1.5},{"kind":"square","side":2.0},{"kind":"hexagon","n":6},{"radius":1}]"#);
+        let wrong = serde_json::from_str::<Shape>(r#"{"kind":"circle","radius":"big"}"#).unwrap_err().to_string();
+        assert!(wrong.contains("invalid type: string \"big\", expected f64"), "{wrong}");
     }
 }

@@ -112,7 +112,6 @@ fn struct_def(s: &Struct, cx: &ModelsContext, gate: &TokenStream) -> TokenStream
         let ty = rust_type(t);
         quote! {
             /// Properties not declared in the schema.
-            #[serde(flatten)]
             pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #ty>,
         }
     });
@@ -123,19 +122,42 @@ fn struct_def(s: &Struct, cx: &ModelsContext, gate: &TokenStream) -> TokenStream
     let constructor = gated((sent && has_required).then(|| constructor(s, cx)));
     let setters = gated(sent.then(|| with_setters(s)).flatten());
     let builder = gated(has_required.then(|| builder(s, cx)).flatten());
+    let serde = serde_impls(s);
     quote! {
         #docs
         #gate
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #additional
         }
+        #gate
+        #serde
         #constructor
         #setters
         #builder
     }
+}
+
+/// `Serialize` and `Deserialize`, through the runtime's `model_serde!`: each
+/// field's presence (`req`, `opt`, `null`) and its key when that is not its name.
+fn serde_impls(s: &Struct) -> TokenStream {
+    let name = ident(&s.rust_name);
+    let fields = s.fields.iter().map(|f| {
+        let kind = match f.presence {
+            Presence::Required | Presence::RequiredNullable => quote!(req),
+            Presence::Optional => quote!(opt),
+            Presence::OptionalNullable => quote!(null),
+        };
+        let field = ident(&f.rust_name);
+        // `r#type` too: `stringify!` would give the `r#`.
+        let wire = &f.name;
+        let key = (field.to_string() != *wire).then(|| quote!(= #wire));
+        quote!(#kind #field #key)
+    });
+    let rest = s.additional.as_ref().map(|_| quote!(additional_properties));
+    quote!(crate::runtime::model_serde!(#name { #(#fields),* } #rest);)
 }
 
 /// How the runtime's model macros store a field: `req`uired, `opt`ional (an
@@ -202,19 +224,10 @@ fn field_def(f: &Field) -> TokenStream {
         text.push_str("\n\nThree states: `Absent` (not sent), `Null` (sent as `null`) or a value.");
     }
     let docs = doc(&text);
-    let wire = &f.name;
-    let rename = (f.rust_name.bare() != wire).then(|| quote!(#[serde(rename = #wire)]));
-    let presence = match f.presence {
-        Presence::Required | Presence::RequiredNullable => quote!(),
-        Presence::Optional => quote!(#[serde(default, skip_serializing_if = "::core::option::Option::is_none")]),
-        Presence::OptionalNullable => quote!(#[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]),
-    };
     let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
     quote! {
         #docs
         #deprecated
-        #rename
-        #presence
         pub #name: #ty,
     }
 }
@@ -312,29 +325,8 @@ fn union_def(u: &Union, gate: &TokenStream) -> TokenStream {
                     /// A variant this version of the SDK does not know; kept as received.
                     #catch_all(::serde_json::Value),
                 }
-
                 #gate
-                impl ::serde::Serialize for #name {
-                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                        match self {
-                            #(Self::#variants(value) => ::serde::Serialize::serialize(value, serializer),)*
-                            Self::#catch_all(value) => ::serde::Serialize::serialize(value, serializer),
-                        }
-                    }
-                }
-
-                #gate
-                impl<'de> ::serde::Deserialize<'de> for #name {
-                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                        // The tag stays in the value: each variant's struct declares it too.
-                        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                        let decoded = match value.get(#tag).and_then(::serde_json::Value::as_str) {
-                            #(::core::option::Option::Some(#values) => ::serde_json::from_value(value).map(Self::#variants),)*
-                            _ => ::core::result::Result::Ok(Self::#catch_all(value)),
-                        };
-                        decoded.map_err(<D::Error as ::serde::de::Error>::custom)
-                    }
-                }
+                crate::runtime::tagged_union!(#name, #tag, #catch_all { #(#variants = #values),* });
             }
         }
         (Some(_), None) => unreachable!("analysis names the catch-all of every tagged union (`{}`)", u.pointer),
