@@ -34,16 +34,11 @@ pub struct ByokKey {
     /// When the credential was created, as an ISO 8601 timestamp.
     pub created_at: String,
 }
-crate::runtime::model_serde!(
-    ByokKey { req id, req provider, req workspace_id, null name, req label, req disabled,
-    req is_fallback, req allowed_models, req allowed_api_key_hashes, req
-    allowed_user_ids, req sort_order, req created_at }
-);
-crate::runtime::model_builder!(
+crate::runtime::model!(
     ByokKey => ByokKeyBuilder { req id : String, req provider : crate
-    ::models::ByokProviderSlug, opt workspace_id : String, null name : String, req label
-    : String, req disabled : bool, req is_fallback : bool, opt allowed_models : Vec <
-    String >, opt allowed_api_key_hashes : Vec < String >, opt allowed_user_ids : Vec <
+    ::models::ByokProviderSlug, nreq workspace_id : String, null name : String, req label
+    : String, req disabled : bool, req is_fallback : bool, nreq allowed_models : Vec <
+    String >, nreq allowed_api_key_hashes : Vec < String >, nreq allowed_user_ids : Vec <
     String >, req sort_order : i64, req created_at : String }
 );
 crate::runtime::open_enum!(
@@ -112,10 +107,12 @@ pub struct CreateByokKeyRequest {
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     pub allowed_user_ids: crate::Nullable<Vec<String>>,
 }
-crate::runtime::model_serde!(
-    CreateByokKeyRequest { req provider, req key, null name, opt workspace_id, opt
-    disabled, opt is_fallback, null allowed_models, null allowed_api_key_hashes, null
-    allowed_user_ids }
+crate::runtime::model!(
+    CreateByokKeyRequest => CreateByokKeyRequestBuilder { req provider : crate
+    ::models::ByokProviderSlug, req key : crate ::SecretString, null name : String, opt
+    workspace_id : String, opt disabled : bool, opt is_fallback : bool, null
+    allowed_models : Vec < String >, null allowed_api_key_hashes : Vec < String >, null
+    allowed_user_ids : Vec < String > }
 );
 impl CreateByokKeyRequest {
     /// Creates the value from its required fields; optional fields start absent.
@@ -142,13 +139,6 @@ crate::runtime::model_setters!(
     is_fallback : bool, with_allowed_models => null allowed_models : Vec < String >,
     with_allowed_api_key_hashes => null allowed_api_key_hashes : Vec < String >,
     with_allowed_user_ids => null allowed_user_ids : Vec < String > }
-);
-crate::runtime::model_builder!(
-    CreateByokKeyRequest => CreateByokKeyRequestBuilder { req provider : crate
-    ::models::ByokProviderSlug, req key : crate ::SecretString, null name : String, opt
-    workspace_id : String, opt disabled : bool, opt is_fallback : bool, null
-    allowed_models : Vec < String >, null allowed_api_key_hashes : Vec < String >, null
-    allowed_user_ids : Vec < String > }
 );
 impl crate::runtime::validation::Validate for CreateByokKeyRequest {
     fn validate(
@@ -225,8 +215,7 @@ pub struct CreateByokKeyResponse {
     /// The credential that was just stored.
     pub data: crate::models::ByokKey,
 }
-crate::runtime::model_serde!(CreateByokKeyResponse { req data });
-crate::runtime::model_builder!(
+crate::runtime::model!(
     CreateByokKeyResponse => CreateByokKeyResponseBuilder { req data : crate
     ::models::ByokKey }
 );
@@ -239,8 +228,7 @@ pub struct DeleteByokKeyResponse {
     /// Always `true`.
     pub deleted: bool,
 }
-crate::runtime::model_serde!(DeleteByokKeyResponse { req deleted });
-crate::runtime::model_builder!(
+crate::runtime::model!(
     DeleteByokKeyResponse => DeleteByokKeyResponseBuilder { req deleted : bool }
 );
 /// Result of looking up one BYOK credential.
@@ -250,8 +238,7 @@ pub struct GetByokKeyResponse {
     /// The credential that was looked up.
     pub data: crate::models::ByokKey,
 }
-crate::runtime::model_serde!(GetByokKeyResponse { req data });
-crate::runtime::model_builder!(
+crate::runtime::model!(
     GetByokKeyResponse => GetByokKeyResponseBuilder { req data : crate ::models::ByokKey
     }
 );
@@ -264,8 +251,7 @@ pub struct ListByokKeysResponse {
     /// How many credentials match the filters across all pages.
     pub total_count: i64,
 }
-crate::runtime::model_serde!(ListByokKeysResponse { req data, req total_count });
-crate::runtime::model_builder!(
+crate::runtime::model!(
     ListByokKeysResponse => ListByokKeysResponseBuilder { req data : Vec < crate
     ::models::ByokKey >, req total_count : i64 }
 );
@@ -296,9 +282,10 @@ pub struct UpdateByokKeyRequest {
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     pub allowed_user_ids: crate::Nullable<Vec<String>>,
 }
-crate::runtime::model_serde!(
-    UpdateByokKeyRequest { opt key, null name, opt disabled, opt is_fallback, null
-    allowed_models, null allowed_api_key_hashes, null allowed_user_ids }
+crate::runtime::model!(
+    UpdateByokKeyRequest { opt key : crate ::SecretString, null name : String, opt
+    disabled : bool, opt is_fallback : bool, null allowed_models : Vec < String >, null
+    allowed_api_key_hashes : Vec < String >, null allowed_user_ids : Vec < String > }
 );
 crate::runtime::model_setters!(
     UpdateByokKeyRequest { with_key => opt key : crate ::SecretString, with_name => null
@@ -381,8 +368,7 @@ pub struct UpdateByokKeyResponse {
     /// The credential after the change.
     pub data: crate::models::ByokKey,
 }
-crate::runtime::model_serde!(UpdateByokKeyResponse { req data });
-crate::runtime::model_builder!(
+crate::runtime::model!(
     UpdateByokKeyResponse => UpdateByokKeyResponseBuilder { req data : crate
     ::models::ByokKey }
 );
@@ -403,10 +389,7 @@ pub struct BadRequestResponse {
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     pub user_id: crate::Nullable<String>,
 }
-crate::runtime::model_serde!(
-    BadRequestResponse { req error, null openrouter_metadata, null user_id }
-);
-crate::runtime::model_builder!(
+crate::runtime::model!(
     BadRequestResponse => BadRequestResponseBuilder { req error : crate
     ::models::BadRequestResponseErrorData, null openrouter_metadata : ::serde_json::Map <
     String, ::serde_json::Value >, null user_id : String }
@@ -424,10 +407,7 @@ pub struct BadRequestResponseErrorData {
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     pub metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
 }
-crate::runtime::model_serde!(
-    BadRequestResponseErrorData { req code, req message, null metadata }
-);
-crate::runtime::model_builder!(
+crate::runtime::model!(
     BadRequestResponseErrorData => BadRequestResponseErrorDataBuilder { req code : i64,
     req message : String, null metadata : ::serde_json::Map < String, ::serde_json::Value
     > }
@@ -449,10 +429,7 @@ pub struct UnauthorizedResponse {
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     pub user_id: crate::Nullable<String>,
 }
-crate::runtime::model_serde!(
-    UnauthorizedResponse { req error, null openrouter_metadata, null user_id }
-);
-crate::runtime::model_builder!(
+crate::runtime::model!(
     UnauthorizedResponse => UnauthorizedResponseBuilder { req error : crate
     ::models::UnauthorizedResponseErrorData, null openrouter_metadata : ::serde_json::Map
     < String, ::serde_json::Value >, null user_id : String }
@@ -470,10 +447,7 @@ pub struct UnauthorizedResponseErrorData {
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     pub metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
 }
-crate::runtime::model_serde!(
-    UnauthorizedResponseErrorData { req code, req message, null metadata }
-);
-crate::runtime::model_builder!(
+crate::runtime::model!(
     UnauthorizedResponseErrorData => UnauthorizedResponseErrorDataBuilder { req code :
     i64, req message : String, null metadata : ::serde_json::Map < String,
     ::serde_json::Value > }
@@ -495,10 +469,7 @@ pub struct ForbiddenResponse {
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     pub user_id: crate::Nullable<String>,
 }
-crate::runtime::model_serde!(
-    ForbiddenResponse { req error, null openrouter_metadata, null user_id }
-);
-crate::runtime::model_builder!(
+crate::runtime::model!(
     ForbiddenResponse => ForbiddenResponseBuilder { req error : crate
     ::models::ForbiddenResponseErrorData, null openrouter_metadata : ::serde_json::Map <
     String, ::serde_json::Value >, null user_id : String }
@@ -516,10 +487,7 @@ pub struct ForbiddenResponseErrorData {
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     pub metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
 }
-crate::runtime::model_serde!(
-    ForbiddenResponseErrorData { req code, req message, null metadata }
-);
-crate::runtime::model_builder!(
+crate::runtime::model!(
     ForbiddenResponseErrorData => ForbiddenResponseErrorDataBuilder { req code : i64, req
     message : String, null metadata : ::serde_json::Map < String, ::serde_json::Value > }
 );
@@ -540,10 +508,7 @@ pub struct NotFoundResponse {
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     pub user_id: crate::Nullable<String>,
 }
-crate::runtime::model_serde!(
-    NotFoundResponse { req error, null openrouter_metadata, null user_id }
-);
-crate::runtime::model_builder!(
+crate::runtime::model!(
     NotFoundResponse => NotFoundResponseBuilder { req error : crate
     ::models::NotFoundResponseErrorData, null openrouter_metadata : ::serde_json::Map <
     String, ::serde_json::Value >, null user_id : String }
@@ -561,10 +526,7 @@ pub struct NotFoundResponseErrorData {
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     pub metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
 }
-crate::runtime::model_serde!(
-    NotFoundResponseErrorData { req code, req message, null metadata }
-);
-crate::runtime::model_builder!(
+crate::runtime::model!(
     NotFoundResponseErrorData => NotFoundResponseErrorDataBuilder { req code : i64, req
     message : String, null metadata : ::serde_json::Map < String, ::serde_json::Value > }
 );
@@ -585,10 +547,7 @@ pub struct InternalServerResponse {
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     pub user_id: crate::Nullable<String>,
 }
-crate::runtime::model_serde!(
-    InternalServerResponse { req error, null openrouter_metadata, null user_id }
-);
-crate::runtime::model_builder!(
+crate::runtime::model!(
     InternalServerResponse => InternalServerResponseBuilder { req error : crate
     ::models::InternalServerResponseErrorData, null openrouter_metadata :
     ::serde_json::Map < String, ::serde_json::Value >, null user_id : String }
@@ -606,10 +565,7 @@ pub struct InternalServerResponseErrorData {
     /// Three states: `Absent` (not sent), `Null` (sent as `null`) or a value.
     pub metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
 }
-crate::runtime::model_serde!(
-    InternalServerResponseErrorData { req code, req message, null metadata }
-);
-crate::runtime::model_builder!(
+crate::runtime::model!(
     InternalServerResponseErrorData => InternalServerResponseErrorDataBuilder { req code
     : i64, req message : String, null metadata : ::serde_json::Map < String,
     ::serde_json::Value > }

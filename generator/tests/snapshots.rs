@@ -50,7 +50,7 @@ fn byok_generated_files() {
             "src/runtime/errors.rs",
             "src/runtime/hooks.rs",
             "src/runtime/mod.rs",
-            "src/runtime/model_serde.rs",
+            "src/runtime/model.rs",
             "src/runtime/nullable.rs",
             "src/runtime/pagination.rs",
             "src/runtime/path.rs",

@@ -13,9 +13,9 @@
 pub mod call;
 pub mod errors;
 pub mod hooks;
-pub mod model_serde;
+pub mod model;
 #[allow(unused_imports)] // used by generated code
-pub(crate) use model_serde::model_serde;
+pub(crate) use model::{model, model_setters};
 pub mod nullable;
 pub mod query;
 pub mod request;
@@ -165,101 +165,6 @@ pub(crate) use open_enum_query;
 
 
 
-
-/// How models are built without naming every field, so that a field the API
-/// adds later breaks no caller (the structs are `#[non_exhaustive]`):
-///
-/// - `model_builder!(Model => ModelBuilder { req a: A, opt b: B, null c: C } extra)`
-///   writes `Model::builder()` and `ModelBuilder`, a setter per field and
-///   `build()`, which names the first required (`req`) field left unset. `opt`
-///   fields are `Option<B>` and `null` ones `Nullable<C>`; setters take the
-///   inner value. The names after the braces are fields `build()` fills with
-///   their `Default`, with no setter: a map of undeclared properties (left
-///   empty) and constant tags (`const_tag!`, which have one value).
-/// - `model_setters!(Model { with_b => opt b: B, ... })` writes chained
-///   `with_…` setters on the model itself, for the optional fields of models
-///   that are sent (`Model::new(required…).with_b(…)`).
-///
-/// Paths are absolute: they expand in `models.rs`, beside the API's types.
-#[allow(unused_macros)] // invoked by generated code
-macro_rules! model_builder {
-    ($model:ident => $builder:ident { $($kind:ident $field:ident : $ty:ty),* $(,)? } $($default:ident)*) => {
-        #[doc = ::core::concat!("Builds a [`", ::core::stringify!($model), "`] field by field; get one from [`", ::core::stringify!($model), "::builder`].")]
-        #[derive(Debug, Clone, Default)]
-        #[must_use = "a builder does nothing until `build()` is called"]
-        pub struct $builder {
-            $( $field: $crate::runtime::model_builder!(@slot $kind $ty), )*
-        }
-
-        // A setter is named after its field, which may be `add` or `div`.
-        #[allow(clippy::should_implement_trait)]
-        impl $builder {
-            $(
-                #[doc = ::core::concat!("Sets `", ::core::stringify!($field), "`.")]
-                pub fn $field(mut self, value: impl ::core::convert::Into<$ty>) -> Self {
-                    self.$field = $crate::runtime::model_builder!(@wrap $kind value.into());
-                    self
-                }
-            )*
-
-            /// The value, or which required field was left unset.
-            #[inline]
-            pub fn build(self) -> ::core::result::Result<$model, $crate::runtime::errors::MissingFieldError> {
-                ::core::result::Result::Ok($model {
-                    $( $field: $crate::runtime::model_builder!(@take $kind self.$field, $model, $field), )*
-                    $( $default: ::core::default::Default::default(), )*
-                })
-            }
-        }
-
-        impl $model {
-            /// A builder that sets the fields one by one; `build()` checks that every required one is set.
-            #[inline]
-            pub fn builder() -> $builder {
-                ::core::default::Default::default()
-            }
-        }
-    };
-    (@slot req $ty:ty) => { ::core::option::Option<$ty> };
-    (@slot opt $ty:ty) => { ::core::option::Option<$ty> };
-    (@slot null $ty:ty) => { $crate::Nullable<$ty> };
-    (@wrap req $value:expr) => { ::core::option::Option::Some($value) };
-    (@wrap opt $value:expr) => { ::core::option::Option::Some($value) };
-    (@wrap null $value:expr) => { $crate::Nullable::Value($value) };
-    (@take req $slot:expr, $model:ident, $field:ident) => {
-        // A `match`, not `ok_or_else`: no closure to compile for every required field.
-        match $slot {
-            ::core::option::Option::Some(value) => value,
-            ::core::option::Option::None => {
-                return ::core::result::Result::Err($crate::runtime::errors::MissingFieldError::new(::core::stringify!($model), ::core::stringify!($field)));
-            }
-        }
-    };
-    (@take opt $slot:expr, $model:ident, $field:ident) => { $slot };
-    (@take null $slot:expr, $model:ident, $field:ident) => { $slot };
-}
-#[allow(unused_imports)] // used by generated code
-pub(crate) use model_builder;
-
-/// Chained `with_…` setters for the optional fields of a model (see `model_builder!`).
-#[allow(unused_macros)] // invoked by generated code
-macro_rules! model_setters {
-    ($model:ident { $($setter:ident => $kind:ident $field:ident : $ty:ty),* $(,)? }) => {
-        // `with__x` keeps apart the fields `x` and `_x`, should a schema have both.
-        #[allow(non_snake_case)]
-        impl $model {
-            $(
-                #[doc = ::core::concat!("Sets `", ::core::stringify!($field), "`.")]
-                pub fn $setter(mut self, value: impl ::core::convert::Into<$ty>) -> Self {
-                    self.$field = $crate::runtime::model_builder!(@wrap $kind value.into());
-                    self
-                }
-            )*
-        }
-    };
-}
-#[allow(unused_imports)] // used by generated code
-pub(crate) use model_setters;
 
 
 

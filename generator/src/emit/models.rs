@@ -121,8 +121,7 @@ fn struct_def(s: &Struct, cx: &ModelsContext, gate: &TokenStream) -> TokenStream
     let gated = |item: Option<TokenStream>| item.map(|item| quote!(#gate #item));
     let constructor = gated((sent && has_required).then(|| constructor(s, cx)));
     let setters = gated(sent.then(|| with_setters(s)).flatten());
-    let builder = gated(has_required.then(|| builder(s, cx)).flatten());
-    let serde = serde_impls(s);
+    let model = model_macro(s, cx);
     quote! {
         #docs
         #gate
@@ -133,36 +132,50 @@ fn struct_def(s: &Struct, cx: &ModelsContext, gate: &TokenStream) -> TokenStream
             #additional
         }
         #gate
-        #serde
+        #model
         #constructor
         #setters
-        #builder
     }
 }
 
-/// `Serialize` and `Deserialize`, through the runtime's `model_serde!`: each
-/// field's presence (`req`, `opt`, `null`) and its key when that is not its name.
-fn serde_impls(s: &Struct) -> TokenStream {
+/// `Serialize`, `Deserialize` and, when it has required fields, `builder()`,
+/// through the runtime's `model!`: each field's kind, value type, and key
+/// when that is not its name.
+fn model_macro(s: &Struct, cx: &ModelsContext) -> TokenStream {
     let name = ident(&s.rust_name);
     let fields = s.fields.iter().map(|f| {
         let kind = match f.presence {
-            Presence::Required | Presence::RequiredNullable => quote!(req),
+            Presence::Required if !cx.asked(f) => quote!(tag),
+            Presence::Required => quote!(req),
+            Presence::RequiredNullable => quote!(nreq),
             Presence::Optional => quote!(opt),
             Presence::OptionalNullable => quote!(null),
         };
         let field = ident(&f.rust_name);
+        let ty = member_type(&f.ty, f.boxed);
         // `r#type` too: `stringify!` would give the `r#`.
         let wire = &f.name;
         let key = (field.to_string() != *wire).then(|| quote!(= #wire));
-        quote!(#kind #field #key)
+        quote!(#kind #field: #ty #key)
     });
+    let builder = builder_name(s, cx).map(|b| quote!(=> #b));
     let rest = s.additional.as_ref().map(|_| quote!(additional_properties));
-    quote!(crate::runtime::model_serde!(#name { #(#fields),* } #rest);)
+    quote!(crate::runtime::model!(#name #builder { #(#fields),* } #rest);)
 }
 
-/// How the runtime's model macros store a field: `req`uired, `opt`ional (an
-/// `Option`, also for required nullable fields) or `null`able (a `Nullable`);
-/// with the type of the value a setter takes.
+/// The name of the struct's builder (`Model::builder()`): for a struct with a
+/// field the caller must give, unless a field is called `build` (its setter
+/// would be the builder's `build()`). `XBuilder` unless the API has a type of that name.
+fn builder_name(s: &Struct, cx: &ModelsContext) -> Option<proc_macro2::Ident> {
+    let has_required = s.fields.iter().any(|f| f.presence == Presence::Required && cx.asked(f));
+    if !has_required || s.fields.iter().any(|f| f.rust_name.bare() == "build") {
+        return None;
+    }
+    [format!("{}Builder", s.rust_name), format!("{}ValueBuilder", s.rust_name)].into_iter().find(|n| !cx.names.contains(n)).map(|n| ident(&n))
+}
+
+/// How `model_setters!` stores an optional field: `opt`ional (an `Option`)
+/// or `null`able (a `Nullable`); with the type of the value a setter takes.
 fn field_kind(f: &Field) -> (proc_macro2::Ident, TokenStream) {
     let kind = match f.presence {
         Presence::Required => "req",
@@ -170,26 +183,6 @@ fn field_kind(f: &Field) -> (proc_macro2::Ident, TokenStream) {
         Presence::OptionalNullable => "null",
     };
     (quote::format_ident!("{kind}"), member_type(&f.ty, f.boxed))
-}
-
-/// `Model::builder()`, through the runtime's `model_builder!`. None when a
-/// field is called `build` (its setter would be the builder's `build()`).
-fn builder(s: &Struct, cx: &ModelsContext) -> Option<TokenStream> {
-    if s.fields.iter().any(|f| f.rust_name.bare() == "build") {
-        return None;
-    }
-    let name = ident(&s.rust_name);
-    // `XBuilder` unless the API has a type of that name.
-    let builder_name = [format!("{}Builder", s.rust_name), format!("{}ValueBuilder", s.rust_name)].into_iter().find(|n| !cx.names.contains(n))?;
-    let builder_name = ident(&builder_name);
-    let fields = s.fields.iter().filter(|f| cx.asked(f)).map(|f| {
-        let n = ident(&f.rust_name);
-        let (kind, ty) = field_kind(f);
-        quote!(#kind #n: #ty)
-    });
-    let defaults = s.fields.iter().filter(|f| !cx.asked(f)).map(|f| ident(&f.rust_name));
-    let extra = s.additional.as_ref().map(|_| quote!(additional_properties));
-    Some(quote!(crate::runtime::model_builder!(#name => #builder_name { #(#fields),* } #(#defaults)* #extra);))
 }
 
 /// `with_…` setters for the optional fields, through the runtime's `model_setters!`.

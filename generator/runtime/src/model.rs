@@ -1,10 +1,10 @@
-//! Serde for model structs, written by `model_serde!` instead of serde's
-//! derives.
+//! Model structs' serde, builders and setters, written by `model!` and
+//! `model_setters!` from one list of the struct's fields.
 //!
-//! The derives write, for every struct, a field enum with three visitors, a
-//! sequence visitor and a map visitor: about half the code of a large API's
+//! Serde's derives write, for every struct, a field enum with three visitors,
+//! a sequence visitor and a map visitor: about half the code of a large API's
 //! crate, all of it type-checked and borrow-checked whenever the crate is
-//! built. A model is only ever a JSON object, so `model_serde!` writes the map
+//! built. A model is only ever a JSON object, so `model!` writes the map
 //! visitor alone, one line per field, and the rest is here, compiled once.
 //! What is decoded, and the errors, are the derive's: unknown keys are
 //! skipped (or kept, for a struct with a map of undeclared properties), a
@@ -16,26 +16,71 @@ use std::borrow::Cow;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 
-/// Serialize and Deserialize for a model struct:
-/// `model_serde!(Model { req a, opt b, null c = "c-wire" } rest)`.
+/// Serialize and Deserialize for a model struct, and its builder:
+/// `model!(Model => ModelBuilder { req a: A, opt b: B, null c: C = "c-wire" } rest)`.
 ///
-/// Each field is `req`uired (always written; absent on decode is an error,
-/// or `None` for a required nullable `Option`), `opt`ional (an `Option`:
-/// written when `Some`, absent decodes as `None`) or `null`able (a
-/// `Nullable`: written unless `Absent`). Its key is the field's name, or the
-/// literal after `=`. The name after the braces is a map of the undeclared
-/// properties: decoded from every other key and written after the fields.
+/// Each field is, on the wire and in the builder:
+/// - `req`: required. Always written; absent on decode is an error. The
+///   builder's `build()` names it when it was left unset.
+/// - `nreq`: required and nullable, an `Option`. Always written (`null` for
+///   `None`); absent decodes as `None`, like `null`. Optional in the builder.
+/// - `opt`: optional, an `Option`. Written when `Some`; absent is `None`.
+/// - `null`: optional and nullable, a `Nullable`: written unless `Absent`.
+/// - `tag`: a constant tag (`const_tag!`), required on the wire; the builder
+///   fills it (its `Default`), with no setter.
+///
+/// Types are the field's value type (`A`, not `Option<A>`): what a setter
+/// takes. A field's key is its name, or the literal after `=`. The name after
+/// the braces is a map of the undeclared properties: decoded from every other
+/// key, written after the fields, and left empty by the builder.
+///
+/// Without `=> ModelBuilder` only serde is written. The builder is a setter per
+/// field and `build()`, and `Model::builder()` gives one: a field the API adds
+/// later breaks no caller (the structs are `#[non_exhaustive]`).
 ///
 /// It expands in `models.rs`, beside the API's types, so paths are absolute.
 /// Field names are local variables of the decoder; macro hygiene keeps them
 /// apart from the decoder's own (`map`, `key`).
 #[allow(unused_macros)] // invoked by generated code
-macro_rules! model_serde {
-    ($model:ident { $($kind:ident $field:ident $(= $wire:literal)?),* $(,)? } $($rest:ident)?) => {
+macro_rules! model {
+    ($model:ident => $builder:ident { $($kind:ident $field:ident : $ty:ty $(= $wire:literal)?),* $(,)? } $($rest:ident)?) => {
+        $crate::runtime::model!($model { $($kind $field: $ty $(= $wire)?),* } $($rest)?);
+
+        #[doc = ::core::concat!("Builds a [`", ::core::stringify!($model), "`] field by field; get one from [`", ::core::stringify!($model), "::builder`].")]
+        #[derive(Debug, Clone, Default)]
+        #[must_use = "a builder does nothing until `build()` is called"]
+        pub struct $builder {
+            $( $field: $crate::runtime::model!(@slot $kind $ty), )*
+        }
+
+        // A setter is named after its field, which may be `add` or `div`.
+        #[allow(clippy::should_implement_trait)]
+        impl $builder {
+            $( $crate::runtime::model!(@setter $kind $field: $ty); )*
+
+            /// The value, or which required field was left unset.
+            #[inline]
+            pub fn build(self) -> ::core::result::Result<$model, $crate::runtime::errors::MissingFieldError> {
+                ::core::result::Result::Ok($model {
+                    $( $field: $crate::runtime::model!(@build $kind self.$field, $model, $field), )*
+                    $( $rest: ::core::default::Default::default(), )?
+                })
+            }
+        }
+
+        impl $model {
+            /// A builder that sets the fields one by one; `build()` checks that every required one is set.
+            #[inline]
+            pub fn builder() -> $builder {
+                ::core::default::Default::default()
+            }
+        }
+    };
+    ($model:ident { $($kind:ident $field:ident : $ty:ty $(= $wire:literal)?),* $(,)? } $($rest:ident)?) => {
         impl ::serde::Serialize for $model {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 let mut map = ::serde::Serializer::serialize_map(serializer, ::core::option::Option::None)?;
-                $( $crate::runtime::model_serde!(@write $kind map, $crate::runtime::model_serde!(@key $field $($wire)?), &self.$field); )*
+                $( $crate::runtime::model!(@write $kind map, $crate::runtime::model!(@key $field $($wire)?), &self.$field); )*
                 $( for (key, value) in &self.$rest {
                     ::serde::ser::SerializeMap::serialize_entry(&mut map, key, value)?;
                 } )?
@@ -55,27 +100,27 @@ macro_rules! model_serde {
                     }
 
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<$model, A::Error> {
-                        $( let mut $field = ::core::option::Option::None; )*
+                        $( let mut $field: ::core::option::Option<$crate::runtime::model!(@type $kind $ty)> = ::core::option::Option::None; )*
                         $( let mut $rest = ::core::default::Default::default(); )?
                         // One exit per loop and one after it, not one per field: each exit
                         // drops every slot, so a `?` per field would be quadratic code.
-                        while let ::core::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<$crate::runtime::model_serde::Key<'de>>(&mut map)? {
+                        while let ::core::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<$crate::runtime::model::Key<'de>>(&mut map)? {
                             let step = match key.as_str() {
-                                $( $crate::runtime::model_serde!(@key $field $($wire)?) => {
-                                    $crate::runtime::model_serde::field(&mut map, &mut $field, $crate::runtime::model_serde!(@key $field $($wire)?))
+                                $( $crate::runtime::model!(@key $field $($wire)?) => {
+                                    $crate::runtime::model::field(&mut map, &mut $field, $crate::runtime::model!(@key $field $($wire)?))
                                 } )*
-                                _ => $crate::runtime::model_serde!(@other map key $($rest)?),
+                                _ => $crate::runtime::model!(@other map key $($rest)?),
                             };
                             step?;
                         }
                         #[allow(unused_mut)] // a struct may have no required field
                         let mut missing: ::core::option::Option<A::Error> = ::core::option::Option::None;
-                        $( let $field = $crate::runtime::model_serde!(@take $kind $field, missing, $crate::runtime::model_serde!(@key $field $($wire)?)); )*
+                        $( let $field = $crate::runtime::model!(@take $kind $field, missing, $crate::runtime::model!(@key $field $($wire)?)); )*
                         if let ::core::option::Option::Some(error) = missing {
                             return ::core::result::Result::Err(error);
                         }
                         ::core::result::Result::Ok($model {
-                            $( $field: $crate::runtime::model_serde!(@give $kind $field), )*
+                            $( $field: $crate::runtime::model!(@give $kind $field), )*
                             $( $rest, )?
                         })
                     }
@@ -85,11 +130,14 @@ macro_rules! model_serde {
             }
         }
     };
+    // The field's type from its value type.
+    (@type req $ty:ty) => { $ty };
+    (@type tag $ty:ty) => { $ty };
+    (@type nreq $ty:ty) => { ::core::option::Option<$ty> };
+    (@type opt $ty:ty) => { ::core::option::Option<$ty> };
+    (@type null $ty:ty) => { $crate::Nullable<$ty> };
     (@key $field:ident $wire:literal) => { $wire };
     (@key $field:ident) => { ::core::stringify!($field) };
-    (@write req $map:ident, $key:expr, $value:expr) => {
-        ::serde::ser::SerializeMap::serialize_entry(&mut $map, $key, $value)?
-    };
     (@write opt $map:ident, $key:expr, $value:expr) => {
         if ::core::option::Option::is_some($value) {
             ::serde::ser::SerializeMap::serialize_entry(&mut $map, $key, $value)?
@@ -100,19 +148,72 @@ macro_rules! model_serde {
             ::serde::ser::SerializeMap::serialize_entry(&mut $map, $key, $value)?
         }
     };
-    (@other $map:ident $key:ident) => { $crate::runtime::model_serde::skip(&mut $map) };
-    (@other $map:ident $key:ident $rest:ident) => {
-        $crate::runtime::model_serde::extra(&mut $map, &mut $rest, $key)
+    (@write $kind:ident $map:ident, $key:expr, $value:expr) => {
+        ::serde::ser::SerializeMap::serialize_entry(&mut $map, $key, $value)?
     };
-    (@take req $slot:ident, $missing:ident, $key:expr) => { $crate::runtime::model_serde::required($slot, &mut $missing, $key) };
+    (@other $map:ident $key:ident) => { $crate::runtime::model::skip(&mut $map) };
+    (@other $map:ident $key:ident $rest:ident) => {
+        $crate::runtime::model::extra(&mut $map, &mut $rest, $key)
+    };
     (@take opt $slot:ident, $missing:ident, $key:expr) => { ::core::option::Option::unwrap_or_default($slot) };
     (@take null $slot:ident, $missing:ident, $key:expr) => { ::core::option::Option::unwrap_or_default($slot) };
-    (@give req $value:ident) => { $crate::runtime::model_serde::given($value) };
+    (@take $kind:ident $slot:ident, $missing:ident, $key:expr) => { $crate::runtime::model::required($slot, &mut $missing, $key) };
     (@give opt $value:ident) => { $value };
     (@give null $value:ident) => { $value };
+    (@give $kind:ident $value:ident) => { $crate::runtime::model::given($value) };
+    // The builder: a slot per field (a constant tag has none to fill), a setter, and `build()`.
+    (@slot tag $ty:ty) => { () };
+    (@slot null $ty:ty) => { $crate::Nullable<$ty> };
+    (@slot $kind:ident $ty:ty) => { ::core::option::Option<$ty> };
+    (@setter tag $field:ident : $ty:ty) => {};
+    (@setter $kind:ident $field:ident : $ty:ty) => {
+        #[doc = ::core::concat!("Sets `", ::core::stringify!($field), "`.")]
+        pub fn $field(mut self, value: impl ::core::convert::Into<$ty>) -> Self {
+            self.$field = $crate::runtime::model!(@wrap $kind value.into());
+            self
+        }
+    };
+    (@wrap null $value:expr) => { $crate::Nullable::Value($value) };
+    (@wrap $kind:ident $value:expr) => { ::core::option::Option::Some($value) };
+    (@build req $slot:expr, $model:ident, $field:ident) => {
+        // A `match`, not `ok_or_else`: no closure to compile for every required field.
+        match $slot {
+            ::core::option::Option::Some(value) => value,
+            ::core::option::Option::None => {
+                return ::core::result::Result::Err($crate::runtime::errors::MissingFieldError::new(::core::stringify!($model), ::core::stringify!($field)));
+            }
+        }
+    };
+    (@build tag $slot:expr, $model:ident, $field:ident) => {{
+        let () = $slot;
+        ::core::default::Default::default()
+    }};
+    (@build $kind:ident $slot:expr, $model:ident, $field:ident) => { $slot };
 }
 #[allow(unused_imports)] // used by generated code
-pub(crate) use model_serde;
+pub(crate) use model;
+
+/// Chained `with_…` setters for the optional fields of a model that requests
+/// send: `model_setters!(Model { with_b => opt b: B, with_c => null c: C })`,
+/// for `Model::new(required…).with_b(…)`. Setters take the value type.
+#[allow(unused_macros)] // invoked by generated code
+macro_rules! model_setters {
+    ($model:ident { $($setter:ident => $kind:ident $field:ident : $ty:ty),* $(,)? }) => {
+        // `with__x` keeps apart the fields `x` and `_x`, should a schema have both.
+        #[allow(non_snake_case)]
+        impl $model {
+            $(
+                #[doc = ::core::concat!("Sets `", ::core::stringify!($field), "`.")]
+                pub fn $setter(mut self, value: impl ::core::convert::Into<$ty>) -> Self {
+                    self.$field = $crate::runtime::model!(@wrap $kind value.into());
+                    self
+                }
+            )*
+        }
+    };
+}
+#[allow(unused_imports)] // used by generated code
+pub(crate) use model_setters;
 
 /// A key of a JSON object, borrowed from the input where it can be (no
 /// allocation per key when decoding from bytes).
@@ -228,27 +329,43 @@ impl<'de, E: de::Error> Deserializer<'de> for Missing<E> {
 }
 
 #[cfg(test)]
+#[allow(dead_code)] // the constant's own methods are tested in `const_tag_tests`
 mod tests {
     use crate::Nullable;
     use std::collections::BTreeMap;
 
     /// A model as the generator writes one (derives other than serde's stay).
     #[derive(Debug, Clone, PartialEq, Default)]
-    struct Pet {
-        id: String,
-        nickname: Option<String>,
-        owner: Nullable<String>,
-        born: Option<i64>,
-        r#type: String,
+    pub struct Pet {
+        pub id: String,
+        pub nickname: Option<String>,
+        pub owner: Nullable<String>,
+        pub born: Option<i64>,
+        pub r#type: String,
     }
-    crate::runtime::model_serde!(Pet { req id, opt nickname, null owner, req born, req r#type = "type" });
+    crate::runtime::model!(Pet => PetBuilder { req id: String, opt nickname: String, null owner: String, nreq born: i64, req r#type: String = "type" });
 
     #[derive(Debug, Clone, PartialEq, Default)]
     struct Open {
         name: Option<String>,
         additional_properties: BTreeMap<String, serde_json::Value>,
     }
-    crate::runtime::model_serde!(Open { opt name } additional_properties);
+    crate::runtime::model!(Open { opt name: String } additional_properties);
+
+    crate::runtime::const_tag!(
+        /// A tag, as the generator writes one.
+        BoxKind = "box"
+    );
+
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Boxed {
+        pub kind: BoxKind,
+        pub size: i64,
+        pub label: Option<String>,
+        pub additional_properties: BTreeMap<String, serde_json::Value>,
+    }
+    crate::runtime::model!(Boxed => BoxedBuilder { tag kind: BoxKind, req size: i64, opt label: String } additional_properties);
+    crate::runtime::model_setters!(Boxed { with_label => opt label: String });
 
     /// The same structs with serde's derive, to compare with.
     mod derived {
@@ -320,5 +437,18 @@ mod tests {
     fn escaped_keys_are_matched_too() {
         let pet: Pet = serde_json::from_str(r#"{"\u0069d":"p1","type":"cat"}"#).unwrap();
         assert_eq!(pet.id, "p1");
+    }
+
+    #[test]
+    fn builders_fill_tags_and_name_the_missing_field() {
+        let boxed = Boxed::builder().size(3).label("small").build().unwrap();
+        assert_eq!(boxed, Boxed { kind: BoxKind, size: 3, label: Some("small".into()), additional_properties: BTreeMap::new() });
+        assert_eq!(serde_json::to_string(&boxed.clone().with_label("s")).unwrap(), r#"{"kind":"box","size":3,"label":"s"}"#);
+        let missing = Boxed::builder().label("x").build().unwrap_err().to_string();
+        assert!(missing.contains("Boxed") && missing.contains("size"), "{missing}");
+
+        let pet = Pet::builder().id("p1").r#type("cat").owner("ann").build().unwrap();
+        assert_eq!((pet.born, pet.nickname, pet.owner), (None, None, Nullable::Value("ann".to_string())), "a required nullable field is optional to the builder");
+        assert!(Pet::builder().id("p1").build().is_err(), "`type` is required");
     }
 }
