@@ -692,8 +692,9 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// An absolute, lexically normalised path.
-pub(crate) fn absolute(path: &Path) -> PathBuf {
+/// An absolute, lexically normalised path (`a/../b` is `b`, where
+/// `std::path::absolute` keeps the `..`).
+pub fn absolute(path: &Path) -> PathBuf {
     normalise(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
 }
 

@@ -31,7 +31,8 @@ pub fn base_api(root: &Path, rev: &str, spec: &Path) -> Result<Option<Api>, Stri
 /// [`base_api`] with load options: the files the spec refers to are read at
 /// `rev` too; the overlays are today's (they fix the spec, they are not its history).
 pub fn base_api_with(root: &Path, rev: &str, spec: &Path, options: &generator::LoadOptions) -> Result<Option<Api>, String> {
-    let spec = std::path::absolute(spec).map_err(|e| e.to_string())?;
+    // Normalised: `../x` outside the workspace is not in its git (and no `git show` is spawned).
+    let spec = generator::bundle::absolute(spec);
     if git_show(root, rev, &spec).is_none() {
         return Ok(None);
     }
@@ -44,7 +45,7 @@ pub fn base_api_with(root: &Path, rev: &str, spec: &Path, options: &generator::L
 
 /// Version and changelog for a crate written to `out`, from the committed ones and the report.
 pub fn version_and_changelog(root: &Path, out: &Path, report: &Report) -> Option<(String, String)> {
-    let out = std::path::absolute(out).ok()?;
+    let out = generator::bundle::absolute(out);
     out.strip_prefix(root).ok()?;
     let manifest = git_show(root, "HEAD", &out.join("Cargo.toml"));
     let base_version = manifest
