@@ -92,43 +92,37 @@ macro_rules! model {
 
         impl<'de> ::serde::Deserialize<'de> for $model {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                struct Fields;
+                $crate::runtime::model::deserialize(deserializer)
+            }
+        }
 
-                impl<'de> ::serde::de::Visitor<'de> for Fields {
-                    type Value = $model;
+        impl<'de> $crate::runtime::model::DecodeMap<'de> for $model {
+            const EXPECTING: &'static str = ::core::concat!("struct ", ::core::stringify!($model));
 
-                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                        f.write_str(::core::concat!("struct ", ::core::stringify!($model)))
-                    }
-
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<$model, A::Error> {
-                        $( let mut $field: ::core::option::Option<$crate::runtime::model!(@type $kind $ty)> = ::core::option::Option::None; )*
-                        $( let mut $rest = ::core::default::Default::default(); )?
-                        // One exit per loop and one after it, not one per field: each exit
-                        // drops every slot, so a `?` per field would be quadratic code.
-                        while let ::core::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<$crate::runtime::model::Key<'de>>(&mut map)? {
-                            let step = match key.as_str() {
-                                $( $crate::runtime::model!(@key $field $($wire)?) => {
-                                    $crate::runtime::model::field(&mut map, &mut $field, $crate::runtime::model!(@key $field $($wire)?))
-                                } )*
-                                _ => $crate::runtime::model!(@other map key $($rest)?),
-                            };
-                            step?;
-                        }
-                        #[allow(unused_mut)] // a struct may have no required field
-                        let mut missing: ::core::option::Option<A::Error> = ::core::option::Option::None;
-                        $( let $field = $crate::runtime::model!(@take $kind $field, missing, $crate::runtime::model!(@key $field $($wire)?)); )*
-                        if let ::core::option::Option::Some(error) = missing {
-                            return ::core::result::Result::Err(error);
-                        }
-                        ::core::result::Result::Ok($model {
-                            $( $field: $crate::runtime::model!(@give $kind $field), )*
-                            $( $rest, )?
-                        })
-                    }
+            fn decode_map<A: ::serde::de::MapAccess<'de>>(mut map: A) -> ::core::result::Result<$model, A::Error> {
+                $( let mut $field: ::core::option::Option<$crate::runtime::model!(@type $kind $ty)> = ::core::option::Option::None; )*
+                $( let mut $rest = ::core::default::Default::default(); )?
+                // One exit per loop and one after it, not one per field: each exit
+                // drops every slot, so a `?` per field would be quadratic code.
+                while let ::core::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<$crate::runtime::model::Key<'de>>(&mut map)? {
+                    let step = match key.as_str() {
+                        $( $crate::runtime::model!(@key $field $($wire)?) => {
+                            $crate::runtime::model::field(&mut map, &mut $field, $crate::runtime::model!(@key $field $($wire)?))
+                        } )*
+                        _ => $crate::runtime::model!(@other map key $($rest)?),
+                    };
+                    step?;
                 }
-
-                ::serde::Deserializer::deserialize_map(deserializer, Fields)
+                #[allow(unused_mut)] // a struct may have no required field
+                let mut missing: ::core::option::Option<A::Error> = ::core::option::Option::None;
+                $( let $field = $crate::runtime::model!(@take $kind $field, missing, $crate::runtime::model!(@key $field $($wire)?)); )*
+                if let ::core::option::Option::Some(error) = missing {
+                    return ::core::result::Result::Err(error);
+                }
+                ::core::result::Result::Ok($model {
+                    $( $field: $crate::runtime::model!(@give $kind $field), )*
+                    $( $rest, )?
+                })
             }
         }
     };
@@ -216,6 +210,35 @@ macro_rules! model_setters {
 }
 #[allow(unused_imports)] // used by generated code
 pub(crate) use model_setters;
+
+/// How `model!` decodes a struct from the entries of a JSON object; the
+/// visitor around it is [`deserialize`]'s, written once rather than per struct.
+pub trait DecodeMap<'de>: Sized {
+    /// What a value that is not an object is reported as expecting (`struct X`).
+    const EXPECTING: &'static str;
+
+    /// The struct from the object's entries.
+    fn decode_map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// Deserializes a struct from a JSON object through its [`DecodeMap`].
+pub fn deserialize<'de, T: DecodeMap<'de>, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+    struct MapVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: DecodeMap<'de>> Visitor<'de> for MapVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(T::EXPECTING)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::decode_map(map)
+        }
+    }
+
+    deserializer.deserialize_map(MapVisitor(std::marker::PhantomData))
+}
 
 /// A key of a JSON object, borrowed from the input where it can be (no
 /// allocation per key when decoding from bytes).
