@@ -213,6 +213,13 @@ pub fn sent_structs(api: &Api) -> BTreeSet<String> {
 /// Cargo feature names no tag may take (the crate's own features).
 const CRATE_FEATURES: &[&str] = &["default", "contract", "testing", "rustls", "rustls-ring", "native-tls", "full", UNUSED_MODELS];
 
+/// Whether the crate derives serde anywhere: untagged unions do (models and
+/// tagged unions have the runtime's `model!` and `tagged_union!`), and so
+/// does the runtime's OAuth2 token response.
+pub fn derives_serde(api: &Api) -> bool {
+    api.types.iter().any(|t| matches!(t, TypeDef::Union(u) if u.tag.is_none())) || runtime_features(api).contains("auth-oauth2")
+}
+
 /// The Cargo feature (on by default) of the models no operation uses, in a
 /// document with tag features: a crate built for a few tags leaves them out.
 pub const UNUSED_MODELS: &str = "unused-models";

@@ -58,6 +58,8 @@ pub fn cargo_toml(api: &Api, options: &EmitOptions) -> Result<String, GenError> 
             unused_models => crate::analyse::has_unused_models(api),
             // The OAuth2 token lock (tokio's `sync`) only where a scheme needs it.
             tokio_sync => crate::analyse::runtime_features(api).contains("auth-oauth2"),
+            // serde's derives (and the proc-macro crates under them) only where something derives.
+            serde_derive => crate::analyse::derives_serde(api),
         },
     )
 }
