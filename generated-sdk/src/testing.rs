@@ -68,7 +68,7 @@ impl MockServer {
 }
 /// Mocks of the operations tagged `BYOK`.
 pub mod byok {
-    use super::{MockExpectation, MockServer};
+    use super::MockServer;
     use crate::runtime::testing::Route;
     use super::PathValue;
     /// Mocks of the operations tagged `BYOK`, one method per operation of [`ByokApi`](crate::byok::ByokApi); get it from [`MockServer::byok`].
@@ -124,185 +124,75 @@ pub mod byok {
     crate::runtime::testing::operation_mock! {
         /// A mock of `listBYOKKeys` (`GET /byok`): add matchers with [`ListByokKeysMock::and`], then choose its answer.
         pub struct ListByokKeysMock;
-    }
-    impl<'a> ListByokKeysMock<'a> {
-        /// Answers HTTP 200 with `body` as JSON: the call returns it.
-        pub fn respond_with(
-            self,
-            body: crate::models::ListByokKeysResponse,
-        ) -> MockExpectation<'a> {
-            self.route.json(200u16, &body)
-        }
-        /// Answers HTTP 400 with `body` as JSON: the call fails with [`ListByokKeysError::BadRequest`](crate::byok::ListByokKeysError::BadRequest).
-        pub fn fail_with_bad_request(
-            self,
-            body: crate::models::BadRequestResponse,
-        ) -> MockExpectation<'a> {
-            self.route.json(400u16, &body)
-        }
-        /// Answers HTTP 401 with `body` as JSON: the call fails with [`ListByokKeysError::Unauthorized`](crate::byok::ListByokKeysError::Unauthorized).
-        pub fn fail_with_unauthorized(
-            self,
-            body: crate::models::UnauthorizedResponse,
-        ) -> MockExpectation<'a> {
-            self.route.json(401u16, &body)
-        }
-        /// Answers HTTP 500 with `body` as JSON: the call fails with [`ListByokKeysError::InternalServerError`](crate::byok::ListByokKeysError::InternalServerError).
-        pub fn fail_with_internal_server_error(
-            self,
-            body: crate::models::InternalServerResponse,
-        ) -> MockExpectation<'a> {
-            self.route.json(500u16, &body)
+        enum Answers {
+            /// Answers HTTP 200 with `body` as JSON: the call returns it.
+            respond_with(crate::models::ListByokKeysResponse) = 200,
+            /// Answers HTTP 400 with `body` as JSON: the call fails with [`ListByokKeysError::BadRequest`](crate::byok::ListByokKeysError::BadRequest).
+            fail_with_bad_request(crate::models::BadRequestResponse) = 400,
+            /// Answers HTTP 401 with `body` as JSON: the call fails with [`ListByokKeysError::Unauthorized`](crate::byok::ListByokKeysError::Unauthorized).
+            fail_with_unauthorized(crate::models::UnauthorizedResponse) = 401,
+            /// Answers HTTP 500 with `body` as JSON: the call fails with [`ListByokKeysError::InternalServerError`](crate::byok::ListByokKeysError::InternalServerError).
+            fail_with_internal_server_error(crate::models::InternalServerResponse) = 500,
         }
     }
     crate::runtime::testing::operation_mock! {
         /// A mock of `createBYOKKey` (`POST /byok`): add matchers with [`CreateByokKeyMock::and`], then choose its answer.
         pub struct CreateByokKeyMock;
-    }
-    impl<'a> CreateByokKeyMock<'a> {
-        /// Answers HTTP 201 with `body` as JSON: the call returns it.
-        pub fn respond_with(
-            self,
-            body: crate::models::CreateByokKeyResponse,
-        ) -> MockExpectation<'a> {
-            self.route.json(201u16, &body)
-        }
-        /// Answers HTTP 400 with `body` as JSON: the call fails with [`CreateByokKeyError::BadRequest`](crate::byok::CreateByokKeyError::BadRequest).
-        pub fn fail_with_bad_request(
-            self,
-            body: crate::models::BadRequestResponse,
-        ) -> MockExpectation<'a> {
-            self.route.json(400u16, &body)
-        }
-        /// Answers HTTP 401 with `body` as JSON: the call fails with [`CreateByokKeyError::Unauthorized`](crate::byok::CreateByokKeyError::Unauthorized).
-        pub fn fail_with_unauthorized(
-            self,
-            body: crate::models::UnauthorizedResponse,
-        ) -> MockExpectation<'a> {
-            self.route.json(401u16, &body)
-        }
-        /// Answers HTTP 403 with `body` as JSON: the call fails with [`CreateByokKeyError::Forbidden`](crate::byok::CreateByokKeyError::Forbidden).
-        pub fn fail_with_forbidden(
-            self,
-            body: crate::models::ForbiddenResponse,
-        ) -> MockExpectation<'a> {
-            self.route.json(403u16, &body)
-        }
-        /// Answers HTTP 500 with `body` as JSON: the call fails with [`CreateByokKeyError::InternalServerError`](crate::byok::CreateByokKeyError::InternalServerError).
-        pub fn fail_with_internal_server_error(
-            self,
-            body: crate::models::InternalServerResponse,
-        ) -> MockExpectation<'a> {
-            self.route.json(500u16, &body)
+        enum Answers {
+            /// Answers HTTP 201 with `body` as JSON: the call returns it.
+            respond_with(crate::models::CreateByokKeyResponse) = 201,
+            /// Answers HTTP 400 with `body` as JSON: the call fails with [`CreateByokKeyError::BadRequest`](crate::byok::CreateByokKeyError::BadRequest).
+            fail_with_bad_request(crate::models::BadRequestResponse) = 400,
+            /// Answers HTTP 401 with `body` as JSON: the call fails with [`CreateByokKeyError::Unauthorized`](crate::byok::CreateByokKeyError::Unauthorized).
+            fail_with_unauthorized(crate::models::UnauthorizedResponse) = 401,
+            /// Answers HTTP 403 with `body` as JSON: the call fails with [`CreateByokKeyError::Forbidden`](crate::byok::CreateByokKeyError::Forbidden).
+            fail_with_forbidden(crate::models::ForbiddenResponse) = 403,
+            /// Answers HTTP 500 with `body` as JSON: the call fails with [`CreateByokKeyError::InternalServerError`](crate::byok::CreateByokKeyError::InternalServerError).
+            fail_with_internal_server_error(crate::models::InternalServerResponse) = 500,
         }
     }
     crate::runtime::testing::operation_mock! {
         /// A mock of `getBYOKKey` (`GET /byok/{id}`): add matchers with [`GetByokKeyMock::and`], then choose its answer.
         pub struct GetByokKeyMock;
-    }
-    impl<'a> GetByokKeyMock<'a> {
-        /// Answers HTTP 200 with `body` as JSON: the call returns it.
-        pub fn respond_with(
-            self,
-            body: crate::models::GetByokKeyResponse,
-        ) -> MockExpectation<'a> {
-            self.route.json(200u16, &body)
-        }
-        /// Answers HTTP 401 with `body` as JSON: the call fails with [`GetByokKeyError::Unauthorized`](crate::byok::GetByokKeyError::Unauthorized).
-        pub fn fail_with_unauthorized(
-            self,
-            body: crate::models::UnauthorizedResponse,
-        ) -> MockExpectation<'a> {
-            self.route.json(401u16, &body)
-        }
-        /// Answers HTTP 404 with `body` as JSON: the call fails with [`GetByokKeyError::NotFound`](crate::byok::GetByokKeyError::NotFound).
-        pub fn fail_with_not_found(
-            self,
-            body: crate::models::NotFoundResponse,
-        ) -> MockExpectation<'a> {
-            self.route.json(404u16, &body)
-        }
-        /// Answers HTTP 500 with `body` as JSON: the call fails with [`GetByokKeyError::InternalServerError`](crate::byok::GetByokKeyError::InternalServerError).
-        pub fn fail_with_internal_server_error(
-            self,
-            body: crate::models::InternalServerResponse,
-        ) -> MockExpectation<'a> {
-            self.route.json(500u16, &body)
+        enum Answers {
+            /// Answers HTTP 200 with `body` as JSON: the call returns it.
+            respond_with(crate::models::GetByokKeyResponse) = 200,
+            /// Answers HTTP 401 with `body` as JSON: the call fails with [`GetByokKeyError::Unauthorized`](crate::byok::GetByokKeyError::Unauthorized).
+            fail_with_unauthorized(crate::models::UnauthorizedResponse) = 401,
+            /// Answers HTTP 404 with `body` as JSON: the call fails with [`GetByokKeyError::NotFound`](crate::byok::GetByokKeyError::NotFound).
+            fail_with_not_found(crate::models::NotFoundResponse) = 404,
+            /// Answers HTTP 500 with `body` as JSON: the call fails with [`GetByokKeyError::InternalServerError`](crate::byok::GetByokKeyError::InternalServerError).
+            fail_with_internal_server_error(crate::models::InternalServerResponse) = 500,
         }
     }
     crate::runtime::testing::operation_mock! {
         /// A mock of `deleteBYOKKey` (`DELETE /byok/{id}`): add matchers with [`DeleteByokKeyMock::and`], then choose its answer.
         pub struct DeleteByokKeyMock;
-    }
-    impl<'a> DeleteByokKeyMock<'a> {
-        /// Answers HTTP 200 with `body` as JSON: the call returns it.
-        pub fn respond_with(
-            self,
-            body: crate::models::DeleteByokKeyResponse,
-        ) -> MockExpectation<'a> {
-            self.route.json(200u16, &body)
-        }
-        /// Answers HTTP 401 with `body` as JSON: the call fails with [`DeleteByokKeyError::Unauthorized`](crate::byok::DeleteByokKeyError::Unauthorized).
-        pub fn fail_with_unauthorized(
-            self,
-            body: crate::models::UnauthorizedResponse,
-        ) -> MockExpectation<'a> {
-            self.route.json(401u16, &body)
-        }
-        /// Answers HTTP 404 with `body` as JSON: the call fails with [`DeleteByokKeyError::NotFound`](crate::byok::DeleteByokKeyError::NotFound).
-        pub fn fail_with_not_found(
-            self,
-            body: crate::models::NotFoundResponse,
-        ) -> MockExpectation<'a> {
-            self.route.json(404u16, &body)
-        }
-        /// Answers HTTP 500 with `body` as JSON: the call fails with [`DeleteByokKeyError::InternalServerError`](crate::byok::DeleteByokKeyError::InternalServerError).
-        pub fn fail_with_internal_server_error(
-            self,
-            body: crate::models::InternalServerResponse,
-        ) -> MockExpectation<'a> {
-            self.route.json(500u16, &body)
+        enum Answers {
+            /// Answers HTTP 200 with `body` as JSON: the call returns it.
+            respond_with(crate::models::DeleteByokKeyResponse) = 200,
+            /// Answers HTTP 401 with `body` as JSON: the call fails with [`DeleteByokKeyError::Unauthorized`](crate::byok::DeleteByokKeyError::Unauthorized).
+            fail_with_unauthorized(crate::models::UnauthorizedResponse) = 401,
+            /// Answers HTTP 404 with `body` as JSON: the call fails with [`DeleteByokKeyError::NotFound`](crate::byok::DeleteByokKeyError::NotFound).
+            fail_with_not_found(crate::models::NotFoundResponse) = 404,
+            /// Answers HTTP 500 with `body` as JSON: the call fails with [`DeleteByokKeyError::InternalServerError`](crate::byok::DeleteByokKeyError::InternalServerError).
+            fail_with_internal_server_error(crate::models::InternalServerResponse) = 500,
         }
     }
     crate::runtime::testing::operation_mock! {
         /// A mock of `updateBYOKKey` (`PATCH /byok/{id}`): add matchers with [`UpdateByokKeyMock::and`], then choose its answer.
         pub struct UpdateByokKeyMock;
-    }
-    impl<'a> UpdateByokKeyMock<'a> {
-        /// Answers HTTP 200 with `body` as JSON: the call returns it.
-        pub fn respond_with(
-            self,
-            body: crate::models::UpdateByokKeyResponse,
-        ) -> MockExpectation<'a> {
-            self.route.json(200u16, &body)
-        }
-        /// Answers HTTP 400 with `body` as JSON: the call fails with [`UpdateByokKeyError::BadRequest`](crate::byok::UpdateByokKeyError::BadRequest).
-        pub fn fail_with_bad_request(
-            self,
-            body: crate::models::BadRequestResponse,
-        ) -> MockExpectation<'a> {
-            self.route.json(400u16, &body)
-        }
-        /// Answers HTTP 401 with `body` as JSON: the call fails with [`UpdateByokKeyError::Unauthorized`](crate::byok::UpdateByokKeyError::Unauthorized).
-        pub fn fail_with_unauthorized(
-            self,
-            body: crate::models::UnauthorizedResponse,
-        ) -> MockExpectation<'a> {
-            self.route.json(401u16, &body)
-        }
-        /// Answers HTTP 404 with `body` as JSON: the call fails with [`UpdateByokKeyError::NotFound`](crate::byok::UpdateByokKeyError::NotFound).
-        pub fn fail_with_not_found(
-            self,
-            body: crate::models::NotFoundResponse,
-        ) -> MockExpectation<'a> {
-            self.route.json(404u16, &body)
-        }
-        /// Answers HTTP 500 with `body` as JSON: the call fails with [`UpdateByokKeyError::InternalServerError`](crate::byok::UpdateByokKeyError::InternalServerError).
-        pub fn fail_with_internal_server_error(
-            self,
-            body: crate::models::InternalServerResponse,
-        ) -> MockExpectation<'a> {
-            self.route.json(500u16, &body)
+        enum Answers {
+            /// Answers HTTP 200 with `body` as JSON: the call returns it.
+            respond_with(crate::models::UpdateByokKeyResponse) = 200,
+            /// Answers HTTP 400 with `body` as JSON: the call fails with [`UpdateByokKeyError::BadRequest`](crate::byok::UpdateByokKeyError::BadRequest).
+            fail_with_bad_request(crate::models::BadRequestResponse) = 400,
+            /// Answers HTTP 401 with `body` as JSON: the call fails with [`UpdateByokKeyError::Unauthorized`](crate::byok::UpdateByokKeyError::Unauthorized).
+            fail_with_unauthorized(crate::models::UnauthorizedResponse) = 401,
+            /// Answers HTTP 404 with `body` as JSON: the call fails with [`UpdateByokKeyError::NotFound`](crate::byok::UpdateByokKeyError::NotFound).
+            fail_with_not_found(crate::models::NotFoundResponse) = 404,
+            /// Answers HTTP 500 with `body` as JSON: the call fails with [`UpdateByokKeyError::InternalServerError`](crate::byok::UpdateByokKeyError::InternalServerError).
+            fail_with_internal_server_error(crate::models::InternalServerResponse) = 500,
         }
     }
 }

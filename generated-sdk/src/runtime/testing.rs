@@ -228,7 +228,14 @@ impl<'a> IntoFuture for MockExpectation<'a> {
 macro_rules! operation_mock {
     // The generator writes `pub struct XMock;` (no lifetime: a long name would have
     // prettyplease break `<'a>` over lines); the mock borrows the server for `'a`.
-    ($(#[$meta:meta])* pub struct $mock:ident;) => {
+    //
+    // `enum Answers { respond_with(Body) = 200, … }` lists the answers that send a JSON
+    // body at a fixed status, each a method `respond_with(self, body: Body)`; an
+    // enum's syntax only so that the list is laid out like the code around it.
+    (
+        $(#[$meta:meta])* pub struct $mock:ident;
+        $( enum Answers { $( $(#[$answer_meta:meta])* $answer:ident($body:ty $(,)?) = $status:literal ),* $(,)? } )?
+    ) => {
         $(#[$meta])*
         #[must_use = "a mock does nothing until its answer is chosen and it is mounted with `.await`"]
         pub struct $mock<'a> {
@@ -252,6 +259,17 @@ macro_rules! operation_mock {
                 self.route.raw(status, content_type, body.into())
             }
         }
+
+        $(
+            impl<'a> $mock<'a> {
+                $(
+                    $(#[$answer_meta])*
+                    pub fn $answer(self, body: $body) -> $crate::runtime::testing::MockExpectation<'a> {
+                        self.route.json($status, &body)
+                    }
+                )*
+            }
+        )?
     };
 }
 #[allow(unused_imports)] // used by generated code

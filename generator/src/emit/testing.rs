@@ -181,11 +181,13 @@ fn group_module(group: &Group) -> TokenStream {
     );
     let methods = group.operations.iter().map(|op| mock_method(group, op));
     let path_value = group.operations.iter().any(|op| !path_params(op).is_empty()).then(|| quote!(use super::PathValue;));
-    let mocks = group.operations.iter().map(|op| mock_builder(group, op));
+    let (mocks, methods_answer): (Vec<TokenStream>, Vec<bool>) = group.operations.iter().map(|op| mock_builder(group, op)).unzip();
+    // Answers written as methods here name `MockExpectation`; those of `operation_mock!` do not.
+    let imports = if methods_answer.contains(&true) { quote!(use super::{MockExpectation, MockServer};) } else { quote!(use super::MockServer;) };
     quote! {
         #[doc = #module_doc]
         pub mod #m {
-            use super::{MockExpectation, MockServer};
+            #imports
             use crate::runtime::testing::Route;
             #path_value
 
@@ -281,8 +283,9 @@ fn success_status(case: &ResponseCase) -> u16 {
     }
 }
 
-/// The mock builder of one operation: `and`, the typed answers and the raw one.
-fn mock_builder(group: &Group, op: &Operation) -> TokenStream {
+/// The mock builder of one operation: `and`, the typed answers and the raw one;
+/// and whether some answer is a method written here.
+fn mock_builder(group: &Group, op: &Operation) -> (TokenStream, bool) {
     let mock = mock_name(op);
     let doc = format!(
         " A mock of `{}` (`{} {}`): add matchers with [`{mock}::and`], then choose its answer.",
@@ -291,23 +294,40 @@ fn mock_builder(group: &Group, op: &Operation) -> TokenStream {
         op.path.as_str()
     );
     let error_enum = format!("crate::{}::{}Error", group.module.bare(), op.type_stem);
-    let success = success_answer(op);
-    let events = events_answer(op);
-    let errors = op.errors.iter().map(|case| error_answer(case, &error_enum));
-    quote! {
+    let answers: Vec<Answer> = std::iter::once(success_answer(op))
+        .chain(std::iter::once(Answer::Method(events_answer(op))))
+        .chain(op.errors.iter().map(|case| error_answer(case, &error_enum)))
+        .collect();
+    // A JSON body at a fixed status, most answers, is one line of `operation_mock!`'s `Answers`.
+    let json = answers.iter().filter_map(|a| match a {
+        Answer::Json { doc, name, ty, status } => {
+            let status = proc_macro2::Literal::u16_unsuffixed(*status);
+            Some(quote!(#[doc = #doc] #name(#ty) = #status))
+        }
+        Answer::Method(_) => None,
+    });
+    let json = quote!(#(#json),*);
+    let json = (!json.is_empty()).then(|| quote!(enum Answers { #json }));
+    let methods: TokenStream = answers.into_iter().filter_map(|a| if let Answer::Method(m) = a { Some(m) } else { None }).collect();
+    let has_methods = !methods.is_empty();
+    let methods = has_methods.then(|| quote!(impl<'a> #mock<'a> { #methods }));
+    let mock = quote! {
         crate::runtime::testing::operation_mock! {
             #[doc = #doc]
             pub struct #mock;
+            #json
         }
 
-        impl<'a> #mock<'a> {
-            #success
+        #methods
+    };
+    (mock, has_methods)
+}
 
-            #events
-
-            #(#errors)*
-        }
-    }
+/// A typed answer of a mock: a JSON body at a fixed status (an `Answers`
+/// line of `operation_mock!`), or any other, as a method.
+enum Answer {
+    Json { doc: String, name: proc_macro2::Ident, ty: TokenStream, status: u16 },
+    Method(TokenStream),
 }
 
 /// What a typed success answer of an operation sends.
@@ -338,18 +358,13 @@ fn success_kind(op: &Operation) -> SuccessKind<'_> {
 }
 
 /// `respond_with(body)` (or `respond()` without a body) for the operation's success.
-fn success_answer(op: &Operation) -> TokenStream {
-    match success_kind(op) {
+fn success_answer(op: &Operation) -> Answer {
+    Answer::Method(match success_kind(op) {
         SuccessKind::Json(case) => {
-            let ty = case.ty.as_ref().map(rust_type);
+            let ty = case.ty.as_ref().map(rust_type).unwrap_or_default();
             let status = success_status(case);
-            let d = format!(" Answers HTTP {status} with `body` as JSON: the call returns it.");
-            quote! {
-                #[doc = #d]
-                pub fn respond_with(self, body: #ty) -> MockExpectation<'a> {
-                    self.route.json(#status, &body)
-                }
-            }
+            let doc = format!(" Answers HTTP {status} with `body` as JSON: the call returns it.");
+            return Answer::Json { doc, name: format_ident!("respond_with"), ty, status };
         }
         SuccessKind::Text(case) => {
             let status = success_status(case);
@@ -381,7 +396,7 @@ fn success_answer(op: &Operation) -> TokenStream {
                 }
             }
         }
-    }
+    })
 }
 
 /// `respond_with_events(events)` for an operation that streams server-sent events
@@ -419,7 +434,7 @@ fn events_answer(op: &Operation) -> TokenStream {
 }
 
 /// `fail_with_<variant>(…)`: the declared error answer `case`.
-fn error_answer(case: &ErrorCase, error_enum: &str) -> TokenStream {
+fn error_answer(case: &ErrorCase, error_enum: &str) -> Answer {
     let name = format_ident!("fail_with_{}", case.variant.to_snake_case());
     let variant = format!("[`{}::{}`]({error_enum}::{})", error_enum.rsplit("::").next().unwrap_or_default(), case.variant, case.variant);
     let (status_arg, status, said) = match case.status {
@@ -431,21 +446,24 @@ fn error_answer(case: &ErrorCase, error_enum: &str) -> TokenStream {
         Some(ty) => {
             let ty = rust_type(ty);
             let d = format!(" Answers {said} with `body` as JSON: the call fails with {variant}.");
-            quote! {
+            if let StatusMatch::Code(code) = case.status {
+                return Answer::Json { doc: d, name, ty, status: code };
+            }
+            Answer::Method(quote! {
                 #[doc = #d]
                 pub fn #name(self, #status_arg body: #ty) -> MockExpectation<'a> {
                     self.route.json(#status, &body)
                 }
-            }
+            })
         }
         None => {
             let d = format!(" Answers {said} without a body: the call fails with {variant}.");
-            quote! {
+            Answer::Method(quote! {
                 #[doc = #d]
                 pub fn #name(self, #status_arg) -> MockExpectation<'a> {
                     self.route.empty(#status)
                 }
-            }
+            })
         }
     }
 }
@@ -615,8 +633,9 @@ mod tests {
         // A group accessor named like a method of the mock server gets a suffix.
         assert!(text.contains("pub fn verify_api(&self) -> verify::VerifyApiMocks<'_>"), "{text}");
         assert!(text.contains("pub async fn verify(&self)"), "{text}");
-        // The success body, a status without a body, and a range that takes its status.
-        assert!(text.contains("pub fn respond_with(self, body: crate::models::File)"), "{text}");
+        // The success body (an `Answers` line of `operation_mock!`, which writes the method),
+        // a status without a body, and a range that takes its status.
+        assert!(text.contains("enum Answers {\n            /// Answers HTTP 200 with `body` as JSON: the call returns it.\n            respond_with(crate::models::File) = 200,"), "{text}");
         assert!(text.contains("pub fn fail_with_not_found(self) -> MockExpectation<'a>"), "{text}");
         assert!(text.contains("status: u16,\n            body: crate::models::Problem,"), "{text}");
     }
