@@ -217,16 +217,14 @@ impl ListByokKeysBuilder {
         self.limit.push_query("limit", &mut query);
         self.workspace_id.push_query("workspace_id", &mut query);
         self.provider.push_query("provider", &mut query);
-        let headers = Vec::new();
         Ok(Request {
             operation_id: "listBYOKKeys",
             method: reqwest::Method::GET,
             path_template: "/byok",
             path,
             query,
-            headers,
-            body: None,
             security: &[&[0]],
+            ..Default::default()
         })
     }
     /// The operation id in the API document.
@@ -268,30 +266,19 @@ impl CreateByokKeyBuilder {
     fn request(&self) -> Result<Request, CallError> {
         if !self.options.skip_validation {
             {
-                let path = || String::from("body");
-                let value = &self.body;
+                let (path, value) = (|| String::from("body"), &self.body);
                 crate::runtime::validation::Validate::validate(value, &path)?;
             }
         }
         let path = "/byok".to_string();
-        let query = Vec::new();
-        let headers = Vec::new();
         Ok(Request {
             operation_id: "createBYOKKey",
             method: reqwest::Method::POST,
             path_template: "/byok",
             path,
-            query,
-            headers,
-            body: Some({
-                let body = &self.body;
-                crate::runtime::body::encode_json(
-                    body,
-                    &self.options.body_fields,
-                    "POST /byok",
-                )?
-            }),
+            body: Some(self.options.json_body(&self.body, "POST /byok")?),
             security: &[&[0]],
+            ..Default::default()
         })
     }
     /// The operation id in the API document.
@@ -332,25 +319,20 @@ impl GetByokKeyBuilder {
     fn request(&self) -> Result<Request, CallError> {
         if !self.options.skip_validation {
             {
-                let path = || String::from("id");
-                let value = &self.id;
+                let (path, value) = (|| String::from("id"), &self.id);
                 crate::runtime::validation::check_uuid(&path, value.as_str())?;
             }
         }
         let mut path = String::new();
         path.push_str("/byok/");
         path.push_str(&crate::runtime::path::path_segment("id", &self.id)?);
-        let query = Vec::new();
-        let headers = Vec::new();
         Ok(Request {
             operation_id: "getBYOKKey",
             method: reqwest::Method::GET,
             path_template: "/byok/{id}",
             path,
-            query,
-            headers,
-            body: None,
             security: &[&[0]],
+            ..Default::default()
         })
     }
     /// The operation id in the API document.
@@ -391,25 +373,20 @@ impl DeleteByokKeyBuilder {
     fn request(&self) -> Result<Request, CallError> {
         if !self.options.skip_validation {
             {
-                let path = || String::from("id");
-                let value = &self.id;
+                let (path, value) = (|| String::from("id"), &self.id);
                 crate::runtime::validation::check_uuid(&path, value.as_str())?;
             }
         }
         let mut path = String::new();
         path.push_str("/byok/");
         path.push_str(&crate::runtime::path::path_segment("id", &self.id)?);
-        let query = Vec::new();
-        let headers = Vec::new();
         Ok(Request {
             operation_id: "deleteBYOKKey",
             method: reqwest::Method::DELETE,
             path_template: "/byok/{id}",
             path,
-            query,
-            headers,
-            body: None,
             security: &[&[0]],
+            ..Default::default()
         })
     }
     /// The operation id in the API document.
@@ -452,37 +429,25 @@ impl UpdateByokKeyBuilder {
     fn request(&self) -> Result<Request, CallError> {
         if !self.options.skip_validation {
             {
-                let path = || String::from("id");
-                let value = &self.id;
+                let (path, value) = (|| String::from("id"), &self.id);
                 crate::runtime::validation::check_uuid(&path, value.as_str())?;
             }
             {
-                let path = || String::from("body");
-                let value = &self.body;
+                let (path, value) = (|| String::from("body"), &self.body);
                 crate::runtime::validation::Validate::validate(value, &path)?;
             }
         }
         let mut path = String::new();
         path.push_str("/byok/");
         path.push_str(&crate::runtime::path::path_segment("id", &self.id)?);
-        let query = Vec::new();
-        let headers = Vec::new();
         Ok(Request {
             operation_id: "updateBYOKKey",
             method: reqwest::Method::PATCH,
             path_template: "/byok/{id}",
             path,
-            query,
-            headers,
-            body: Some({
-                let body = &self.body;
-                crate::runtime::body::encode_json(
-                    body,
-                    &self.options.body_fields,
-                    "PATCH /byok/{id}",
-                )?
-            }),
+            body: Some(self.options.json_body(&self.body, "PATCH /byok/{id}")?),
             security: &[&[0]],
+            ..Default::default()
         })
     }
     /// The operation id in the API document.
@@ -494,11 +459,7 @@ crate::runtime::request::operation_send! {
     }
 }
 crate::runtime::errors::operation_error! {
-    #[operation(
-        "listBYOKKeys",
-        undeclared = UnexpectedStatus,
-        error_body = BadRequestResponse
-    )]
+    #[operation("listBYOKKeys", error_body = BadRequestResponse)]
     /// Errors of [`ByokApi::list`] (`listBYOKKeys`).
     pub enum ListByokKeysError {
         /// HTTP 400: The request was malformed or carried invalid parameters.
@@ -510,11 +471,7 @@ crate::runtime::errors::operation_error! {
     }
 }
 crate::runtime::errors::operation_error! {
-    #[operation(
-        "createBYOKKey",
-        undeclared = UnexpectedStatus,
-        error_body = BadRequestResponse
-    )]
+    #[operation("createBYOKKey", error_body = BadRequestResponse)]
     /// Errors of [`ByokApi::create`] (`createBYOKKey`).
     pub enum CreateByokKeyError {
         /// HTTP 400: The request was malformed or carried invalid parameters.
@@ -528,11 +485,7 @@ crate::runtime::errors::operation_error! {
     }
 }
 crate::runtime::errors::operation_error! {
-    #[operation(
-        "getBYOKKey",
-        undeclared = UnexpectedStatus,
-        error_body = BadRequestResponse
-    )]
+    #[operation("getBYOKKey", error_body = BadRequestResponse)]
     /// Errors of [`ByokApi::get`] (`getBYOKKey`).
     pub enum GetByokKeyError {
         /// HTTP 401: No valid credentials were supplied with the request.
@@ -544,11 +497,7 @@ crate::runtime::errors::operation_error! {
     }
 }
 crate::runtime::errors::operation_error! {
-    #[operation(
-        "deleteBYOKKey",
-        undeclared = UnexpectedStatus,
-        error_body = BadRequestResponse
-    )]
+    #[operation("deleteBYOKKey", error_body = BadRequestResponse)]
     /// Errors of [`ByokApi::delete`] (`deleteBYOKKey`).
     pub enum DeleteByokKeyError {
         /// HTTP 401: No valid credentials were supplied with the request.
@@ -560,11 +509,7 @@ crate::runtime::errors::operation_error! {
     }
 }
 crate::runtime::errors::operation_error! {
-    #[operation(
-        "updateBYOKKey",
-        undeclared = UnexpectedStatus,
-        error_body = BadRequestResponse
-    )]
+    #[operation("updateBYOKKey", error_body = BadRequestResponse)]
     /// Errors of [`ByokApi::update`] (`updateBYOKKey`).
     pub enum UpdateByokKeyError {
         /// HTTP 400: The request was malformed or carried invalid parameters.

@@ -701,10 +701,10 @@ impl From<DecodeError> for Error {
 
 /// One operation's error enum, from the enum the generator writes (a variant
 /// per declared status, naming its typed body, with its docs) and
-/// `#[operation("id", undeclared = Variant, error_body = Model)]`: each typed
-/// variant holds an `ErrorResponse` of its body, `undeclared` (absent when the
-/// operation declares `default`) holds other statuses, and the failures every
-/// call shares are added; with its accessors, `Display`, `Error`, the
+/// `#[operation("id", error_body = Model)]`: each typed variant holds an
+/// `ErrorResponse` of its body, `UnexpectedStatus` holds the statuses the
+/// operation does not declare (`#[operation("id", all_declared)]` when it
+/// declares `default`: no such variant), and the failures every call shares are added; with its accessors, `Display`, `Error`, the
 /// conversions from a failed call and into [`Error`], and a compile-time check
 /// that it is `Send + Sync`. Written once here instead of in every operation.
 /// `error_body` names the model every error body of the API has the shape of,
@@ -715,6 +715,19 @@ impl From<DecodeError> for Error {
 #[allow(unused_macros)] // invoked by generated code
 macro_rules! operation_error {
     (
+        #[operation($operation:literal, all_declared $(, error_body = $shared:ident)? $(,)?)]
+        $($item:tt)*
+    ) => {
+        $crate::runtime::errors::operation_error! { @enum #[operation($operation $(, error_body = $shared)?)] $($item)* }
+    };
+    (
+        #[operation($operation:literal $(, error_body = $shared:ident)? $(,)?)]
+        $($item:tt)*
+    ) => {
+        $crate::runtime::errors::operation_error! { @enum #[operation($operation, undeclared = UnexpectedStatus $(, error_body = $shared)?)] $($item)* }
+    };
+    (
+        @enum
         #[operation($operation:literal $(, undeclared = $unexpected:ident)? $(, error_body = $shared:ident)? $(,)?)]
         $(#[$meta:meta])*
         // A long body type is printed over lines, with a trailing comma.

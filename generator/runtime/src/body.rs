@@ -14,6 +14,16 @@ pub fn encode_json<T: Serialize>(body: &T, fields: &[(String, serde_json::Value)
     Ok(("application/json".to_string(), Bytes::from(bytes)))
 }
 
+/// The request body of a call, as JSON with the call's extra fields (`body_field`).
+#[cfg(feature = "json-body")]
+impl super::request::CallOptions {
+    /// Encodes `body` with [`encode_json`] and this call's extra fields.
+    #[inline]
+    pub fn json_body<T: Serialize>(&self, body: &T, label: &str) -> Result<(String, Bytes), RequestError> {
+        encode_json(body, &self.body_fields, label)
+    }
+}
+
 #[cfg(feature = "json-body")]
 /// `json` (an encoded object) with `fields` set. Not generic: the body's type is
 /// serialised once, to bytes, so its `Serialize` is compiled for one serializer only.

@@ -11,7 +11,9 @@ use bytes::Bytes;
 use super::retry::RetryPolicy;
 
 #[cfg(feature = "operations")]
-/// One request, ready to send.
+/// One request, ready to send. `Default` gives what an operation leaves out
+/// of its literal: no query, headers or body.
+#[derive(Default)]
 pub struct Request {
     /// The operation id in the API document.
     pub operation_id: &'static str,

@@ -349,28 +349,36 @@ fn send_body(api: &Api, op: &Operation, validated: &BTreeSet<String>) -> TokenSt
         Some(b) => {
             let encode = encode_body(api, b, &label);
             match (b.required, b.encoding) {
-                (true, _) => quote!(Some({ let body = &self.body; #encode })),
+                (true, BodyEncoding::Json | BodyEncoding::Form) => {
+                    let call = encode_call(b.encoding, &label, quote!(&self.body));
+                    quote!(Some(#call?))
+                }
+                (true, BodyEncoding::Multipart) => quote!(Some({ let body = &self.body; #encode })),
                 // One call that already returns `Result<_, RequestError>`: mapped as it is.
                 (false, BodyEncoding::Json | BodyEncoding::Form) => {
-                    let call = encode_call(b.encoding, &label);
+                    let call = encode_call(b.encoding, &label, quote!(body));
                     quote!(self.body.as_ref().map(|body| #call).transpose()?)
                 }
                 (false, BodyEncoding::Multipart) => quote!(self.body.as_ref().map(|body| -> Result<_, crate::RequestError> { Ok(#encode) }).transpose()?),
             }
         }
-        None => quote!(None),
+        None => TokenStream::new(),
     };
+    let has_body = !body.is_empty();
+    let body = has_body.then(|| quote!(body: #body,));
     let path_template = op.path.as_str();
     let op_id = &op.id;
     let has_query = op.params.iter().any(|p| p.location == ParamLocation::Query);
-    let query_decl = if has_query { quote!(let mut query = Vec::new();) } else { quote!(let query = Vec::new();) };
+    // Fields an operation does not have are left to `Request::default()`.
+    let (query_decl, query_field) = if has_query { (quote!(let mut query = Vec::new();), Some(quote!(query,))) } else { (quote!(), None) };
     let has_header_params = op.params.iter().any(|p| p.location == ParamLocation::Header);
-    let headers_decl = match (&accept, has_header_params) {
-        (Some(accept), true) => quote!(let mut headers = vec![#accept];),
-        (Some(accept), false) => quote!(let headers = vec![#accept];),
-        (None, true) => quote!(let mut headers = Vec::new();),
-        (None, false) => quote!(let headers = Vec::new();),
+    let (headers_decl, headers_field) = match (&accept, has_header_params) {
+        (Some(accept), true) => (quote!(let mut headers = vec![#accept];), Some(quote!(headers,))),
+        (Some(accept), false) => (quote!(), Some(quote!(headers: vec![#accept],))),
+        (None, true) => (quote!(let mut headers = Vec::new();), Some(quote!(headers,))),
+        (None, false) => (quote!(), None),
     };
+    let rest = (query_field.is_none() || headers_field.is_none() || !has_body).then(|| quote!(..Default::default()));
     let validations = validations(op, validated);
     let validations = if validations.is_empty() { validations } else { quote!(if !self.options.skip_validation { #validations }) };
     // The operation's security alternatives, by scheme number (see `Api::security_schemes`).
@@ -393,10 +401,11 @@ fn send_body(api: &Api, op: &Operation, validated: &BTreeSet<String>) -> TokenSt
             method: reqwest::Method::#method,
             path_template: #path_template,
             path,
-            query,
-            headers,
-            body: #body,
+            #query_field
+            #headers_field
+            #body
             #security
+            #rest
         })
     };
     build
@@ -406,7 +415,7 @@ fn send_body(api: &Api, op: &Operation, validated: &BTreeSet<String>) -> TokenSt
 fn encode_body(api: &Api, b: &crate::ir::RequestBody, label: &str) -> TokenStream {
     match b.encoding {
         BodyEncoding::Json | BodyEncoding::Form => {
-            let call = encode_call(b.encoding, label);
+            let call = encode_call(b.encoding, label, quote!(body));
             quote!(#call?)
         }
         BodyEncoding::Multipart => {
@@ -442,11 +451,11 @@ fn encode_body(api: &Api, b: &crate::ir::RequestBody, label: &str) -> TokenStrea
     }
 }
 
-/// The runtime call that encodes `body` as JSON or a form: a `Result<_, RequestError>`.
-fn encode_call(encoding: BodyEncoding, label: &str) -> TokenStream {
+/// The runtime call that encodes `body` (a `&T`) as JSON or a form: a `Result<_, RequestError>`.
+fn encode_call(encoding: BodyEncoding, label: &str, body: TokenStream) -> TokenStream {
     match encoding {
-        BodyEncoding::Form => quote!(crate::runtime::body::encode_form(body, #label)),
-        BodyEncoding::Json | BodyEncoding::Multipart => quote!(crate::runtime::body::encode_json(body, &self.options.body_fields, #label)),
+        BodyEncoding::Form => quote!(crate::runtime::body::encode_form(#body, #label)),
+        BodyEncoding::Json | BodyEncoding::Multipart => quote!(self.options.json_body(#body, #label)),
     }
 }
 
@@ -551,7 +560,8 @@ fn error_enum(group: &Group, op: &Operation, shared_error_body: Option<&TypeRef>
         quote!(#d #v(#ty))
     });
     let has_default = op.errors.iter().any(|c| c.status == StatusMatch::Default);
-    let unexpected = (!has_default).then(|| quote!(, undeclared = UnexpectedStatus));
+    // Without `default`, other statuses are the macro's `UnexpectedStatus`.
+    let unexpected = has_default.then(|| quote!(, all_declared));
     let shared = shared_error_body.and_then(|ty| match ty {
         TypeRef::Named(n) => {
             let n = ident(n);
@@ -581,7 +591,7 @@ fn validations(op: &Operation, validated: &BTreeSet<String>) -> TokenStream {
         let (path, value) = (format_ident!("path"), format_ident!("value"));
         let checks = checks(&p.ty, &p.constraints, &path, &value, validated);
         out.extend(if p.required {
-            quote! { { let #path = || String::from(#wire); let #value = &self.#n; #checks } }
+            quote! { { let (#path, #value) = (|| String::from(#wire), &self.#n); #checks } }
         } else {
             quote! { if let Some(#value) = &self.#n { let #path = || String::from(#wire); #checks } }
         });
@@ -591,7 +601,7 @@ fn validations(op: &Operation, validated: &BTreeSet<String>) -> TokenStream {
             let (path, value) = (format_ident!("path"), format_ident!("value"));
             let checks = checks(&body.ty, &Constraints::default(), &path, &value, validated);
             out.extend(if body.required {
-                quote! { { let #path = || String::from("body"); let #value = &self.body; #checks } }
+                quote! { { let (#path, #value) = (|| String::from("body"), &self.body); #checks } }
             } else {
                 quote! { if let Some(#value) = &self.body { let #path = || String::from("body"); #checks } }
             });
