@@ -57,6 +57,12 @@ impl ModelsContext {
         !(f.presence == Presence::Required && matches!(&f.ty, TypeRef::Named(n) if self.constants.contains(n)))
     }
 
+    /// Whether the caller must give some field of `s` (a required one that is
+    /// not a constant tag): such a struct has `builder()`, and no `Default`.
+    fn asks_required(&self, s: &Struct) -> bool {
+        s.fields.iter().any(|f| f.presence == Presence::Required && self.asked(f))
+    }
+
     /// The structs that have something to check before a request is sent.
     pub fn validated(&self) -> &std::collections::BTreeSet<String> {
         &self.validated
@@ -115,7 +121,7 @@ fn struct_def(s: &Struct, cx: &ModelsContext, gate: &TokenStream) -> TokenStream
             pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #ty>,
         }
     });
-    let has_required = s.fields.iter().any(|f| f.presence == Presence::Required && cx.asked(f));
+    let has_required = cx.asks_required(s);
     let default = (!has_required).then(|| quote!(Default,));
     let sent = cx.sent.contains(&s.rust_name);
     let gated = |item: Option<TokenStream>| item.map(|item| quote!(#gate #item));
@@ -167,8 +173,7 @@ fn model_macro(s: &Struct, cx: &ModelsContext) -> TokenStream {
 /// field the caller must give, unless a field is called `build` (its setter
 /// would be the builder's `build()`). `XBuilder` unless the API has a type of that name.
 fn builder_name(s: &Struct, cx: &ModelsContext) -> Option<proc_macro2::Ident> {
-    let has_required = s.fields.iter().any(|f| f.presence == Presence::Required && cx.asked(f));
-    if !has_required || s.fields.iter().any(|f| f.rust_name.bare() == "build") {
+    if !cx.asks_required(s) || s.fields.iter().any(|f| f.rust_name.bare() == "build") {
         return None;
     }
     [format!("{}Builder", s.rust_name), format!("{}ValueBuilder", s.rust_name)].into_iter().find(|n| !cx.names.contains(n)).map(|n| ident(&n))
@@ -177,11 +182,7 @@ fn builder_name(s: &Struct, cx: &ModelsContext) -> Option<proc_macro2::Ident> {
 /// How `model_setters!` stores an optional field: `opt`ional (an `Option`)
 /// or `null`able (a `Nullable`); with the type of the value a setter takes.
 fn field_kind(f: &Field) -> (proc_macro2::Ident, TokenStream) {
-    let kind = match f.presence {
-        Presence::Required => "req",
-        Presence::RequiredNullable | Presence::Optional => "opt",
-        Presence::OptionalNullable => "null",
-    };
+    let kind = if f.presence == Presence::OptionalNullable { "null" } else { "opt" };
     (quote::format_ident!("{kind}"), member_type(&f.ty, f.boxed))
 }
 
