@@ -161,7 +161,7 @@ fn model_macro(s: &Struct, cx: &ModelsContext) -> TokenStream {
         let ty = member_type(&f.ty, f.boxed);
         // `r#type` too: `stringify!` would give the `r#`.
         let wire = &f.name;
-        let key = (field.to_string() != *wire).then(|| quote!(= #wire));
+        let key = (field != wire.as_str()).then(|| quote!(= #wire));
         quote!(#kind #field: #ty #key)
     });
     let builder = builder_name(s, cx).map(|b| quote!(=> #b));
