@@ -35,11 +35,11 @@ pub struct ByokKey {
     pub created_at: String,
 }
 crate::runtime::model!(
-    ByokKey => ByokKeyBuilder { req id : String, req provider : crate
-    ::models::ByokProviderSlug, nreq workspace_id : String, null name : String, req label
-    : String, req disabled : bool, req is_fallback : bool, nreq allowed_models : Vec <
-    String >, nreq allowed_api_key_hashes : Vec < String >, nreq allowed_user_ids : Vec <
-    String >, req sort_order : i64, req created_at : String }
+    ByokKey => ByokKeyBuilder { req id: String,
+    req provider: crate::models::ByokProviderSlug, nreq workspace_id: String,
+    null name: String, req label: String, req disabled: bool, req is_fallback: bool,
+    nreq allowed_models: Vec<String>, nreq allowed_api_key_hashes: Vec<String>,
+    nreq allowed_user_ids: Vec<String>, req sort_order: i64, req created_at: String }
 );
 crate::runtime::open_enum!(
     #[doc =
@@ -108,11 +108,11 @@ pub struct CreateByokKeyRequest {
     pub allowed_user_ids: crate::Nullable<Vec<String>>,
 }
 crate::runtime::model!(
-    CreateByokKeyRequest => CreateByokKeyRequestBuilder { req provider : crate
-    ::models::ByokProviderSlug, req key : crate ::SecretString, null name : String, opt
-    workspace_id : String, opt disabled : bool, opt is_fallback : bool, null
-    allowed_models : Vec < String >, null allowed_api_key_hashes : Vec < String >, null
-    allowed_user_ids : Vec < String > }
+    CreateByokKeyRequest => CreateByokKeyRequestBuilder {
+    req provider: crate::models::ByokProviderSlug, req key: crate::SecretString,
+    null name: String, opt workspace_id: String, opt disabled: bool,
+    opt is_fallback: bool, null allowed_models: Vec<String>,
+    null allowed_api_key_hashes: Vec<String>, null allowed_user_ids: Vec<String> }
 );
 impl CreateByokKeyRequest {
     /// Creates the value from its required fields; optional fields start absent.
@@ -134,11 +134,11 @@ impl CreateByokKeyRequest {
     }
 }
 crate::runtime::model_setters!(
-    CreateByokKeyRequest { with_name => null name : String, with_workspace_id => opt
-    workspace_id : String, with_disabled => opt disabled : bool, with_is_fallback => opt
-    is_fallback : bool, with_allowed_models => null allowed_models : Vec < String >,
-    with_allowed_api_key_hashes => null allowed_api_key_hashes : Vec < String >,
-    with_allowed_user_ids => null allowed_user_ids : Vec < String > }
+    CreateByokKeyRequest { with_name => null name: String, with_workspace_id =>
+    opt workspace_id: String, with_disabled => opt disabled: bool, with_is_fallback =>
+    opt is_fallback: bool, with_allowed_models => null allowed_models: Vec<String>,
+    with_allowed_api_key_hashes => null allowed_api_key_hashes: Vec<String>,
+    with_allowed_user_ids => null allowed_user_ids: Vec<String> }
 );
 impl crate::runtime::validation::Validate for CreateByokKeyRequest {
     fn validate(
@@ -216,8 +216,8 @@ pub struct CreateByokKeyResponse {
     pub data: crate::models::ByokKey,
 }
 crate::runtime::model!(
-    CreateByokKeyResponse => CreateByokKeyResponseBuilder { req data : crate
-    ::models::ByokKey }
+    CreateByokKeyResponse => CreateByokKeyResponseBuilder {
+    req data: crate::models::ByokKey }
 );
 /// Result of removing a BYOK credential.
 #[derive(Debug, Clone, PartialEq)]
@@ -229,7 +229,7 @@ pub struct DeleteByokKeyResponse {
     pub deleted: bool,
 }
 crate::runtime::model!(
-    DeleteByokKeyResponse => DeleteByokKeyResponseBuilder { req deleted : bool }
+    DeleteByokKeyResponse => DeleteByokKeyResponseBuilder { req deleted: bool }
 );
 /// Result of looking up one BYOK credential.
 #[derive(Debug, Clone, PartialEq)]
@@ -239,8 +239,7 @@ pub struct GetByokKeyResponse {
     pub data: crate::models::ByokKey,
 }
 crate::runtime::model!(
-    GetByokKeyResponse => GetByokKeyResponseBuilder { req data : crate ::models::ByokKey
-    }
+    GetByokKeyResponse => GetByokKeyResponseBuilder { req data: crate::models::ByokKey }
 );
 /// One page of BYOK credentials.
 #[derive(Debug, Clone, PartialEq)]
@@ -252,8 +251,8 @@ pub struct ListByokKeysResponse {
     pub total_count: i64,
 }
 crate::runtime::model!(
-    ListByokKeysResponse => ListByokKeysResponseBuilder { req data : Vec < crate
-    ::models::ByokKey >, req total_count : i64 }
+    ListByokKeysResponse => ListByokKeysResponseBuilder {
+    req data: Vec<crate::models::ByokKey>, req total_count: i64 }
 );
 /// Body for changing a BYOK credential; every field is optional.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -283,16 +282,16 @@ pub struct UpdateByokKeyRequest {
     pub allowed_user_ids: crate::Nullable<Vec<String>>,
 }
 crate::runtime::model!(
-    UpdateByokKeyRequest { opt key : crate ::SecretString, null name : String, opt
-    disabled : bool, opt is_fallback : bool, null allowed_models : Vec < String >, null
-    allowed_api_key_hashes : Vec < String >, null allowed_user_ids : Vec < String > }
+    UpdateByokKeyRequest { opt key: crate::SecretString, null name: String,
+    opt disabled: bool, opt is_fallback: bool, null allowed_models: Vec<String>,
+    null allowed_api_key_hashes: Vec<String>, null allowed_user_ids: Vec<String> }
 );
 crate::runtime::model_setters!(
-    UpdateByokKeyRequest { with_key => opt key : crate ::SecretString, with_name => null
-    name : String, with_disabled => opt disabled : bool, with_is_fallback => opt
-    is_fallback : bool, with_allowed_models => null allowed_models : Vec < String >,
-    with_allowed_api_key_hashes => null allowed_api_key_hashes : Vec < String >,
-    with_allowed_user_ids => null allowed_user_ids : Vec < String > }
+    UpdateByokKeyRequest { with_key => opt key: crate::SecretString, with_name =>
+    null name: String, with_disabled => opt disabled: bool, with_is_fallback =>
+    opt is_fallback: bool, with_allowed_models => null allowed_models: Vec<String>,
+    with_allowed_api_key_hashes => null allowed_api_key_hashes: Vec<String>,
+    with_allowed_user_ids => null allowed_user_ids: Vec<String> }
 );
 impl crate::runtime::validation::Validate for UpdateByokKeyRequest {
     fn validate(
@@ -369,8 +368,8 @@ pub struct UpdateByokKeyResponse {
     pub data: crate::models::ByokKey,
 }
 crate::runtime::model!(
-    UpdateByokKeyResponse => UpdateByokKeyResponseBuilder { req data : crate
-    ::models::ByokKey }
+    UpdateByokKeyResponse => UpdateByokKeyResponseBuilder {
+    req data: crate::models::ByokKey }
 );
 /// Error body returned with status 400 when the request is malformed or has invalid parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -390,9 +389,10 @@ pub struct BadRequestResponse {
     pub user_id: crate::Nullable<String>,
 }
 crate::runtime::model!(
-    BadRequestResponse => BadRequestResponseBuilder { req error : crate
-    ::models::BadRequestResponseErrorData, null openrouter_metadata : ::serde_json::Map <
-    String, ::serde_json::Value >, null user_id : String }
+    BadRequestResponse => BadRequestResponseBuilder {
+    req error: crate::models::BadRequestResponseErrorData,
+    null openrouter_metadata: ::serde_json::Map<String, ::serde_json::Value>,
+    null user_id: String }
 );
 /// The `error` object carried by a BadRequestResponse body.
 #[derive(Debug, Clone, PartialEq)]
@@ -408,9 +408,8 @@ pub struct BadRequestResponseErrorData {
     pub metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
 }
 crate::runtime::model!(
-    BadRequestResponseErrorData => BadRequestResponseErrorDataBuilder { req code : i64,
-    req message : String, null metadata : ::serde_json::Map < String, ::serde_json::Value
-    > }
+    BadRequestResponseErrorData => BadRequestResponseErrorDataBuilder { req code: i64,
+    req message: String, null metadata: ::serde_json::Map<String, ::serde_json::Value> }
 );
 /// Error body returned with status 401 when credentials are missing or invalid.
 #[derive(Debug, Clone, PartialEq)]
@@ -430,9 +429,10 @@ pub struct UnauthorizedResponse {
     pub user_id: crate::Nullable<String>,
 }
 crate::runtime::model!(
-    UnauthorizedResponse => UnauthorizedResponseBuilder { req error : crate
-    ::models::UnauthorizedResponseErrorData, null openrouter_metadata : ::serde_json::Map
-    < String, ::serde_json::Value >, null user_id : String }
+    UnauthorizedResponse => UnauthorizedResponseBuilder {
+    req error: crate::models::UnauthorizedResponseErrorData,
+    null openrouter_metadata: ::serde_json::Map<String, ::serde_json::Value>,
+    null user_id: String }
 );
 /// The `error` object carried by a UnauthorizedResponse body.
 #[derive(Debug, Clone, PartialEq)]
@@ -448,9 +448,9 @@ pub struct UnauthorizedResponseErrorData {
     pub metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
 }
 crate::runtime::model!(
-    UnauthorizedResponseErrorData => UnauthorizedResponseErrorDataBuilder { req code :
-    i64, req message : String, null metadata : ::serde_json::Map < String,
-    ::serde_json::Value > }
+    UnauthorizedResponseErrorData => UnauthorizedResponseErrorDataBuilder {
+    req code: i64, req message: String, null metadata: ::serde_json::Map<String,
+    ::serde_json::Value> }
 );
 /// Error body returned with status 403 when the caller is authenticated but lacks permission.
 #[derive(Debug, Clone, PartialEq)]
@@ -470,9 +470,10 @@ pub struct ForbiddenResponse {
     pub user_id: crate::Nullable<String>,
 }
 crate::runtime::model!(
-    ForbiddenResponse => ForbiddenResponseBuilder { req error : crate
-    ::models::ForbiddenResponseErrorData, null openrouter_metadata : ::serde_json::Map <
-    String, ::serde_json::Value >, null user_id : String }
+    ForbiddenResponse => ForbiddenResponseBuilder {
+    req error: crate::models::ForbiddenResponseErrorData,
+    null openrouter_metadata: ::serde_json::Map<String, ::serde_json::Value>,
+    null user_id: String }
 );
 /// The `error` object carried by a ForbiddenResponse body.
 #[derive(Debug, Clone, PartialEq)]
@@ -488,8 +489,8 @@ pub struct ForbiddenResponseErrorData {
     pub metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
 }
 crate::runtime::model!(
-    ForbiddenResponseErrorData => ForbiddenResponseErrorDataBuilder { req code : i64, req
-    message : String, null metadata : ::serde_json::Map < String, ::serde_json::Value > }
+    ForbiddenResponseErrorData => ForbiddenResponseErrorDataBuilder { req code: i64,
+    req message: String, null metadata: ::serde_json::Map<String, ::serde_json::Value> }
 );
 /// Error body returned with status 404 when the requested resource does not exist.
 #[derive(Debug, Clone, PartialEq)]
@@ -509,9 +510,10 @@ pub struct NotFoundResponse {
     pub user_id: crate::Nullable<String>,
 }
 crate::runtime::model!(
-    NotFoundResponse => NotFoundResponseBuilder { req error : crate
-    ::models::NotFoundResponseErrorData, null openrouter_metadata : ::serde_json::Map <
-    String, ::serde_json::Value >, null user_id : String }
+    NotFoundResponse => NotFoundResponseBuilder {
+    req error: crate::models::NotFoundResponseErrorData,
+    null openrouter_metadata: ::serde_json::Map<String, ::serde_json::Value>,
+    null user_id: String }
 );
 /// The `error` object carried by a NotFoundResponse body.
 #[derive(Debug, Clone, PartialEq)]
@@ -527,8 +529,8 @@ pub struct NotFoundResponseErrorData {
     pub metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
 }
 crate::runtime::model!(
-    NotFoundResponseErrorData => NotFoundResponseErrorDataBuilder { req code : i64, req
-    message : String, null metadata : ::serde_json::Map < String, ::serde_json::Value > }
+    NotFoundResponseErrorData => NotFoundResponseErrorDataBuilder { req code: i64,
+    req message: String, null metadata: ::serde_json::Map<String, ::serde_json::Value> }
 );
 /// Error body returned with status 500 when the server fails unexpectedly.
 #[derive(Debug, Clone, PartialEq)]
@@ -548,9 +550,10 @@ pub struct InternalServerResponse {
     pub user_id: crate::Nullable<String>,
 }
 crate::runtime::model!(
-    InternalServerResponse => InternalServerResponseBuilder { req error : crate
-    ::models::InternalServerResponseErrorData, null openrouter_metadata :
-    ::serde_json::Map < String, ::serde_json::Value >, null user_id : String }
+    InternalServerResponse => InternalServerResponseBuilder {
+    req error: crate::models::InternalServerResponseErrorData,
+    null openrouter_metadata: ::serde_json::Map<String, ::serde_json::Value>,
+    null user_id: String }
 );
 /// The `error` object carried by a InternalServerResponse body.
 #[derive(Debug, Clone, PartialEq)]
@@ -566,7 +569,7 @@ pub struct InternalServerResponseErrorData {
     pub metadata: crate::Nullable<::serde_json::Map<String, ::serde_json::Value>>,
 }
 crate::runtime::model!(
-    InternalServerResponseErrorData => InternalServerResponseErrorDataBuilder { req code
-    : i64, req message : String, null metadata : ::serde_json::Map < String,
-    ::serde_json::Value > }
+    InternalServerResponseErrorData => InternalServerResponseErrorDataBuilder {
+    req code: i64, req message: String, null metadata: ::serde_json::Map<String,
+    ::serde_json::Value> }
 );
