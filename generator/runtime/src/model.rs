@@ -77,16 +77,7 @@ macro_rules! model {
         }
     };
     ($model:ident { $($kind:ident $field:ident : $ty:ty $(= $wire:literal)?),* $(,)? } $($rest:ident)?) => {
-        impl ::serde::Serialize for $model {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                let mut map = ::serde::Serializer::serialize_map(serializer, ::core::option::Option::None)?;
-                $( $crate::runtime::model!(@write $kind map, $crate::runtime::model!(@key $field $($wire)?), &self.$field); )*
-                $( for (key, value) in &self.$rest {
-                    ::serde::ser::SerializeMap::serialize_entry(&mut map, key, value)?;
-                } )?
-                ::serde::ser::SerializeMap::end(map)
-            }
-        }
+        $crate::runtime::model!(@serialize $model { $($kind $field $(= $wire)?),* } $($rest)?);
 
         impl<'de> ::serde::Deserialize<'de> for $model {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
@@ -132,18 +123,45 @@ macro_rules! model {
     (@type null $ty:ty) => { $crate::Nullable<$ty> };
     (@key $field:ident $wire:literal) => { $wire };
     (@key $field:ident) => { ::core::stringify!($field) };
-    (@write opt $map:ident, $key:expr, $value:expr) => {
+    // Serialize as the derive does: a struct of the fields present (its length
+    // counted first), or, with undeclared properties, a map of unknown length.
+    (@serialize $model:ident { $($kind:ident $field:ident $(= $wire:literal)?),* }) => {
+        impl ::serde::Serialize for $model {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                let len = 0 $( + $crate::runtime::model!(@count $kind &self.$field) )*;
+                let mut fields = ::serde::Serializer::serialize_struct(serializer, ::core::stringify!($model), len)?;
+                $( $crate::runtime::model!(@write $kind fields, ::serde::ser::SerializeStruct::serialize_field, $crate::runtime::model!(@key $field $($wire)?), &self.$field); )*
+                ::serde::ser::SerializeStruct::end(fields)
+            }
+        }
+    };
+    (@serialize $model:ident { $($kind:ident $field:ident $(= $wire:literal)?),* } $rest:ident) => {
+        impl ::serde::Serialize for $model {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                let mut map = ::serde::Serializer::serialize_map(serializer, ::core::option::Option::None)?;
+                $( $crate::runtime::model!(@write $kind map, ::serde::ser::SerializeMap::serialize_entry, $crate::runtime::model!(@key $field $($wire)?), &self.$field); )*
+                for (key, value) in &self.$rest {
+                    ::serde::ser::SerializeMap::serialize_entry(&mut map, key, value)?;
+                }
+                ::serde::ser::SerializeMap::end(map)
+            }
+        }
+    };
+    (@count opt $value:expr) => { ::core::option::Option::is_some($value) as usize };
+    (@count null $value:expr) => { !$crate::Nullable::is_absent($value) as usize };
+    (@count $kind:ident $value:expr) => { 1 };
+    (@write opt $out:ident, $write:path, $key:expr, $value:expr) => {
         if ::core::option::Option::is_some($value) {
-            ::serde::ser::SerializeMap::serialize_entry(&mut $map, $key, $value)?
+            $write(&mut $out, $key, $value)?
         }
     };
-    (@write null $map:ident, $key:expr, $value:expr) => {
+    (@write null $out:ident, $write:path, $key:expr, $value:expr) => {
         if !$crate::Nullable::is_absent($value) {
-            ::serde::ser::SerializeMap::serialize_entry(&mut $map, $key, $value)?
+            $write(&mut $out, $key, $value)?
         }
     };
-    (@write $kind:ident $map:ident, $key:expr, $value:expr) => {
-        ::serde::ser::SerializeMap::serialize_entry(&mut $map, $key, $value)?
+    (@write $kind:ident $out:ident, $write:path, $key:expr, $value:expr) => {
+        $write(&mut $out, $key, $value)?
     };
     (@other $map:ident $key:ident) => { $crate::runtime::model::skip(&mut $map) };
     (@other $map:ident $key:ident $rest:ident) => {
