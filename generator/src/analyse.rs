@@ -215,9 +215,9 @@ const CRATE_FEATURES: &[&str] = &["default", "contract", "testing", "rustls", "r
 
 /// Whether the crate derives serde anywhere: untagged unions do (models and
 /// tagged unions have the runtime's `model!` and `tagged_union!`), and so
-/// does the runtime's OAuth2 token response.
-pub fn derives_serde(api: &Api) -> bool {
-    api.types.iter().any(|t| matches!(t, TypeDef::Union(u) if u.tag.is_none())) || runtime_features(api).contains("auth-oauth2")
+/// does the runtime's OAuth2 token response. `features`: [`runtime_features`].
+pub fn derives_serde(api: &Api, features: &BTreeSet<&str>) -> bool {
+    api.types.iter().any(|t| matches!(t, TypeDef::Union(u) if u.tag.is_none())) || features.contains("auth-oauth2")
 }
 
 /// The Cargo feature (on by default) of the models no operation uses, in a
@@ -400,19 +400,18 @@ pub fn runtime_features(api: &Api) -> BTreeSet<&'static str> {
             TypeDef::Enum(e) => {
                 f.insert(if e.constant { "const-tag" } else { "open-enum" });
             }
-            TypeDef::Union(u) if u.tag.is_some() => {
-                f.insert("tagged-union");
+            TypeDef::Union(u) => {
+                if u.tag.is_some() {
+                    f.insert("tagged-union");
+                }
             }
-            _ => {}
-        }
-    }
-    for t in &api.types {
-        if let TypeDef::Struct(s) = t {
-            f.insert("models");
-            // What a struct's decoder does with a key no field has, and with an absent required field.
-            f.insert(if s.additional.is_some() { "models-extra" } else { "models-skip" });
-            if s.fields.iter().any(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable)) {
-                f.insert("models-required");
+            TypeDef::Struct(s) => {
+                f.insert("models");
+                // What a struct's decoder does with a key no field has, and with an absent required field.
+                f.insert(if s.additional.is_some() { "models-extra" } else { "models-skip" });
+                if s.fields.iter().any(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable)) {
+                    f.insert("models-required");
+                }
             }
         }
     }

@@ -161,7 +161,7 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Emitted, GenError> {
     jobs.push(Box::new(|| Ok(vec![rust_file("src/lib.rs", client::lib_rs(api, &features, options.custom_module), options, free)?])));
     jobs.push(Box::new(|| {
         Ok(vec![
-            GeneratedFile { path: "Cargo.toml".into(), contents: templates::cargo_toml(api, options)? },
+            GeneratedFile { path: "Cargo.toml".into(), contents: templates::cargo_toml(api, options, &features)? },
             GeneratedFile { path: "README.md".into(), contents: templates::readme(api, options)? },
         ])
     }));

@@ -45,7 +45,8 @@ fn toml_escape(s: &str) -> String {
 }
 
 /// The generated crate's `Cargo.toml`.
-pub fn cargo_toml(api: &Api, options: &EmitOptions) -> Result<String, GenError> {
+/// `features`: the API's runtime features (`analyse::runtime_features`).
+pub fn cargo_toml(api: &Api, options: &EmitOptions, features: &std::collections::BTreeSet<&str>) -> Result<String, GenError> {
     render(
         "Cargo.toml",
         CARGO_TOML,
@@ -57,9 +58,9 @@ pub fn cargo_toml(api: &Api, options: &EmitOptions) -> Result<String, GenError> 
             tag_features => crate::analyse::tag_features(api),
             unused_models => crate::analyse::has_unused_models(api),
             // The OAuth2 token lock (tokio's `sync`) only where a scheme needs it.
-            tokio_sync => crate::analyse::runtime_features(api).contains("auth-oauth2"),
+            tokio_sync => features.contains("auth-oauth2"),
             // serde's derives (and the proc-macro crates under them) only where something derives.
-            serde_derive => crate::analyse::derives_serde(api),
+            serde_derive => crate::analyse::derives_serde(api, features),
         },
     )
 }
