@@ -125,7 +125,7 @@ impl ListByokKeysBuilder {
         self.provider = Some(value);
         self
     }
-    crate::runtime::request::call_options!();
+    crate::runtime::call_options!();
     /// Every page, fetched one after another: starts at this builder's offset (or 0) and moves the offset by the items received. Ends on an empty page (yielded only when it is the first), after a page shorter than the longest so far (the server's page size, which may be below the `limit` asked for), when the offset reaches the response's `total_count`, when the server sends the previous page again (not yielded), or after 10 000 pages, with a warning.
     ///
     /// An error is yielded and ends the stream. The stream is boxed, so `futures::StreamExt::next` works on it directly.
@@ -230,7 +230,7 @@ impl ListByokKeysBuilder {
     /// The operation id in the API document.
     pub const OPERATION_ID: &'static str = "listBYOKKeys";
 }
-crate::runtime::request::operation_send! {
+crate::runtime::operation_send! {
     impl IntoFuture for ListByokKeysBuilder {
         type Output = Result<crate::models::ListByokKeysResponse, ListByokKeysError>;
     }
@@ -244,7 +244,7 @@ pub struct CreateByokKeyBuilder {
     body: crate::models::CreateByokKeyRequest,
 }
 impl CreateByokKeyBuilder {
-    crate::runtime::request::call_options!(json_body);
+    crate::runtime::call_options!(json_body);
     /// Sends the request; the result keeps the response status and headers.
     #[inline]
     pub async fn send_with_response(
@@ -284,7 +284,7 @@ impl CreateByokKeyBuilder {
     /// The operation id in the API document.
     pub const OPERATION_ID: &'static str = "createBYOKKey";
 }
-crate::runtime::request::operation_send! {
+crate::runtime::operation_send! {
     impl IntoFuture for CreateByokKeyBuilder {
         type Output = Result<crate::models::CreateByokKeyResponse, CreateByokKeyError>;
     }
@@ -298,7 +298,7 @@ pub struct GetByokKeyBuilder {
     id: String,
 }
 impl GetByokKeyBuilder {
-    crate::runtime::request::call_options!();
+    crate::runtime::call_options!();
     /// Sends the request; the result keeps the response status and headers.
     #[inline]
     pub async fn send_with_response(
@@ -338,7 +338,7 @@ impl GetByokKeyBuilder {
     /// The operation id in the API document.
     pub const OPERATION_ID: &'static str = "getBYOKKey";
 }
-crate::runtime::request::operation_send! {
+crate::runtime::operation_send! {
     impl IntoFuture for GetByokKeyBuilder {
         type Output = Result<crate::models::GetByokKeyResponse, GetByokKeyError>;
     }
@@ -352,7 +352,7 @@ pub struct DeleteByokKeyBuilder {
     id: String,
 }
 impl DeleteByokKeyBuilder {
-    crate::runtime::request::call_options!();
+    crate::runtime::call_options!();
     /// Sends the request; the result keeps the response status and headers.
     #[inline]
     pub async fn send_with_response(
@@ -392,7 +392,7 @@ impl DeleteByokKeyBuilder {
     /// The operation id in the API document.
     pub const OPERATION_ID: &'static str = "deleteBYOKKey";
 }
-crate::runtime::request::operation_send! {
+crate::runtime::operation_send! {
     impl IntoFuture for DeleteByokKeyBuilder {
         type Output = Result<crate::models::DeleteByokKeyResponse, DeleteByokKeyError>;
     }
@@ -407,7 +407,7 @@ pub struct UpdateByokKeyBuilder {
     body: crate::models::UpdateByokKeyRequest,
 }
 impl UpdateByokKeyBuilder {
-    crate::runtime::request::call_options!(json_body);
+    crate::runtime::call_options!(json_body);
     /// Sends the request; the result keeps the response status and headers.
     #[inline]
     pub async fn send_with_response(
@@ -453,12 +453,12 @@ impl UpdateByokKeyBuilder {
     /// The operation id in the API document.
     pub const OPERATION_ID: &'static str = "updateBYOKKey";
 }
-crate::runtime::request::operation_send! {
+crate::runtime::operation_send! {
     impl IntoFuture for UpdateByokKeyBuilder {
         type Output = Result<crate::models::UpdateByokKeyResponse, UpdateByokKeyError>;
     }
 }
-crate::runtime::errors::operation_error! {
+crate::runtime::operation_error! {
     #[operation("listBYOKKeys", error_body = BadRequestResponse)]
     /// Errors of [`ByokApi::list`] (`listBYOKKeys`).
     pub enum ListByokKeysError {
@@ -470,7 +470,7 @@ crate::runtime::errors::operation_error! {
         InternalServerError(crate::models::InternalServerResponse),
     }
 }
-crate::runtime::errors::operation_error! {
+crate::runtime::operation_error! {
     #[operation("createBYOKKey", error_body = BadRequestResponse)]
     /// Errors of [`ByokApi::create`] (`createBYOKKey`).
     pub enum CreateByokKeyError {
@@ -484,7 +484,7 @@ crate::runtime::errors::operation_error! {
         InternalServerError(crate::models::InternalServerResponse),
     }
 }
-crate::runtime::errors::operation_error! {
+crate::runtime::operation_error! {
     #[operation("getBYOKKey", error_body = BadRequestResponse)]
     /// Errors of [`ByokApi::get`] (`getBYOKKey`).
     pub enum GetByokKeyError {
@@ -496,7 +496,7 @@ crate::runtime::errors::operation_error! {
         InternalServerError(crate::models::InternalServerResponse),
     }
 }
-crate::runtime::errors::operation_error! {
+crate::runtime::operation_error! {
     #[operation("deleteBYOKKey", error_body = BadRequestResponse)]
     /// Errors of [`ByokApi::delete`] (`deleteBYOKKey`).
     pub enum DeleteByokKeyError {
@@ -508,7 +508,7 @@ crate::runtime::errors::operation_error! {
         InternalServerError(crate::models::InternalServerResponse),
     }
 }
-crate::runtime::errors::operation_error! {
+crate::runtime::operation_error! {
     #[operation("updateBYOKKey", error_body = BadRequestResponse)]
     /// Errors of [`ByokApi::update`] (`updateBYOKKey`).
     pub enum UpdateByokKeyError {

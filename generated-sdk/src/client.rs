@@ -2,7 +2,6 @@
 
 //! The client: configuration, authentication and the entry point to each group of operations.
 use std::sync::Arc;
-use std::time::Duration;
 use crate::runtime::request::Limits;
 use crate::runtime::transport::{BuildError, Settings};
 use crate::runtime::transport::{Auth, Credential, Transport};
@@ -99,7 +98,7 @@ pub struct ClientBuilder {
     x_title: Option<String>,
 }
 impl ClientBuilder {
-    crate::runtime::transport::client_settings!();
+    crate::runtime::client_settings!();
     /// The token of the `apiKey` security scheme, sent as `Authorization: Bearer <token>`. Operations send it when their security requirements name this scheme. Secrets are redacted from every `Debug` output and never follow a redirect to another origin.
     ///
     /// OpenRouter API key sent as a bearer token in the Authorization header.
@@ -142,21 +141,5 @@ impl ClientBuilder {
         Ok(Client {
             transport: Arc::new(transport),
         })
-    }
-}
-impl Default for RetryPolicy {
-    /// The policy from the API document's retry extension: first delay 500 ms, growing ×1.5 up to 60000 ms, for at most 3600000 ms (and never past the call's deadline); at most 3 attempts; retried statuses [Range(5)], 408, 429 and 503; `Retry-After` honoured up to 60 s; connection errors retried.
-    fn default() -> Self {
-        RetryPolicy {
-            initial_interval: Duration::from_millis(500u64),
-            max_interval: Duration::from_millis(60000u64),
-            exponent: 1.5f64,
-            max_elapsed: Duration::from_millis(3600000u64),
-            max_attempts: Some(crate::runtime::retry::DEFAULT_MAX_ATTEMPTS),
-            max_retry_after: crate::runtime::retry::DEFAULT_MAX_RETRY_AFTER,
-            statuses: vec![(500u16, 599u16), (429u16, 429u16)],
-            retry_connection_errors: true,
-            retry_non_idempotent: false,
-        }
     }
 }

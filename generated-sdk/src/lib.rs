@@ -5,7 +5,7 @@
 #![forbid(unsafe_code)]
 mod client;
 pub mod models;
-mod runtime;
+use openrouter_byok_runtime as runtime;
 pub mod byok;
 pub mod custom;
 #[cfg(feature = "testing")]
@@ -27,15 +27,16 @@ pub use runtime::errors::ErrorResponse;
 pub use runtime::errors::UnexpectedResponse;
 pub use runtime::UnknownValue;
 pub use runtime::errors::MissingFieldError;
-impl Error {
-    /// The error body in the shape every error of this API shares, decoded
-    /// from the raw body whatever the operation and status (`None` without a
-    /// response, or for a body of another shape).
-    pub fn error_body(&self) -> Option<crate::models::BadRequestResponse> {
-        serde_json::from_slice(self.raw_body()?).ok()
-    }
-}
-pub use runtime::errors::{ApiError, Error};
-pub use runtime::untyped::UntypedRequest;
+/// Any failed call of this crate. Every operation's error converts into it, so
+/// `?` works across operations in a function returning `Result<_, Error>`; the
+/// accessors read what every failure has, whatever the operation, and
+/// `error_body` decodes the body every error of this API shares.
+pub type Error = runtime::errors::Error<crate::models::BadRequestResponse>;
+/// A request to an endpoint the crate has no operation for; get one from
+/// [`Client::request`].
+pub type UntypedRequest = runtime::untyped::UntypedRequest<
+    crate::models::BadRequestResponse,
+>;
+pub use runtime::errors::ApiError;
 /// HTTP methods, for [`Client::request`].
 pub use reqwest::Method;

@@ -121,7 +121,7 @@ pub mod byok {
             }
         }
     }
-    crate::runtime::testing::operation_mock! {
+    crate::runtime::operation_mock! {
         /// A mock of `listBYOKKeys` (`GET /byok`): add matchers with [`ListByokKeysMock::and`], then choose its answer.
         pub struct ListByokKeysMock;
         enum Answers {
@@ -135,7 +135,7 @@ pub mod byok {
             fail_with_internal_server_error(crate::models::InternalServerResponse) = 500,
         }
     }
-    crate::runtime::testing::operation_mock! {
+    crate::runtime::operation_mock! {
         /// A mock of `createBYOKKey` (`POST /byok`): add matchers with [`CreateByokKeyMock::and`], then choose its answer.
         pub struct CreateByokKeyMock;
         enum Answers {
@@ -151,7 +151,7 @@ pub mod byok {
             fail_with_internal_server_error(crate::models::InternalServerResponse) = 500,
         }
     }
-    crate::runtime::testing::operation_mock! {
+    crate::runtime::operation_mock! {
         /// A mock of `getBYOKKey` (`GET /byok/{id}`): add matchers with [`GetByokKeyMock::and`], then choose its answer.
         pub struct GetByokKeyMock;
         enum Answers {
@@ -165,7 +165,7 @@ pub mod byok {
             fail_with_internal_server_error(crate::models::InternalServerResponse) = 500,
         }
     }
-    crate::runtime::testing::operation_mock! {
+    crate::runtime::operation_mock! {
         /// A mock of `deleteBYOKKey` (`DELETE /byok/{id}`): add matchers with [`DeleteByokKeyMock::and`], then choose its answer.
         pub struct DeleteByokKeyMock;
         enum Answers {
@@ -179,7 +179,7 @@ pub mod byok {
             fail_with_internal_server_error(crate::models::InternalServerResponse) = 500,
         }
     }
-    crate::runtime::testing::operation_mock! {
+    crate::runtime::operation_mock! {
         /// A mock of `updateBYOKKey` (`PATCH /byok/{id}`): add matchers with [`UpdateByokKeyMock::and`], then choose its answer.
         pub struct UpdateByokKeyMock;
         enum Answers {

@@ -35,6 +35,8 @@ pub fn stale_files(out: &Path, files: &[GeneratedFile]) -> Vec<PathBuf> {
     let mut stale: Vec<PathBuf> = generator::changed_files(out, files).iter().map(|f| out.join(&f.path)).collect();
     let mut extra = Vec::new();
     list_files(&out.join("src"), &mut extra);
+    // The vendored runtime's crate (`runtime/`) is the generator's too.
+    list_files(&out.join("runtime").join("src"), &mut extra);
     // `src/custom/` is the user's: never stale.
     let custom = out.join(generator::emit::CUSTOM_DIR);
     for path in extra.into_iter().filter(|p| p.extension().is_some_and(|e| e == "rs") && !p.starts_with(&custom)) {

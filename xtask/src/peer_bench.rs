@@ -5,7 +5,7 @@
 //!    (`xtask codegen` against `openapi-to-rust generate`), output directory emptied
 //!    before each run, median of N; and each process's peak memory (one more run under
 //!    GNU time);
-//! 2. generated Rust lines: ours without the vendored `src/runtime/` (counted apart),
+//! 2. generated Rust lines: ours without the vendored runtime crate `runtime/` (counted apart),
 //!    theirs every `.rs` file;
 //! 3. whether each side's crate compiles (`cargo check`, one workspace per side);
 //! 4. for BYOK and the full document, the dev-profile rebuild of the generated crate
@@ -102,9 +102,9 @@ struct Outcome {
 /// Rust lines of a generated crate (every line, blank and comment lines included, as `wc -l`).
 #[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
 pub struct LineCount {
-    /// `.rs` under `src/`, except `src/runtime/`.
+    /// `.rs` under `src/`.
     pub library: usize,
-    /// `.rs` under `src/runtime/` (our vendored runtime).
+    /// `.rs` under `runtime/` (our vendored runtime, a crate beside the generated one).
     pub runtime: usize,
     /// `.rs` elsewhere (examples/, tests/).
     pub other: usize,
@@ -124,7 +124,7 @@ pub fn count_lines(dir: &Path) -> LineCount {
     for path in files.iter().filter(|p| p.extension().is_some_and(|e| e == "rs")) {
         let lines = std::fs::read_to_string(path).map(|text| text.lines().count()).unwrap_or(0);
         let relative = path.strip_prefix(dir).unwrap_or(path);
-        if relative.starts_with("src/runtime") {
+        if relative.starts_with("runtime") {
             count.runtime += lines;
         } else if relative.starts_with("src") {
             count.library += lines;
@@ -650,9 +650,9 @@ mod tests {
         };
         write("src/lib.rs", "mod a;\nmod b;\n");
         write("src/models.rs", "struct A;\n\nstruct B;\n");
-        write("src/runtime/mod.rs", "pub mod call;\n");
-        write("src/runtime/call.rs", "fn call() {\n}\n");
-        // Not in src/runtime/: a name that only starts like it.
+        write("runtime/src/lib.rs", "pub mod call;\n");
+        write("runtime/src/call.rs", "fn call() {\n}\n");
+        // Not in runtime/: a name that only starts like it.
         write("src/runtime_extra.rs", "fn x() {}\n");
         write("examples/list.rs", "fn main() {}\n");
         write("Cargo.toml", "[package]\nname = \"x\"\n");

@@ -602,10 +602,13 @@ impl std::error::Error for ApiError {}
 /// Any failed call of this crate. Every operation's error converts into it, so
 /// `?` works across operations in a function returning `Result<_, Error>`; the
 /// accessors read what every failure has, whatever the operation.
+///
+/// `B` is the body every error of the API shares, if it has one: the generated
+/// crate's `Error` names it, and [`Error::error_body`] decodes it.
 #[cfg(feature = "operations")]
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum Error {
+pub enum Error<B = NoSharedBody> {
     /// The API answered with an error status (declared by the operation or not).
     Api(ApiError),
     /// The response body does not match its declared type; the raw body is kept.
@@ -622,10 +625,29 @@ pub enum Error {
     Validation(ValidationError),
     /// A hook stopped the call (its error is the source); never retried.
     Hook(super::hooks::HookError),
+    /// Never made (it holds an `Infallible`): only names `B`.
+    #[doc(hidden)]
+    __Shared(std::convert::Infallible, std::marker::PhantomData<fn() -> B>),
+}
+
+/// The `B` of an [`Error`] of an API whose errors share no body: it has no
+/// `error_body`.
+#[cfg(feature = "operations")]
+#[derive(Debug)]
+pub enum NoSharedBody {}
+
+#[cfg(feature = "operations")]
+impl<B: serde::de::DeserializeOwned> Error<B> {
+    /// The error body in the shape every error of this API shares, decoded
+    /// from the raw body whatever the operation and status (`None` without a
+    /// response, or for a body of another shape).
+    pub fn error_body(&self) -> Option<B> {
+        serde_json::from_slice(self.raw_body()?).ok()
+    }
 }
 
 #[cfg(feature = "operations")]
-impl Error {
+impl<B> Error<B> {
     fn details(&self) -> &dyn ErrorDetails {
         match self {
             Error::Api(e) => e,
@@ -635,6 +657,7 @@ impl Error {
             Error::Request(e) => e,
             Error::Validation(e) => e,
             Error::Hook(e) => e,
+            Error::__Shared(never, _) => match *never {},
         }
     }
 
@@ -686,7 +709,7 @@ impl Error {
 }
 
 #[cfg(feature = "operations")]
-impl fmt::Display for Error {
+impl<B> fmt::Display for Error<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Api(e) => fmt::Display::fmt(e, f),
@@ -696,12 +719,13 @@ impl fmt::Display for Error {
             Error::Request(e) => fmt::Display::fmt(e, f),
             Error::Validation(e) => fmt::Display::fmt(e, f),
             Error::Hook(e) => fmt::Display::fmt(e, f),
+            Error::__Shared(never, _) => match *never {},
         }
     }
 }
 
 #[cfg(feature = "operations")]
-impl std::error::Error for Error {
+impl<B: fmt::Debug> std::error::Error for Error<B> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Api(e) => Some(e),
@@ -711,12 +735,13 @@ impl std::error::Error for Error {
             Error::Request(e) => Some(e),
             Error::Validation(e) => Some(e),
             Error::Hook(e) => Some(e),
+            Error::__Shared(never, _) => match *never {},
         }
     }
 }
 
 #[cfg(feature = "operations")]
-impl From<CallError> for Error {
+impl<B> From<CallError> for Error<B> {
     fn from(e: CallError) -> Self {
         match e {
             CallError::Validation(e) => Error::Validation(e),
@@ -730,7 +755,7 @@ impl From<CallError> for Error {
 }
 
 #[cfg(feature = "operations")]
-impl From<DecodeError> for Error {
+impl<B> From<DecodeError> for Error<B> {
     fn from(e: DecodeError) -> Self {
         Error::Decode(e)
     }
@@ -750,19 +775,20 @@ impl From<DecodeError> for Error {
 ///
 /// Paths are absolute, as in the other macros: it expands in operation modules.
 #[cfg(feature = "operations")]
-#[allow(unused_macros)] // invoked by generated code
+#[macro_export]
+#[allow(clippy::crate_in_macro_def)] // `crate::models`: the API's models, where it expands
 macro_rules! operation_error {
     (
         #[operation($operation:literal, all_declared $(, error_body = $shared:ident)? $(,)?)]
         $($item:tt)*
     ) => {
-        $crate::runtime::errors::operation_error! { @enum #[operation($operation $(, error_body = $shared)?)] $($item)* }
+        $crate::operation_error! { @enum #[operation($operation $(, error_body = $shared)?)] $($item)* }
     };
     (
         #[operation($operation:literal $(, error_body = $shared:ident)? $(,)?)]
         $($item:tt)*
     ) => {
-        $crate::runtime::errors::operation_error! { @enum #[operation($operation, undeclared = UnexpectedStatus $(, error_body = $shared)?)] $($item)* }
+        $crate::operation_error! { @enum #[operation($operation, undeclared = UnexpectedStatus $(, error_body = $shared)?)] $($item)* }
     };
     (
         @enum
@@ -778,25 +804,25 @@ macro_rules! operation_error {
         #[derive(Debug)]
         #[non_exhaustive]
         pub enum $name {
-            $( $(#[$variant_meta])* $variant($crate::runtime::errors::ErrorResponse<$body>), )*
+            $( $(#[$variant_meta])* $variant($crate::errors::ErrorResponse<$body>), )*
             $(
                 /// A status this operation does not declare; status, headers and raw body are kept.
-                $unexpected($crate::runtime::errors::UnexpectedResponse),
+                $unexpected($crate::errors::UnexpectedResponse),
             )?
             /// The response body does not match its declared type; the raw body is kept.
-            Decode($crate::runtime::errors::DecodeError),
+            Decode($crate::errors::DecodeError),
             /// The response body is longer than the limit; its first bytes are kept.
-            BodyTooLarge($crate::runtime::errors::BodyTooLargeError),
+            BodyTooLarge($crate::errors::BodyTooLargeError),
             /// The call's deadline passed (the client's or the call's timeout), retries included.
-            Timeout($crate::runtime::errors::TransportError),
+            Timeout($crate::errors::TransportError),
             /// The request could not be sent or the response not received (after the retries the policy allows).
-            Transport($crate::runtime::errors::TransportError),
+            Transport($crate::errors::TransportError),
             /// The request could not be built (an invalid header, base URL or API key); nothing was sent.
-            Request($crate::runtime::errors::RequestError),
+            Request($crate::errors::RequestError),
             /// A parameter or body field breaks a constraint of the API; nothing was sent.
-            Validation($crate::runtime::errors::ValidationError),
+            Validation($crate::errors::ValidationError),
             /// A hook stopped the call (its error is the source); never retried.
-            Hook($crate::runtime::hooks::HookError),
+            Hook($crate::hooks::HookError),
         }
 
         // Errors cross threads and tasks (`?` into `Box<dyn Error + Send + Sync>`).
@@ -807,7 +833,7 @@ macro_rules! operation_error {
 
         impl $name {
             #[inline]
-            fn details(&self) -> &dyn $crate::runtime::errors::ErrorDetails {
+            fn details(&self) -> &dyn $crate::errors::ErrorDetails {
                 match self {
                     $( $name::$variant(e) => e, )*
                     $( $name::$unexpected(e) => e, )?
@@ -864,7 +890,7 @@ macro_rules! operation_error {
                 /// from the raw body whatever the status (`None` without a response, or
                 /// for a body of another shape).
                 #[inline]
-                pub fn error_body(&self) -> ::core::option::Option<$crate::models::$shared> {
+                pub fn error_body(&self) -> ::core::option::Option<crate::models::$shared> {
                     ::serde_json::from_slice(self.raw_body()?).ok()
                 }
             }
@@ -902,48 +928,45 @@ macro_rules! operation_error {
             }
         }
 
-        impl ::core::convert::From<$crate::runtime::errors::DecodeError> for $name {
+        impl ::core::convert::From<$crate::errors::DecodeError> for $name {
             #[inline]
-            fn from(e: $crate::runtime::errors::DecodeError) -> Self {
+            fn from(e: $crate::errors::DecodeError) -> Self {
                 $name::Decode(e)
             }
         }
 
-        impl ::core::convert::From<$crate::runtime::errors::CallError> for $name {
+        impl ::core::convert::From<$crate::errors::CallError> for $name {
             #[inline]
-            fn from(e: $crate::runtime::errors::CallError) -> Self {
+            fn from(e: $crate::errors::CallError) -> Self {
                 match e {
-                    $crate::runtime::errors::CallError::Validation(e) => $name::Validation(e),
-                    $crate::runtime::errors::CallError::Request(e) => $name::Request(e),
-                    $crate::runtime::errors::CallError::Transport(e) if e.is_timeout() => $name::Timeout(e),
-                    $crate::runtime::errors::CallError::Transport(e) => $name::Transport(e),
-                    $crate::runtime::errors::CallError::BodyTooLarge(e) => $name::BodyTooLarge(*e),
-                    $crate::runtime::errors::CallError::Hook(e) => $name::Hook(e),
+                    $crate::errors::CallError::Validation(e) => $name::Validation(e),
+                    $crate::errors::CallError::Request(e) => $name::Request(e),
+                    $crate::errors::CallError::Transport(e) if e.is_timeout() => $name::Timeout(e),
+                    $crate::errors::CallError::Transport(e) => $name::Transport(e),
+                    $crate::errors::CallError::BodyTooLarge(e) => $name::BodyTooLarge(*e),
+                    $crate::errors::CallError::Hook(e) => $name::Hook(e),
                 }
             }
         }
 
-        impl ::core::convert::From<$name> for $crate::runtime::errors::Error {
+        impl<B> ::core::convert::From<$name> for $crate::errors::Error<B> {
             #[inline]
             fn from(e: $name) -> Self {
                 match e {
-                    $( $name::$variant(r) => $crate::runtime::errors::Error::Api($crate::runtime::errors::ApiError::declared($operation, r)), )*
-                    $( $name::$unexpected(r) => $crate::runtime::errors::Error::Api($crate::runtime::errors::ApiError::undeclared($operation, r.status, r.headers, r.raw)), )?
-                    $name::Decode(e) => $crate::runtime::errors::Error::Decode(e),
-                    $name::BodyTooLarge(e) => $crate::runtime::errors::Error::BodyTooLarge(e),
-                    $name::Timeout(e) => $crate::runtime::errors::Error::Timeout(e),
-                    $name::Transport(e) => $crate::runtime::errors::Error::Transport(e),
-                    $name::Request(e) => $crate::runtime::errors::Error::Request(e),
-                    $name::Validation(e) => $crate::runtime::errors::Error::Validation(e),
-                    $name::Hook(e) => $crate::runtime::errors::Error::Hook(e),
+                    $( $name::$variant(r) => $crate::errors::Error::Api($crate::errors::ApiError::declared($operation, r)), )*
+                    $( $name::$unexpected(r) => $crate::errors::Error::Api($crate::errors::ApiError::undeclared($operation, r.status, r.headers, r.raw)), )?
+                    $name::Decode(e) => $crate::errors::Error::Decode(e),
+                    $name::BodyTooLarge(e) => $crate::errors::Error::BodyTooLarge(e),
+                    $name::Timeout(e) => $crate::errors::Error::Timeout(e),
+                    $name::Transport(e) => $crate::errors::Error::Transport(e),
+                    $name::Request(e) => $crate::errors::Error::Request(e),
+                    $name::Validation(e) => $crate::errors::Error::Validation(e),
+                    $name::Hook(e) => $crate::errors::Error::Hook(e),
                 }
             }
         }
     };
 }
-#[cfg(feature = "operations")]
-#[allow(unused_imports)] // used by generated code
-pub(crate) use operation_error;
 
 #[cfg(test)]
 mod tests {

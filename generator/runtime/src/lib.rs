@@ -1,25 +1,30 @@
 //! Machinery shared by every operation: secrets, tri-state fields, errors,
 //! encodings, retries and the bounded HTTP transport. Written once, vendored
-//! into each generated crate as `src/runtime/`.
+//! beside each generated crate as a crate of its own (`runtime/`, named
+//! `<crate>-runtime`), which the generated crate uses as `crate::runtime`.
 //!
-//! Modules refer to each other through `super::`, never `crate::`, so that the
-//! same files compile here (where this is the crate root) and as a module of a
-//! generated crate. Parts that only some APIs use are behind Cargo features
-//! (see `Cargo.toml`); the generator cuts out the disabled ones when it vendors.
+//! A crate of its own, not a module, so that regenerating an API recompiles
+//! only the API's code: the runtime changes only when the generator does.
+//! Its items are `pub` for the generated crate, which re-exports the ones its
+//! users see; everything else is internal to the SDK. Macros are
+//! `#[macro_export]` and name this crate as `$crate`.
+//!
+//! Parts that only some APIs use are behind Cargo features (see `Cargo.toml`);
+//! the generator cuts out the disabled ones when it vendors.
 #![forbid(unsafe_code)]
 
 #[cfg(feature = "operations")]
 pub mod call;
+// What the generator writes from the document (`RetryPolicy::default`).
+mod api;
 pub mod errors;
 pub mod hooks;
 #[cfg(feature = "idempotency")]
 pub mod idempotency;
 #[cfg(feature = "models")]
 pub mod model;
-#[cfg(feature = "models")]
-#[allow(unused_imports)] // used by generated code
-pub(crate) use model::{model, model_setters};
 pub mod nullable;
+pub use nullable::Nullable;
 #[cfg(any(feature = "query", feature = "query-json"))]
 pub mod query;
 pub mod request;
@@ -75,6 +80,13 @@ impl UnknownValue {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// For `open_enum!`, which expands in the generated crate: only for a value
+    /// that no variant has.
+    #[doc(hidden)]
+    pub fn __unknown(value: String) -> Self {
+        UnknownValue(value)
+    }
 }
 
 #[cfg(feature = "open-enum")]
@@ -90,9 +102,9 @@ impl std::fmt::Display for UnknownValue {
 /// catch-all), and the traits of `open_enum_traits!`. A macro so that each of
 /// the (sometimes hundreds of) enums of an API is one line per value.
 #[cfg(feature = "open-enum")]
-#[allow(unused_macros)] // invoked by generated code
 // The macros' non-generic methods are `#[inline]`: compiled in the crates that
 // use them, not for each of a large API's hundreds of types when it is built.
+#[macro_export]
 macro_rules! open_enum {
     ($(#[$meta:meta])* $name:ident, $catch_all:ident { $($variant:ident = $value:literal),* $(,)? }) => {
         $(#[$meta])*
@@ -126,17 +138,14 @@ macro_rules! open_enum {
             fn from(value: &str) -> Self {
                 match value {
                     $( $value => $name::$variant, )*
-                    other => $name::$catch_all($crate::UnknownValue(::std::string::String::from(other))),
+                    other => $name::$catch_all($crate::UnknownValue::__unknown(::std::string::String::from(other))),
                 }
             }
         }
 
-        $crate::runtime::open_enum_traits!($name);
+        $crate::open_enum_traits!($name);
     };
 }
-#[cfg(feature = "open-enum")]
-#[allow(unused_imports)] // used by generated code
-pub(crate) use open_enum;
 
 /// The traits every open enum gets from its `as_str` and `From<&str>`:
 /// `Display`, `FromStr` and serde. A macro so that each of the
@@ -145,7 +154,7 @@ pub(crate) use open_enum;
 /// It expands in `models.rs`, beside types named after the API's schemas
 /// (`Result`, `Option`, `S`), so every path is absolute and the enum is `Self`.
 #[cfg(feature = "open-enum")]
-#[allow(unused_macros)] // invoked by generated code, and here only by tests
+#[macro_export]
 macro_rules! open_enum_traits {
     ($name:ident) => {
         impl ::core::fmt::Display for $name {
@@ -178,27 +187,21 @@ macro_rules! open_enum_traits {
         }
     };
 }
-#[cfg(feature = "open-enum")]
-#[allow(unused_imports)] // used by generated code, and here only by tests
-pub(crate) use open_enum_traits;
 
 /// Query encoding for an open enum (or a `const_tag!`) sent as a query
 /// parameter (by its wire value). Absolute paths, as in `open_enum_traits`.
 #[cfg(all(any(feature = "open-enum", feature = "const-tag"), feature = "query"))]
-#[allow(unused_macros)] // invoked by generated code, and here only by tests
+#[macro_export]
 macro_rules! open_enum_query {
     ($name:ident) => {
-        impl $crate::runtime::query::ToQuery for $name {
+        impl $crate::query::ToQuery for $name {
             #[inline]
-            fn push_query(&self, name: &'static str, out: &mut $crate::runtime::query::QueryPairs) {
+            fn push_query(&self, name: &'static str, out: &mut $crate::query::QueryPairs) {
                 out.push((::std::borrow::Cow::Borrowed(name), ::std::string::String::from(self.as_str())));
             }
         }
     };
 }
-#[cfg(all(any(feature = "open-enum", feature = "const-tag"), feature = "query"))]
-#[allow(unused_imports)] // used by generated code, and here only by tests
-pub(crate) use open_enum_query;
 
 /// A constant tag: the one value a tagged union's variant has in its tag
 /// property (`type: direct`), as a zero-sized type instead of an open enum
@@ -218,7 +221,7 @@ pub(crate) use open_enum_query;
 /// Each tag expands to a few lines; decoding goes through [`expect_const`],
 /// compiled once per deserializer rather than once per tag.
 #[cfg(feature = "const-tag")]
-#[allow(unused_macros)] // invoked by generated code
+#[macro_export]
 macro_rules! const_tag {
     ($(#[$meta:meta])* $name:ident = $value:literal) => {
         $(#[$meta])*
@@ -246,14 +249,11 @@ macro_rules! const_tag {
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                $crate::runtime::expect_const(deserializer, $value).map(|()| Self)
+                $crate::expect_const(deserializer, $value).map(|()| Self)
             }
         }
     };
 }
-#[cfg(feature = "const-tag")]
-#[allow(unused_imports)] // used by generated code
-pub(crate) use const_tag;
 
 /// Decodes the string `value` and nothing else (see `const_tag!`).
 #[cfg(feature = "const-tag")]
@@ -282,7 +282,7 @@ pub fn expect_const<'de, D: serde::Deserializer<'de>>(deserializer: D, value: &'
 /// variant's struct declares it too), anything else is kept, as received, in
 /// the catch-all variant. Paths are absolute, as in `open_enum_traits!`.
 #[cfg(feature = "tagged-union")]
-#[allow(unused_macros)] // invoked by generated code
+#[macro_export]
 macro_rules! tagged_union {
     ($name:ident, $tag:literal, $catch_all:ident { $($variant:ident = $wire:literal),* $(,)? }) => {
         impl ::serde::Serialize for $name {
@@ -306,31 +306,15 @@ macro_rules! tagged_union {
         }
     };
 }
-#[cfg(feature = "tagged-union")]
-#[allow(unused_imports)] // used by generated code
-pub(crate) use tagged_union;
 
-/// In a generated crate `Nullable` is at the crate's root; here too, for the macros' tests.
-#[cfg(test)]
-use nullable::Nullable;
-
-/// In a generated crate this module is `crate::runtime`; the tests of this
-/// crate see it under the same path, so the macro above expands the same way.
-#[cfg(test)]
-mod runtime {
-    pub use super::expect_const;
-    pub use super::{errors, model, query, request};
-    pub(crate) use super::model_setters;
-    pub(crate) use super::{const_tag, open_enum, open_enum_query, open_enum_traits, tagged_union};
-}
 
 #[cfg(test)]
 mod open_enum_tests {
-    crate::runtime::open_enum!(
+    crate::open_enum!(
         /// Colours, as the generator writes an enum.
         Colour, Unknown { Red = "red", DarkBlue = "dark-blue" }
     );
-    crate::runtime::open_enum_query!(Colour);
+    crate::open_enum_query!(Colour);
 
     #[test]
     fn open_enums_round_trip_known_and_unknown_values() {
@@ -349,11 +333,11 @@ mod open_enum_tests {
 
 #[cfg(test)]
 mod const_tag_tests {
-    crate::runtime::const_tag!(
+    crate::const_tag!(
         /// The tag of a direct call, as the generator writes a constant.
         DirectType = "direct"
     );
-    crate::runtime::open_enum_query!(DirectType);
+    crate::open_enum_query!(DirectType);
 
     #[derive(Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     struct Direct {
@@ -386,7 +370,7 @@ mod const_tag_tests {
 #[cfg(test)]
 #[allow(dead_code)] // the constant's own methods are tested in `const_tag_tests`
 mod tagged_union_tests {
-    crate::runtime::const_tag!(
+    crate::const_tag!(
         /// The circle's tag.
         CircleKind = "circle"
     );
@@ -409,7 +393,7 @@ mod tagged_union_tests {
         Square(Square),
         Unknown(serde_json::Value),
     }
-    crate::runtime::tagged_union!(Shape, "kind", Unknown { Circle = "circle", Square = "square" });
+    crate::tagged_union!(Shape, "kind", Unknown { Circle = "circle", Square = "square" });
 
     #[test]
     fn the_tag_picks_the_variant_and_an_unknown_tag_is_kept() {

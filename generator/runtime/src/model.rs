@@ -41,28 +41,28 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 /// It expands in `models.rs`, beside the API's types, so paths are absolute.
 /// Field names are local variables of the decoder; macro hygiene keeps them
 /// apart from the decoder's own (`map`, `key`).
-#[allow(unused_macros)] // invoked by generated code
+#[macro_export]
 macro_rules! model {
     ($model:ident => $builder:ident { $($kind:ident $field:ident : $ty:ty $(= $wire:literal)?),* $(,)? } $($rest:ident)?) => {
-        $crate::runtime::model!($model { $($kind $field: $ty $(= $wire)?),* } $($rest)?);
+        $crate::model!($model { $($kind $field: $ty $(= $wire)?),* } $($rest)?);
 
         #[doc = ::core::concat!("Builds a [`", ::core::stringify!($model), "`] field by field; get one from [`", ::core::stringify!($model), "::builder`].")]
         #[derive(Debug, Clone, Default)]
         #[must_use = "a builder does nothing until `build()` is called"]
         pub struct $builder {
-            $( $field: $crate::runtime::model!(@slot $kind $ty), )*
+            $( $field: $crate::model!(@slot $kind $ty), )*
         }
 
         // A setter is named after its field, which may be `add` or `div`.
         #[allow(clippy::should_implement_trait)]
         impl $builder {
-            $( $crate::runtime::model!(@setter $kind $field: $ty); )*
+            $( $crate::model!(@setter $kind $field: $ty); )*
 
             /// The value, or which required field was left unset.
             #[inline]
-            pub fn build(self) -> ::core::result::Result<$model, $crate::runtime::errors::MissingFieldError> {
+            pub fn build(self) -> ::core::result::Result<$model, $crate::errors::MissingFieldError> {
                 ::core::result::Result::Ok($model {
-                    $( $field: $crate::runtime::model!(@build $kind self.$field, $model, $field), )*
+                    $( $field: $crate::model!(@build $kind self.$field, $model, $field), )*
                     $( $rest: ::core::default::Default::default(), )?
                 })
             }
@@ -77,39 +77,39 @@ macro_rules! model {
         }
     };
     ($model:ident { $($kind:ident $field:ident : $ty:ty $(= $wire:literal)?),* $(,)? } $($rest:ident)?) => {
-        $crate::runtime::model!(@serialize $model { $($kind $field $(= $wire)?),* } $($rest)?);
+        $crate::model!(@serialize $model { $($kind $field $(= $wire)?),* } $($rest)?);
 
         impl<'de> ::serde::Deserialize<'de> for $model {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                $crate::runtime::model::deserialize(deserializer)
+                $crate::model::deserialize(deserializer)
             }
         }
 
-        impl<'de> $crate::runtime::model::DecodeMap<'de> for $model {
+        impl<'de> $crate::model::DecodeMap<'de> for $model {
             const EXPECTING: &'static str = ::core::concat!("struct ", ::core::stringify!($model));
 
             fn decode_map<A: ::serde::de::MapAccess<'de>>(mut map: A) -> ::core::result::Result<$model, A::Error> {
-                $( let mut $field: ::core::option::Option<$crate::runtime::model!(@type $kind $ty)> = ::core::option::Option::None; )*
+                $( let mut $field: ::core::option::Option<$crate::model!(@type $kind $ty)> = ::core::option::Option::None; )*
                 $( let mut $rest = ::core::default::Default::default(); )?
                 // One exit per loop and one after it, not one per field: each exit
                 // drops every slot, so a `?` per field would be quadratic code.
-                while let ::core::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<$crate::runtime::model::Key<'de>>(&mut map)? {
+                while let ::core::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<$crate::model::Key<'de>>(&mut map)? {
                     let step = match key.as_str() {
-                        $( $crate::runtime::model!(@key $field $($wire)?) => {
-                            $crate::runtime::model::field(&mut map, &mut $field, $crate::runtime::model!(@key $field $($wire)?))
+                        $( $crate::model!(@key $field $($wire)?) => {
+                            $crate::model::field(&mut map, &mut $field, $crate::model!(@key $field $($wire)?))
                         } )*
-                        _ => $crate::runtime::model!(@other map key $($rest)?),
+                        _ => $crate::model!(@other map key $($rest)?),
                     };
                     step?;
                 }
                 #[allow(unused_mut)] // a struct may have no required field
                 let mut missing: ::core::option::Option<A::Error> = ::core::option::Option::None;
-                $( let $field = $crate::runtime::model!(@take $kind $field, missing, $crate::runtime::model!(@key $field $($wire)?)); )*
+                $( let $field = $crate::model!(@take $kind $field, missing, $crate::model!(@key $field $($wire)?)); )*
                 if let ::core::option::Option::Some(error) = missing {
                     return ::core::result::Result::Err(error);
                 }
                 ::core::result::Result::Ok($model {
-                    $( $field: $crate::runtime::model!(@give $kind $field), )*
+                    $( $field: $crate::model!(@give $kind $field), )*
                     $( $rest, )?
                 })
             }
@@ -128,9 +128,9 @@ macro_rules! model {
     (@serialize $model:ident { $($kind:ident $field:ident $(= $wire:literal)?),* }) => {
         impl ::serde::Serialize for $model {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                let len = 0 $( + $crate::runtime::model!(@count $kind &self.$field) )*;
+                let len = 0 $( + $crate::model!(@count $kind &self.$field) )*;
                 let mut fields = ::serde::Serializer::serialize_struct(serializer, ::core::stringify!($model), len)?;
-                $( $crate::runtime::model!(@write $kind fields, ::serde::ser::SerializeStruct::serialize_field, $crate::runtime::model!(@key $field $($wire)?), &self.$field); )*
+                $( $crate::model!(@write $kind fields, ::serde::ser::SerializeStruct::serialize_field, $crate::model!(@key $field $($wire)?), &self.$field); )*
                 ::serde::ser::SerializeStruct::end(fields)
             }
         }
@@ -139,7 +139,7 @@ macro_rules! model {
         impl ::serde::Serialize for $model {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 let mut map = ::serde::Serializer::serialize_map(serializer, ::core::option::Option::None)?;
-                $( $crate::runtime::model!(@write $kind map, ::serde::ser::SerializeMap::serialize_entry, $crate::runtime::model!(@key $field $($wire)?), &self.$field); )*
+                $( $crate::model!(@write $kind map, ::serde::ser::SerializeMap::serialize_entry, $crate::model!(@key $field $($wire)?), &self.$field); )*
                 for (key, value) in &self.$rest {
                     ::serde::ser::SerializeMap::serialize_entry(&mut map, key, value)?;
                 }
@@ -163,16 +163,16 @@ macro_rules! model {
     (@write $kind:ident $out:ident, $write:path, $key:expr, $value:expr) => {
         $write(&mut $out, $key, $value)?
     };
-    (@other $map:ident $key:ident) => { $crate::runtime::model::skip(&mut $map) };
+    (@other $map:ident $key:ident) => { $crate::model::skip(&mut $map) };
     (@other $map:ident $key:ident $rest:ident) => {
-        $crate::runtime::model::extra(&mut $map, &mut $rest, $key)
+        $crate::model::extra(&mut $map, &mut $rest, $key)
     };
     (@take opt $slot:ident, $missing:ident, $key:expr) => { ::core::option::Option::unwrap_or_default($slot) };
     (@take null $slot:ident, $missing:ident, $key:expr) => { ::core::option::Option::unwrap_or_default($slot) };
-    (@take $kind:ident $slot:ident, $missing:ident, $key:expr) => { $crate::runtime::model::required($slot, &mut $missing, $key) };
+    (@take $kind:ident $slot:ident, $missing:ident, $key:expr) => { $crate::model::required($slot, &mut $missing, $key) };
     (@give opt $value:ident) => { $value };
     (@give null $value:ident) => { $value };
-    (@give $kind:ident $value:ident) => { $crate::runtime::model::given($value) };
+    (@give $kind:ident $value:ident) => { $crate::model::given($value) };
     // The builder: a slot per field (a constant tag has none to fill), a setter, and `build()`.
     (@slot tag $ty:ty) => { () };
     (@slot null $ty:ty) => { $crate::Nullable<$ty> };
@@ -181,7 +181,7 @@ macro_rules! model {
     (@setter $kind:ident $field:ident : $ty:ty) => {
         #[doc = ::core::concat!("Sets `", ::core::stringify!($field), "`.")]
         pub fn $field(mut self, value: impl ::core::convert::Into<$ty>) -> Self {
-            self.$field = $crate::runtime::model!(@wrap $kind value.into());
+            self.$field = $crate::model!(@wrap $kind value.into());
             self
         }
     };
@@ -192,7 +192,7 @@ macro_rules! model {
         match $slot {
             ::core::option::Option::Some(value) => value,
             ::core::option::Option::None => {
-                return ::core::result::Result::Err($crate::runtime::errors::MissingFieldError::new(::core::stringify!($model), ::core::stringify!($field)));
+                return ::core::result::Result::Err($crate::errors::MissingFieldError::new(::core::stringify!($model), ::core::stringify!($field)));
             }
         }
     };
@@ -202,13 +202,11 @@ macro_rules! model {
     }};
     (@build $kind:ident $slot:expr, $model:ident, $field:ident) => { $slot };
 }
-#[allow(unused_imports)] // used by generated code
-pub(crate) use model;
 
 /// Chained `with_…` setters for the optional fields of a model that requests
 /// send: `model_setters!(Model { with_b => opt b: B, with_c => null c: C })`,
 /// for `Model::new(required…).with_b(…)`. Setters take the value type.
-#[allow(unused_macros)] // invoked by generated code
+#[macro_export]
 macro_rules! model_setters {
     ($model:ident { $($setter:ident => $kind:ident $field:ident : $ty:ty),* $(,)? }) => {
         // `with__x` keeps apart the fields `x` and `_x`, should a schema have both.
@@ -217,15 +215,13 @@ macro_rules! model_setters {
             $(
                 #[doc = ::core::concat!("Sets `", ::core::stringify!($field), "`.")]
                 pub fn $setter(mut self, value: impl ::core::convert::Into<$ty>) -> Self {
-                    self.$field = $crate::runtime::model!(@wrap $kind value.into());
+                    self.$field = $crate::model!(@wrap $kind value.into());
                     self
                 }
             )*
         }
     };
 }
-#[allow(unused_imports)] // used by generated code
-pub(crate) use model_setters;
 
 /// How `model!` decodes a struct from the entries of a JSON object; the
 /// visitor around it is [`deserialize`]'s, written once rather than per struct.
@@ -384,16 +380,16 @@ mod tests {
         pub born: Option<i64>,
         pub r#type: String,
     }
-    crate::runtime::model!(Pet => PetBuilder { req id: String, opt nickname: String, null owner: String, nreq born: i64, req r#type: String = "type" });
+    crate::model!(Pet => PetBuilder { req id: String, opt nickname: String, null owner: String, nreq born: i64, req r#type: String = "type" });
 
     #[derive(Debug, Clone, PartialEq, Default)]
     struct Open {
         name: Option<String>,
         additional_properties: BTreeMap<String, serde_json::Value>,
     }
-    crate::runtime::model!(Open { opt name: String } additional_properties);
+    crate::model!(Open { opt name: String } additional_properties);
 
-    crate::runtime::const_tag!(
+    crate::const_tag!(
         /// A tag, as the generator writes one.
         BoxKind = "box"
     );
@@ -405,8 +401,8 @@ mod tests {
         pub label: Option<String>,
         pub additional_properties: BTreeMap<String, serde_json::Value>,
     }
-    crate::runtime::model!(Boxed => BoxedBuilder { tag kind: BoxKind, req size: i64, opt label: String } additional_properties);
-    crate::runtime::model_setters!(Boxed { with_label => opt label: String });
+    crate::model!(Boxed => BoxedBuilder { tag kind: BoxKind, req size: i64, opt label: String } additional_properties);
+    crate::model_setters!(Boxed { with_label => opt label: String });
 
     /// The same structs with serde's derive, to compare with.
     mod derived {

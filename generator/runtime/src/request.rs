@@ -72,7 +72,7 @@ pub struct CallOptions {
 /// blocks with an `options: CallOptions` field). `json_body` adds
 /// `body_field` to builders of operations with a JSON body.
 #[cfg(feature = "operations")]
-#[allow(unused_macros)] // invoked by generated code
+#[macro_export]
 macro_rules! call_options {
     () => {
         /// The deadline of this call, retries and waits included (overrides the client's timeout).
@@ -89,7 +89,7 @@ macro_rules! call_options {
 
         /// Retries this call by `policy` instead of the client's policy
         /// (`RetryPolicy::none()` switches retries off).
-        pub fn retries(mut self, policy: $crate::runtime::retry::RetryPolicy) -> Self {
+        pub fn retries(mut self, policy: $crate::retry::RetryPolicy) -> Self {
             self.options.retry = ::core::option::Option::Some(policy);
             self
         }
@@ -123,7 +123,7 @@ macro_rules! call_options {
         }
     };
     (json_body) => {
-        $crate::runtime::request::call_options!();
+        $crate::call_options!();
 
         /// Sets a field of the JSON body (one the SDK does not know yet, or a value its
         /// type cannot express); it replaces a field of the same name.
@@ -133,9 +133,6 @@ macro_rules! call_options {
         }
     };
 }
-#[cfg(feature = "operations")]
-#[allow(unused_imports)] // used by generated code
-pub(crate) use call_options;
 
 /// What every request builder does with its `send_with_response` (which the
 /// generator writes, as it decodes each operation's statuses): `send`, which
@@ -144,7 +141,7 @@ pub(crate) use call_options;
 /// `#[inline]`, like `send_with_response`: an operation's future is compiled in
 /// the crates that call it, not for every operation when the SDK is built.
 #[cfg(feature = "operations")]
-#[allow(unused_macros)] // invoked by generated code
+#[macro_export]
 macro_rules! operation_send {
     // prettyplease breaks a long `Result<…>` over lines with a trailing comma.
     (impl IntoFuture for $builder:ident { type Output = Result<$success:ty, $error:ty $(,)?>; }) => {
@@ -152,7 +149,7 @@ macro_rules! operation_send {
             /// Sends the request and decodes the response body.
             #[inline]
             pub async fn send(self) -> ::core::result::Result<$success, $error> {
-                self.send_with_response().await.map($crate::runtime::errors::ApiResponse::into_body)
+                self.send_with_response().await.map($crate::errors::ApiResponse::into_body)
             }
         }
 
@@ -174,9 +171,6 @@ macro_rules! operation_send {
         };
     };
 }
-#[cfg(feature = "operations")]
-#[allow(unused_imports)] // used by generated code
-pub(crate) use operation_send;
 
 /// Defaults of the client for what bounds a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,7 +219,7 @@ mod operation_send_tests {
     }
 
     // As prettyplease prints a long output type: over lines, with a trailing comma.
-    crate::runtime::request::operation_send! {
+    crate::operation_send! {
         impl IntoFuture for LongBuilder {
             type Output = Result<
                 ::std::collections::BTreeMap<::std::string::String, ::std::vec::Vec<i32>>,

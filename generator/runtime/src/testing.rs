@@ -228,7 +228,7 @@ impl<'a> IntoFuture for MockExpectation<'a> {
 /// One operation's mock: the struct holding its [`Route`], `and` (another
 /// matcher) and `respond_with_raw` (any answer). The generator writes the
 /// typed answers (`respond_with`, `fail_with_…`) in an `impl` of its own.
-#[allow(unused_macros)] // invoked by generated code
+#[macro_export]
 macro_rules! operation_mock {
     // The generator writes `pub struct XMock;` (no lifetime: a long name would have
     // prettyplease break `<'a>` over lines); the mock borrows the server for `'a`.
@@ -243,7 +243,7 @@ macro_rules! operation_mock {
         $(#[$meta])*
         #[must_use = "a mock does nothing until its answer is chosen and it is mounted with `.await`"]
         pub struct $mock<'a> {
-            route: $crate::runtime::testing::Route<'a>,
+            route: $crate::testing::Route<'a>,
         }
 
         impl<'a> $mock<'a> {
@@ -259,7 +259,7 @@ macro_rules! operation_mock {
                 status: u16,
                 content_type: &str,
                 body: impl ::core::convert::Into<::std::vec::Vec<u8>>,
-            ) -> $crate::runtime::testing::MockExpectation<'a> {
+            ) -> $crate::testing::MockExpectation<'a> {
                 self.route.raw(status, content_type, body.into())
             }
         }
@@ -268,7 +268,7 @@ macro_rules! operation_mock {
             impl<'a> $mock<'a> {
                 $(
                     $(#[$answer_meta])*
-                    pub fn $answer(self, body: $body) -> $crate::runtime::testing::MockExpectation<'a> {
+                    pub fn $answer(self, body: $body) -> $crate::testing::MockExpectation<'a> {
                         self.route.json($status, &body)
                     }
                 )*
@@ -276,8 +276,6 @@ macro_rules! operation_mock {
         )?
     };
 }
-#[allow(unused_imports)] // used by generated code
-pub(crate) use operation_mock;
 
 #[cfg(test)]
 mod tests {

@@ -9,6 +9,7 @@ use reqwest::header::{HeaderMap, HeaderName};
 #[cfg(feature = "auth")]
 use reqwest::header::HeaderValue;
 
+use super::api::USER_AGENT;
 use super::hooks::Hook;
 use super::request::Limits;
 use super::retry::RetryPolicy;
@@ -277,9 +278,6 @@ impl fmt::Debug for Transport {
     }
 }
 
-/// The `User-Agent` sent unless the builder sets another: the crate's name and version.
-const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
-
 /// The headers every request starts with: `User-Agent` and `Accept`.
 pub fn default_headers() -> HeaderMap {
     let mut headers = HeaderMap::new();
@@ -375,18 +373,18 @@ impl Settings {
 /// The setters of [`Settings`] on a client builder with a `settings: Settings`
 /// field, written once here instead of in every client (it expands inside the
 /// builder's `impl` block).
-#[allow(unused_macros)] // invoked by generated code
+#[macro_export]
 macro_rules! client_settings {
     () => {
         /// Retries failed calls by `policy` (default: the API document's policy;
         /// `RetryPolicy::none()` switches retries off).
-        pub fn retry_policy(mut self, policy: $crate::runtime::retry::RetryPolicy) -> Self {
+        pub fn retry_policy(mut self, policy: $crate::retry::RetryPolicy) -> Self {
             self.settings.retry = ::core::option::Option::Some(policy);
             self
         }
 
         /// Runs `hook` around every attempt of every call.
-        pub fn hook(mut self, hook: impl $crate::runtime::hooks::Hook) -> Self {
+        pub fn hook(mut self, hook: impl $crate::hooks::Hook) -> Self {
             self.settings.hooks.push(::std::sync::Arc::new(hook));
             self
         }
@@ -413,7 +411,7 @@ macro_rules! client_settings {
         /// Trusts `certificate` as a root, besides the system's root certificates
         /// (a private certificate authority, a test server's self-signed certificate).
         /// Read it with `Certificate::from_pem` or `Certificate::from_der`.
-        pub fn add_root_certificate(mut self, certificate: $crate::runtime::tls::Certificate) -> Self {
+        pub fn add_root_certificate(mut self, certificate: $crate::tls::Certificate) -> Self {
             self.settings.root_certificates.push(certificate);
             self
         }
@@ -460,12 +458,10 @@ macro_rules! client_settings {
         /// README), and redirects left to this client, which follows them itself.
         /// Start a client for [`Self::http_client`] from it.
         pub fn http_defaults() -> ::reqwest::ClientBuilder {
-            $crate::runtime::transport::http_trusting(&[])
+            $crate::transport::http_trusting(&[])
         }
     };
 }
-#[allow(unused_imports)] // used by generated code
-pub(crate) use client_settings;
 
 /// Why a client could not be built.
 #[derive(Debug)]

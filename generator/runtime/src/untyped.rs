@@ -2,12 +2,13 @@
 //! transport as every operation (authentication, retries, the deadline, body
 //! limits, redirects and hooks), with untyped bodies.
 
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 
-use super::errors::{ApiError, ApiResponse, Error, RequestError};
+use super::errors::{ApiError, ApiResponse, Error, NoSharedBody, RequestError};
 use super::request::{CallOptions, Request};
 use super::retry::RetryPolicy;
 use super::transport::Transport;
@@ -24,22 +25,25 @@ const EACH_SCHEME: &[&[usize]] = &[&[0], &[1], &[2], &[3], &[4], &[5], &[6], &[7
 /// `Client::request`. Send it with [`UntypedRequest::send`] (the body as bytes)
 /// or [`UntypedRequest::send_json`] (the body decoded). A status outside
 /// 200–299 is an [`Error::Api`] with the status, headers and raw body.
+///
+/// `B` is the API's shared error body, as in [`Error`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct UntypedRequest {
+pub struct UntypedRequest<B = NoSharedBody> {
     transport: Arc<Transport>,
     method: reqwest::Method,
     path: String,
     query: Vec<(String, String)>,
     body: Option<Result<(String, Bytes), String>>,
     options: CallOptions,
+    shared: PhantomData<fn() -> B>,
 }
 
-impl UntypedRequest {
+impl<B> UntypedRequest<B> {
     /// A `method` request to `path` (starting with `/`, relative to the base URL).
     #[doc(hidden)] // `Client::request` makes one
     pub fn new(transport: Arc<Transport>, method: reqwest::Method, path: String) -> Self {
-        UntypedRequest { transport, method, path, query: Vec::new(), body: None, options: CallOptions::default() }
+        UntypedRequest { transport, method, path, query: Vec::new(), body: None, options: CallOptions::default(), shared: PhantomData }
     }
 
     /// Adds a query parameter.
@@ -93,7 +97,7 @@ impl UntypedRequest {
 
     /// Sends the request; a success keeps the body as received (`body` and `raw`;
     /// `json()` parses it).
-    pub async fn send(self) -> Result<ApiResponse<Bytes>, Error> {
+    pub async fn send(self) -> Result<ApiResponse<Bytes>, Error<B>> {
         let label = format!("{} {UNTYPED}", self.method);
         if !self.path.starts_with('/') {
             return Err(Error::Request(RequestError::new(label, "the path must start with `/`")));
@@ -119,7 +123,7 @@ impl UntypedRequest {
 
     /// Sends the request and decodes a success body as `T` (for instance
     /// `serde_json::Value`).
-    pub async fn send_json<T: serde::de::DeserializeOwned>(self) -> Result<ApiResponse<T>, Error> {
+    pub async fn send_json<T: serde::de::DeserializeOwned>(self) -> Result<ApiResponse<T>, Error<B>> {
         let response = self.send().await?;
         let body = serde_json::from_slice(&response.raw)
             .map_err(|source| Error::Decode(super::errors::DecodeError { status: response.status, raw: response.raw.clone(), source }))?;

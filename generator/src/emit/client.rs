@@ -12,7 +12,7 @@ use crate::names::ident;
 
 /// The crate root: docs (the README), modules and re-exports of the runtime
 /// types the API's operations use.
-pub fn lib_rs(api: &Api, features: &BTreeSet<&str>, custom_module: bool) -> TokenStream {
+pub fn lib_rs(api: &Api, features: &BTreeSet<&str>, options: &EmitOptions) -> TokenStream {
     // With several tags, each module is behind its Cargo feature (all on by default).
     let mut tag_features = crate::analyse::tag_features(api);
     if crate::analyse::has_unused_models(api) {
@@ -50,29 +50,37 @@ pub fn lib_rs(api: &Api, features: &BTreeSet<&str>, custom_module: bool) -> Toke
     if features.contains("bytes-response") {
         optional.extend(quote!(pub use runtime::response::{ByteStream, ByteStreamError};));
     }
-    if let Some(shared) = crate::analyse::shared_error_body(api) {
-        let ty = super::types::rust_type(shared);
-        optional.extend(quote! {
-            impl Error {
-                /// The error body in the shape every error of this API shares, decoded
-                /// from the raw body whatever the operation and status (`None` without a
-                /// response, or for a body of another shape).
-                pub fn error_body(&self) -> Option<#ty> {
-                    serde_json::from_slice(self.raw_body()?).ok()
+    // Hand-written, kept by codegen (`src/custom/`); it may add methods to any type of the crate.
+    let custom = options.custom_module.then(|| quote!(pub mod custom;));
+    if features.contains("operations") {
+        // The runtime's `Error` and `UntypedRequest` name the body every error of the API shares,
+        // if it has one (`Error::error_body` decodes it).
+        optional.extend(match crate::analyse::shared_error_body(api) {
+            Some(shared) => {
+                let ty = super::types::rust_type(shared);
+                quote! {
+                    /// Any failed call of this crate. Every operation's error converts into it, so
+                    /// `?` works across operations in a function returning `Result<_, Error>`; the
+                    /// accessors read what every failure has, whatever the operation, and
+                    /// `error_body` decodes the body every error of this API shares.
+                    pub type Error = runtime::errors::Error<#ty>;
+                    /// A request to an endpoint the crate has no operation for; get one from
+                    /// [`Client::request`].
+                    pub type UntypedRequest = runtime::untyped::UntypedRequest<#ty>;
                 }
             }
+            None => quote! {
+                pub use runtime::errors::Error;
+                pub use runtime::untyped::UntypedRequest;
+            },
         });
-    }
-    // Hand-written, kept by codegen (`src/custom/`); it may add methods to any type of the crate.
-    let custom = custom_module.then(|| quote!(pub mod custom;));
-    if features.contains("operations") {
         optional.extend(quote! {
-            pub use runtime::errors::{ApiError, Error};
-            pub use runtime::untyped::UntypedRequest;
+            pub use runtime::errors::ApiError;
             /// HTTP methods, for [`Client::request`].
             pub use reqwest::Method;
         });
     }
+    let runtime_crate = ident(&super::templates::runtime_crate(options).replace('-', "_"));
     quote! {
         #![doc = include_str!("../README.md")]
         #![warn(missing_docs)]
@@ -81,7 +89,8 @@ pub fn lib_rs(api: &Api, features: &BTreeSet<&str>, custom_module: bool) -> Toke
 
         mod client;
         pub mod models;
-        mod runtime;
+        // The vendored runtime, a crate of its own (`runtime/`).
+        use #runtime_crate as runtime;
         #(#groups)*
         #custom
         #[cfg(feature = "testing")]
@@ -147,7 +156,6 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         /// Like `reqwest::Client::new`, it panics if the TLS backend cannot be initialised;
         /// [`Client::builder`] reports that as an error instead.
     };
-    let retry_default = retry_default(api);
     // Only operations send requests; an API without any has no use for it.
     let transport_accessor = (!api.groups.is_empty()).then(|| {
         quote! {
@@ -231,7 +239,6 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         //! The client: configuration, authentication and the entry point to each group of operations.
 
         use std::sync::Arc;
-        use std::time::Duration;
 
         use crate::runtime::request::Limits;
         use crate::runtime::transport::{BuildError, Settings};
@@ -312,7 +319,7 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         }
 
         impl ClientBuilder {
-            crate::runtime::transport::client_settings!();
+            crate::runtime::client_settings!();
 
             #api_key_doc
             pub fn api_key(mut self, api_key: impl Into<SecretString>) -> Self {
@@ -335,8 +342,6 @@ pub fn client_rs(api: &Api, options: &EmitOptions) -> TokenStream {
                 Ok(Client { transport: Arc::new(transport) })
             }
         }
-
-        #retry_default
 
     }
 }
@@ -390,12 +395,31 @@ fn auth(api: &Api) -> TokenStream {
 
 /// `impl Default for RetryPolicy` from the document's retry extension, or a
 /// conservative policy when it has none.
+/// `runtime/src/api.rs`: what the vendored runtime takes from the API
+/// document, which its own types must implement there (`RetryPolicy::default`).
+pub fn runtime_api_rs(api: &Api, options: &EmitOptions) -> TokenStream {
+    let retry_default = retry_default(api);
+    let user_agent = format!("{}/{}", options.crate_name, options.crate_version);
+    quote! {
+        //! What the runtime takes from the API document: the generator writes this file for each API.
+
+        use std::time::Duration;
+
+        use crate::retry::{RetryPolicy, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_RETRY_AFTER};
+
+        /// The `User-Agent` sent unless the client's builder sets another: the generated crate's name and version.
+        pub(crate) const USER_AGENT: &str = #user_agent;
+
+        #retry_default
+    }
+}
+
 fn retry_default(api: &Api) -> TokenStream {
     use crate::ir::StatusMatch;
     let (policy, declared) = api.default_retry();
     let (initial, max, exponent, elapsed, statuses, connection) =
         (policy.initial_interval_ms, policy.max_interval_ms, policy.exponent, policy.max_elapsed_ms, policy.status_codes, policy.connection_errors);
-    let attempts = quote!(Some(crate::runtime::retry::DEFAULT_MAX_ATTEMPTS));
+    let attempts = quote!(Some(DEFAULT_MAX_ATTEMPTS));
     let source = if declared { "the API document's retry extension" } else { "a conservative default (the API document declares no retry policy)" };
     // 429 asks the client to come back later: always retried, honouring Retry-After.
     let mut ranges: Vec<(u16, u16)> = statuses
@@ -421,7 +445,7 @@ fn retry_default(api: &Api) -> TokenStream {
                     exponent: #exponent,
                     max_elapsed: Duration::from_millis(#elapsed),
                     max_attempts: #attempts,
-                    max_retry_after: crate::runtime::retry::DEFAULT_MAX_RETRY_AFTER,
+                    max_retry_after: DEFAULT_MAX_RETRY_AFTER,
                     statuses: vec![#(#ranges),*],
                     retry_connection_errors: #connection,
                     retry_non_idempotent: false,

@@ -61,6 +61,13 @@ pub(crate) fn group_gates(api: &crate::ir::Api) -> Vec<Option<proc_macro2::Token
     (0..api.groups.len()).map(|i| features.get(i).map(|f| quote::quote!(#[cfg(feature = #f)]))).collect()
 }
 
+/// Whether a generated file is one of the runtime's sources copied as written
+/// (`runtime/src/…`, but `api.rs`, which is written from the document): what
+/// snapshot tests leave to the runtime's own tests.
+pub fn is_runtime_copy(path: &str) -> bool {
+    path.starts_with("runtime/src/") && path != runtime::API_FILE
+}
+
 /// The folder of a generated crate that is the user's: codegen never writes,
 /// removes or reports anything in it, and `lib.rs` declares `pub mod custom;`
 /// when it has a `mod.rs`.
@@ -146,8 +153,18 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Emitted, GenError> {
     }
     jobs.push(Box::new(|| Ok(vec![rust_file("tests/contract.rs", contract::contract_rs(api, &crate_ident, &features), options, free)?])));
     jobs.push(Box::new(|| {
-        let files = runtime::runtime_files(&features);
-        Ok(files.into_iter().map(|(path, contents)| GeneratedFile { path: format!("src/{path}"), contents: format!("{}{contents}", header(options)) }).collect())
+        let sources = runtime::runtime_files(&features);
+        let mut files: Vec<GeneratedFile> = Vec::with_capacity(sources.len() + 1);
+        for (path, contents) in sources {
+            // The one runtime file written from the document rather than copied.
+            files.push(if path == runtime::API_FILE {
+                rust_file(&path, client::runtime_api_rs(api, options), options, free)?
+            } else {
+                GeneratedFile { path, contents: format!("{}{contents}", header(options)) }
+            });
+        }
+        files.push(GeneratedFile { path: "runtime/Cargo.toml".into(), contents: templates::runtime_cargo_toml(api, options, &features)? });
+        Ok(files)
     }));
     for group in &api.groups {
         let models = &models;
@@ -158,7 +175,7 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Emitted, GenError> {
     }
     jobs.push(Box::new(|| Ok(vec![rust_file("src/client.rs", client::client_rs(api, options), options, free)?])));
     jobs.push(Box::new(|| Ok(vec![rust_file("src/testing.rs", testing::testing_rs(api, &features), options, free)?])));
-    jobs.push(Box::new(|| Ok(vec![rust_file("src/lib.rs", client::lib_rs(api, &features, options.custom_module), options, free)?])));
+    jobs.push(Box::new(|| Ok(vec![rust_file("src/lib.rs", client::lib_rs(api, &features, options), options, free)?])));
     jobs.push(Box::new(|| {
         Ok(vec![
             GeneratedFile { path: "Cargo.toml".into(), contents: templates::cargo_toml(api, options, &features)? },

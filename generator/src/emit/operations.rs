@@ -177,9 +177,9 @@ fn builder(api: &Api, op: &Operation, validated: &BTreeSet<String>) -> TokenStre
     };
     let paging = pagination(op);
     let call_options = if op.body.as_ref().is_some_and(|b| b.encoding == BodyEncoding::Json) {
-        quote!(crate::runtime::request::call_options!(json_body);)
+        quote!(crate::runtime::call_options!(json_body);)
     } else {
-        quote!(crate::runtime::request::call_options!();)
+        quote!(crate::runtime::call_options!();)
     };
     quote! {
         #[doc = #docs]
@@ -223,7 +223,7 @@ fn builder(api: &Api, op: &Operation, validated: &BTreeSet<String>) -> TokenStre
             pub const OPERATION_ID: &'static str = #op_id;
         }
 
-        crate::runtime::request::operation_send! {
+        crate::runtime::operation_send! {
             impl IntoFuture for #name {
                 type Output = Result<#success, #error>;
             }
@@ -571,7 +571,7 @@ fn error_enum(group: &Group, op: &Operation, shared_error_body: Option<&TypeRef>
     });
     let op_id = &op.id;
     quote! {
-        crate::runtime::errors::operation_error! {
+        crate::runtime::operation_error! {
             #[operation(#op_id #unexpected #shared)]
             #[doc = #docs]
             pub enum #name { #(#variants),* }

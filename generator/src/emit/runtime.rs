@@ -1,5 +1,7 @@
-//! `src/runtime/`: the hand-written runtime crate (`generator/runtime`),
-//! vendored into every generated crate. Its files are copied as written,
+//! `runtime/`: the hand-written runtime crate (`generator/runtime`), vendored
+//! beside every generated crate as a crate of its own (`<crate>-runtime`, which
+//! the generated crate uses as `crate::runtime`): regenerating an API then
+//! recompiles the API's code, not the runtime's. Its files are copied as written,
 //! comments included (prettyplease cannot lay out `macro_rules!` bodies), with
 //! one edit: items behind a Cargo feature the API does not use
 //! (`#[cfg(feature = "sse")]`, …) are cut out, and the attribute is dropped from
@@ -15,7 +17,7 @@ use std::ops::Range;
 /// of its node (see `runtime_sites`).
 type Site = (&'static str, Range<usize>, Range<usize>);
 
-/// The runtime's source files, the crate root (vendored as `mod.rs`) first,
+/// The runtime's source files, the crate root first,
 /// each with its `cfg` sites: read and parsed by the build script.
 const FILES: &[(&str, &str, &[Site])] = include!(concat!(env!("OUT_DIR"), "/runtime_sources.rs"));
 
@@ -23,15 +25,20 @@ const FILES: &[(&str, &str, &[Site])] = include!(concat!(env!("OUT_DIR"), "/runt
 /// (the TLS backends and `testing`): their `cfg`s are kept as written.
 const CRATE_FEATURES: &[&str] = &["rustls", "rustls-ring", "native-tls", "testing"];
 
-/// The vendored runtime for an API that uses `features`: `(path under src/, contents)`.
+/// The runtime file that emit writes from the document (`client::runtime_api_rs`)
+/// in place of the source's, which holds what a document without extensions gets.
+pub const API_FILE: &str = "runtime/src/api.rs";
+
+/// The vendored runtime's sources for an API that uses `features`: `(path, contents)`,
+/// paths from the generated crate's directory (`runtime/src/…`).
 pub fn runtime_files(features: &BTreeSet<&str>) -> Vec<(String, String)> {
     let (_, root, sites) = &FILES[0];
     let root = strip(root, sites.iter().cloned(), features);
-    let mut files = vec![("runtime/mod.rs".to_string(), root.clone())];
+    let mut files = vec![("runtime/src/lib.rs".to_string(), root.clone())];
     for (module, source, sites) in &FILES[1..] {
         // A module whose `mod` line was cut is not part of this API's runtime.
-        if root.contains(&format!("pub mod {module};")) {
-            files.push((format!("runtime/{module}.rs"), strip(source, sites.iter().cloned(), features)));
+        if root.contains(&format!("pub mod {module};")) || root.contains(&format!("\nmod {module};")) {
+            files.push((format!("runtime/src/{module}.rs"), strip(source, sites.iter().cloned(), features)));
         }
     }
     files
@@ -270,13 +277,27 @@ mod tests {}
             // Only the TLS features and `testing`, the generated crate's own, keep their cfgs.
             let count = |features: &[&str]| features.iter().map(|f| contents.matches(&format!("feature = \"{f}\"")).count()).sum::<usize>();
             assert_eq!(contents.matches("feature = \"").count(), count(CRATE_FEATURES), "{path}");
-            assert_eq!(count(&["rustls", "rustls-ring", "native-tls"]) > 0, path == "runtime/tls.rs", "{path}");
-            assert_eq!(count(&["testing"]) > 0, path == "runtime/mod.rs", "{path}");
+            assert_eq!(count(&["rustls", "rustls-ring", "native-tls"]) > 0, path == "runtime/src/tls.rs", "{path}");
+            assert_eq!(count(&["testing"]) > 0, path == "runtime/src/lib.rs", "{path}");
             assert!(!contents.contains("#[cfg(test)]"), "{path}");
             syn::parse_file(contents).unwrap_or_else(|e| panic!("{path}: {e}"));
         }
         let minimal = runtime_files(&BTreeSet::new());
         let names: Vec<&str> = minimal.iter().map(|f| f.0.as_str()).collect();
-        assert_eq!(names, ["runtime/mod.rs", "runtime/errors.rs", "runtime/hooks.rs", "runtime/nullable.rs", "runtime/request.rs", "runtime/retry.rs", "runtime/secret.rs", "runtime/tls.rs", "runtime/transport.rs"]);
+        assert_eq!(
+            names,
+            [
+                "runtime/src/lib.rs",
+                "runtime/src/api.rs",
+                "runtime/src/errors.rs",
+                "runtime/src/hooks.rs",
+                "runtime/src/nullable.rs",
+                "runtime/src/request.rs",
+                "runtime/src/retry.rs",
+                "runtime/src/secret.rs",
+                "runtime/src/tls.rs",
+                "runtime/src/transport.rs"
+            ]
+        );
     }
 }

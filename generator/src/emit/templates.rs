@@ -8,6 +8,7 @@ use crate::error::GenError;
 use crate::ir::{Api, KeyLocation, ParamLocation, SchemeKind, TypeRef};
 
 const CARGO_TOML: &str = include_str!("../../../templates/Cargo.toml.j2");
+const RUNTIME_CARGO_TOML: &str = include_str!("../../../templates/runtime-Cargo.toml.j2");
 const README: &str = include_str!("../../../templates/README.md.j2");
 
 fn render(name: &str, source: &str, ctx: minijinja::Value) -> Result<String, GenError> {
@@ -54,6 +55,7 @@ pub fn cargo_toml(api: &Api, options: &EmitOptions, features: &std::collections:
             spec_name => &options.spec_name,
             crate_name => &options.crate_name,
             crate_version => &options.crate_version,
+            runtime_crate => runtime_crate(options),
             description => toml_escape(&format!("Async Rust client for the {} (generated from its OpenAPI document).", api.title)),
             tag_features => crate::analyse::tag_features(api),
             unused_models => crate::analyse::has_unused_models(api),
@@ -63,6 +65,28 @@ pub fn cargo_toml(api: &Api, options: &EmitOptions, features: &std::collections:
             serde_derive => crate::analyse::derives_serde(api, features),
         },
     )
+}
+
+/// The runtime crate's `Cargo.toml` (`runtime/`, beside the generated crate's).
+/// `features`: the API's runtime features (`analyse::runtime_features`).
+pub fn runtime_cargo_toml(api: &Api, options: &EmitOptions, features: &std::collections::BTreeSet<&str>) -> Result<String, GenError> {
+    render(
+        "runtime-Cargo.toml",
+        RUNTIME_CARGO_TOML,
+        context! {
+            spec_name => &options.spec_name,
+            crate_name => runtime_crate(options),
+            api_crate => &options.crate_name,
+            crate_version => &options.crate_version,
+            tokio_sync => features.contains("auth-oauth2"),
+            serde_derive => crate::analyse::derives_serde(api, features),
+        },
+    )
+}
+
+/// The package name of the runtime crate vendored beside the crate `options` names.
+pub fn runtime_crate(options: &EmitOptions) -> String {
+    format!("{}-runtime", options.crate_name)
 }
 
 #[derive(Serialize)]

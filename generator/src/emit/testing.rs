@@ -312,7 +312,7 @@ fn mock_builder(group: &Group, op: &Operation) -> (TokenStream, bool) {
     let has_methods = !methods.is_empty();
     let methods = has_methods.then(|| quote!(impl<'a> #mock<'a> { #methods }));
     let mock = quote! {
-        crate::runtime::testing::operation_mock! {
+        crate::runtime::operation_mock! {
             #[doc = #doc]
             pub struct #mock;
             #json

@@ -2,21 +2,27 @@
 
 //! Machinery shared by every operation: secrets, tri-state fields, errors,
 //! encodings, retries and the bounded HTTP transport. Written once, vendored
-//! into each generated crate as `src/runtime/`.
+//! beside each generated crate as a crate of its own (`runtime/`, named
+//! `<crate>-runtime`), which the generated crate uses as `crate::runtime`.
 //!
-//! Modules refer to each other through `super::`, never `crate::`, so that the
-//! same files compile here (where this is the crate root) and as a module of a
-//! generated crate. Parts that only some APIs use are behind Cargo features
-//! (see `Cargo.toml`); the generator cuts out the disabled ones when it vendors.
+//! A crate of its own, not a module, so that regenerating an API recompiles
+//! only the API's code: the runtime changes only when the generator does.
+//! Its items are `pub` for the generated crate, which re-exports the ones its
+//! users see; everything else is internal to the SDK. Macros are
+//! `#[macro_export]` and name this crate as `$crate`.
+//!
+//! Parts that only some APIs use are behind Cargo features (see `Cargo.toml`);
+//! the generator cuts out the disabled ones when it vendors.
 #![forbid(unsafe_code)]
 
 pub mod call;
+// What the generator writes from the document (`RetryPolicy::default`).
+mod api;
 pub mod errors;
 pub mod hooks;
 pub mod model;
-#[allow(unused_imports)] // used by generated code
-pub(crate) use model::{model, model_setters};
 pub mod nullable;
+pub use nullable::Nullable;
 pub mod query;
 pub mod request;
 pub mod response;
@@ -45,6 +51,13 @@ impl UnknownValue {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// For `open_enum!`, which expands in the generated crate: only for a value
+    /// that no variant has.
+    #[doc(hidden)]
+    pub fn __unknown(value: String) -> Self {
+        UnknownValue(value)
+    }
 }
 
 impl std::fmt::Display for UnknownValue {
@@ -58,9 +71,9 @@ impl std::fmt::Display for UnknownValue {
 /// `as_str`, `From<&str>` (which normalises: a known value never lands in the
 /// catch-all), and the traits of `open_enum_traits!`. A macro so that each of
 /// the (sometimes hundreds of) enums of an API is one line per value.
-#[allow(unused_macros)] // invoked by generated code
 // The macros' non-generic methods are `#[inline]`: compiled in the crates that
 // use them, not for each of a large API's hundreds of types when it is built.
+#[macro_export]
 macro_rules! open_enum {
     ($(#[$meta:meta])* $name:ident, $catch_all:ident { $($variant:ident = $value:literal),* $(,)? }) => {
         $(#[$meta])*
@@ -94,16 +107,14 @@ macro_rules! open_enum {
             fn from(value: &str) -> Self {
                 match value {
                     $( $value => $name::$variant, )*
-                    other => $name::$catch_all($crate::UnknownValue(::std::string::String::from(other))),
+                    other => $name::$catch_all($crate::UnknownValue::__unknown(::std::string::String::from(other))),
                 }
             }
         }
 
-        $crate::runtime::open_enum_traits!($name);
+        $crate::open_enum_traits!($name);
     };
 }
-#[allow(unused_imports)] // used by generated code
-pub(crate) use open_enum;
 
 /// The traits every open enum gets from its `as_str` and `From<&str>`:
 /// `Display`, `FromStr` and serde. A macro so that each of the
@@ -111,7 +122,7 @@ pub(crate) use open_enum;
 ///
 /// It expands in `models.rs`, beside types named after the API's schemas
 /// (`Result`, `Option`, `S`), so every path is absolute and the enum is `Self`.
-#[allow(unused_macros)] // invoked by generated code, and here only by tests
+#[macro_export]
 macro_rules! open_enum_traits {
     ($name:ident) => {
         impl ::core::fmt::Display for $name {
@@ -144,25 +155,20 @@ macro_rules! open_enum_traits {
         }
     };
 }
-#[allow(unused_imports)] // used by generated code, and here only by tests
-pub(crate) use open_enum_traits;
 
 /// Query encoding for an open enum (or a `const_tag!`) sent as a query
 /// parameter (by its wire value). Absolute paths, as in `open_enum_traits`.
-#[allow(unused_macros)] // invoked by generated code, and here only by tests
+#[macro_export]
 macro_rules! open_enum_query {
     ($name:ident) => {
-        impl $crate::runtime::query::ToQuery for $name {
+        impl $crate::query::ToQuery for $name {
             #[inline]
-            fn push_query(&self, name: &'static str, out: &mut $crate::runtime::query::QueryPairs) {
+            fn push_query(&self, name: &'static str, out: &mut $crate::query::QueryPairs) {
                 out.push((::std::borrow::Cow::Borrowed(name), ::std::string::String::from(self.as_str())));
             }
         }
     };
 }
-#[allow(unused_imports)] // used by generated code, and here only by tests
-pub(crate) use open_enum_query;
-
 
 
 

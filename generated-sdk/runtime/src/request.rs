@@ -65,7 +65,7 @@ pub struct CallOptions {
 /// written once here instead of in every builder (it expands inside `impl`
 /// blocks with an `options: CallOptions` field). `json_body` adds
 /// `body_field` to builders of operations with a JSON body.
-#[allow(unused_macros)] // invoked by generated code
+#[macro_export]
 macro_rules! call_options {
     () => {
         /// The deadline of this call, retries and waits included (overrides the client's timeout).
@@ -82,7 +82,7 @@ macro_rules! call_options {
 
         /// Retries this call by `policy` instead of the client's policy
         /// (`RetryPolicy::none()` switches retries off).
-        pub fn retries(mut self, policy: $crate::runtime::retry::RetryPolicy) -> Self {
+        pub fn retries(mut self, policy: $crate::retry::RetryPolicy) -> Self {
             self.options.retry = ::core::option::Option::Some(policy);
             self
         }
@@ -116,7 +116,7 @@ macro_rules! call_options {
         }
     };
     (json_body) => {
-        $crate::runtime::request::call_options!();
+        $crate::call_options!();
 
         /// Sets a field of the JSON body (one the SDK does not know yet, or a value its
         /// type cannot express); it replaces a field of the same name.
@@ -126,8 +126,6 @@ macro_rules! call_options {
         }
     };
 }
-#[allow(unused_imports)] // used by generated code
-pub(crate) use call_options;
 
 /// What every request builder does with its `send_with_response` (which the
 /// generator writes, as it decodes each operation's statuses): `send`, which
@@ -135,7 +133,7 @@ pub(crate) use call_options;
 /// the builder is `Send + Sync`. Written once here instead of in every builder.
 /// `#[inline]`, like `send_with_response`: an operation's future is compiled in
 /// the crates that call it, not for every operation when the SDK is built.
-#[allow(unused_macros)] // invoked by generated code
+#[macro_export]
 macro_rules! operation_send {
     // prettyplease breaks a long `Result<…>` over lines with a trailing comma.
     (impl IntoFuture for $builder:ident { type Output = Result<$success:ty, $error:ty $(,)?>; }) => {
@@ -143,7 +141,7 @@ macro_rules! operation_send {
             /// Sends the request and decodes the response body.
             #[inline]
             pub async fn send(self) -> ::core::result::Result<$success, $error> {
-                self.send_with_response().await.map($crate::runtime::errors::ApiResponse::into_body)
+                self.send_with_response().await.map($crate::errors::ApiResponse::into_body)
             }
         }
 
@@ -165,8 +163,6 @@ macro_rules! operation_send {
         };
     };
 }
-#[allow(unused_imports)] // used by generated code
-pub(crate) use operation_send;
 
 /// Defaults of the client for what bounds a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
