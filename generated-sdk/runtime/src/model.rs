@@ -17,6 +17,7 @@
 use std::borrow::Cow;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde::ser::{Serialize, SerializeStruct};
 
 /// Serialize and Deserialize for a model struct, and its builder:
 /// `model!(Model => ModelBuilder { req a: A, opt b: B, null c: C = "c-wire" } rest)`.
@@ -91,7 +92,8 @@ macro_rules! model {
             const EXPECTING: &'static str = ::core::concat!("struct ", ::core::stringify!($model));
 
             fn decode_map<A: ::serde::de::MapAccess<'de>>(mut map: A) -> ::core::result::Result<$model, A::Error> {
-                $( let mut $field: ::core::option::Option<$crate::model!(@type $kind $ty)> = ::core::option::Option::None; )*
+                // Slots' types are inferred (from the struct's fields, through `take` and `give`).
+                $( let mut $field = ::core::option::Option::None; )*
                 $( let mut $rest = ::core::default::Default::default(); )?
                 // One exit per loop and one after it, not one per field: each exit
                 // drops every slot, so a `?` per field would be quadratic code.
@@ -117,53 +119,35 @@ macro_rules! model {
             }
         }
     };
-    // The field's type from its value type.
-    (@type req $ty:ty) => { $ty };
-    (@type tag $ty:ty) => { $ty };
-    (@type nreq $ty:ty) => { ::core::option::Option<$ty> };
-    (@type opt $ty:ty) => { ::core::option::Option<$ty> };
-    (@type null $ty:ty) => { $crate::Nullable<$ty> };
     (@key $field:ident $wire:literal) => { $wire };
     (@key $field:ident) => { ::core::stringify!($field) };
     // Serialize as the derive does: a struct of the fields present (its length
     // counted first), or, with undeclared properties, a map of unknown length.
+    // One call per field, named after its kind (`Writer::opt`), and no early
+    // exit: the writer keeps the first error.
     (@serialize $model:ident { $($kind:ident $field:ident $(= $wire:literal)?),* }) => {
         impl ::serde::Serialize for $model {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                let len = 0 $( + $crate::model!(@count $kind &self.$field) )*;
-                let mut fields = ::serde::Serializer::serialize_struct(serializer, ::core::stringify!($model), len)?;
-                $( $crate::model!(@write $kind fields, ::serde::ser::SerializeStruct::serialize_field, $crate::model!(@key $field $($wire)?), &self.$field); )*
-                ::serde::ser::SerializeStruct::end(fields)
+                let len = 0 $( + $crate::model::present::$kind(&self.$field) )*;
+                let fields = ::serde::Serializer::serialize_struct(serializer, ::core::stringify!($model), len)?;
+                let mut out = $crate::model::Writer::new($crate::model::AsStruct(fields));
+                $( $crate::model::Writer::$kind(&mut out, $crate::model!(@key $field $($wire)?), &self.$field); )*
+                out.end()
             }
         }
     };
     (@serialize $model:ident { $($kind:ident $field:ident $(= $wire:literal)?),* } $rest:ident) => {
         impl ::serde::Serialize for $model {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                let mut map = ::serde::Serializer::serialize_map(serializer, ::core::option::Option::None)?;
-                $( $crate::model!(@write $kind map, ::serde::ser::SerializeMap::serialize_entry, $crate::model!(@key $field $($wire)?), &self.$field); )*
+                let map = ::serde::Serializer::serialize_map(serializer, ::core::option::Option::None)?;
+                let mut out = $crate::model::Writer::new($crate::model::AsMap(map));
+                $( $crate::model::Writer::$kind(&mut out, $crate::model!(@key $field $($wire)?), &self.$field); )*
                 for (key, value) in &self.$rest {
-                    ::serde::ser::SerializeMap::serialize_entry(&mut map, key, value)?;
+                    out.extra(key, value);
                 }
-                ::serde::ser::SerializeMap::end(map)
+                out.end()
             }
         }
-    };
-    (@count opt $value:expr) => { ::core::option::Option::is_some($value) as usize };
-    (@count null $value:expr) => { !$crate::Nullable::is_absent($value) as usize };
-    (@count $kind:ident $value:expr) => { 1 };
-    (@write opt $out:ident, $write:path, $key:expr, $value:expr) => {
-        if ::core::option::Option::is_some($value) {
-            $write(&mut $out, $key, $value)?
-        }
-    };
-    (@write null $out:ident, $write:path, $key:expr, $value:expr) => {
-        if !$crate::Nullable::is_absent($value) {
-            $write(&mut $out, $key, $value)?
-        }
-    };
-    (@write $kind:ident $out:ident, $write:path, $key:expr, $value:expr) => {
-        $write(&mut $out, $key, $value)?
     };
     (@other $map:ident $key:ident) => { $crate::model::skip(&mut $map) };
     (@other $map:ident $key:ident $rest:ident) => {
@@ -253,6 +237,145 @@ pub fn deserialize<'de, T: DecodeMap<'de>, D: Deserializer<'de>>(deserializer: D
 
     deserializer.deserialize_map(MapVisitor(std::marker::PhantomData))
 }
+
+/// Whether a field is written, by its kind: a model counts its fields before
+/// writing them, as serde's derive does.
+pub mod present {
+    use crate::Nullable;
+
+    /// Required: always written.
+    #[inline]
+    pub fn req<T>(_: &T) -> usize {
+        1
+    }
+
+    /// Required and nullable: always written (`null` for `None`).
+    #[inline]
+    pub fn nreq<T>(_: &Option<T>) -> usize {
+        1
+    }
+
+    /// A constant tag: always written.
+    #[inline]
+    pub fn tag<T>(_: &T) -> usize {
+        1
+    }
+
+    /// Optional: written when `Some`.
+    #[inline]
+    pub fn opt<T>(value: &Option<T>) -> usize {
+        value.is_some() as usize
+    }
+
+    /// Optional and nullable: written unless absent.
+    #[inline]
+    pub fn null<T>(value: &Nullable<T>) -> usize {
+        !value.is_absent() as usize
+    }
+}
+
+/// Where a model's fields go: a struct (`serialize_struct`), or a map when the
+/// model keeps undeclared properties.
+pub trait Sink {
+    /// The serializer's output.
+    type Ok;
+    /// The serializer's error.
+    type Error;
+    /// Writes one field.
+    fn put<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<(), Self::Error>;
+    /// Ends the struct or map.
+    fn finish(self) -> Result<Self::Ok, Self::Error>;
+}
+
+/// The fields of a model written as a struct.
+pub struct AsStruct<S>(pub S);
+
+impl<S: SerializeStruct> Sink for AsStruct<S> {
+    type Ok = S::Ok;
+    type Error = S::Error;
+
+    #[inline]
+    fn put<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<(), S::Error> {
+        self.0.serialize_field(key, value)
+    }
+
+    #[inline]
+    fn finish(self) -> Result<S::Ok, S::Error> {
+        self.0.end()
+    }
+}
+
+
+
+/// Writes a model's fields, one call each, named after the field's kind. The
+/// first error is kept (and nothing more written) and returned by `end`: a
+/// model's `serialize` has no exit per field, each of which would be a branch
+/// and a drop of the serializer's state in every model.
+pub struct Writer<W: Sink> {
+    out: W,
+    error: Option<W::Error>,
+}
+
+impl<W: Sink> Writer<W> {
+    /// Starts writing to `out`.
+    #[inline]
+    pub fn new(out: W) -> Self {
+        Writer { out, error: None }
+    }
+
+    #[inline]
+    fn put<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) {
+        if self.error.is_none() {
+            if let Err(error) = self.out.put(key, value) {
+                self.error = Some(error);
+            }
+        }
+    }
+
+    /// A required field.
+    #[inline]
+    pub fn req<T: Serialize>(&mut self, key: &'static str, value: &T) {
+        self.put(key, value);
+    }
+
+    /// A required, nullable field (`null` for `None`).
+    #[inline]
+    pub fn nreq<T: Serialize>(&mut self, key: &'static str, value: &Option<T>) {
+        self.put(key, value);
+    }
+
+    /// A constant tag.
+    #[inline]
+    pub fn tag<T: Serialize>(&mut self, key: &'static str, value: &T) {
+        self.put(key, value);
+    }
+
+    /// An optional field, when set.
+    #[inline]
+    pub fn opt<T: Serialize>(&mut self, key: &'static str, value: &Option<T>) {
+        if value.is_some() {
+            self.put(key, value);
+        }
+    }
+
+    /// An optional, nullable field, unless absent.
+    #[inline]
+    pub fn null<T: Serialize>(&mut self, key: &'static str, value: &crate::Nullable<T>) {
+        if !value.is_absent() {
+            self.put(key, value);
+        }
+    }
+
+    /// The output, or the first error.
+    #[inline]
+    pub fn end(self) -> Result<W::Ok, W::Error> {
+        match self.error {
+            Some(error) => Err(error),
+            None => self.out.finish(),
+        }
+    }
+}
+
 
 /// A key of a JSON object, borrowed from the input where it can be (no
 /// allocation per key when decoding from bytes).

@@ -15,6 +15,9 @@
 use std::borrow::Cow;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+#[cfg(feature = "models-extra")]
+use serde::ser::SerializeMap;
+use serde::ser::{Serialize, SerializeStruct};
 
 /// Serialize and Deserialize for a model struct, and its builder:
 /// `model!(Model => ModelBuilder { req a: A, opt b: B, null c: C = "c-wire" } rest)`.
@@ -89,7 +92,8 @@ macro_rules! model {
             const EXPECTING: &'static str = ::core::concat!("struct ", ::core::stringify!($model));
 
             fn decode_map<A: ::serde::de::MapAccess<'de>>(mut map: A) -> ::core::result::Result<$model, A::Error> {
-                $( let mut $field: ::core::option::Option<$crate::model!(@type $kind $ty)> = ::core::option::Option::None; )*
+                // Slots' types are inferred (from the struct's fields, through `take` and `give`).
+                $( let mut $field = ::core::option::Option::None; )*
                 $( let mut $rest = ::core::default::Default::default(); )?
                 // One exit per loop and one after it, not one per field: each exit
                 // drops every slot, so a `?` per field would be quadratic code.
@@ -115,53 +119,35 @@ macro_rules! model {
             }
         }
     };
-    // The field's type from its value type.
-    (@type req $ty:ty) => { $ty };
-    (@type tag $ty:ty) => { $ty };
-    (@type nreq $ty:ty) => { ::core::option::Option<$ty> };
-    (@type opt $ty:ty) => { ::core::option::Option<$ty> };
-    (@type null $ty:ty) => { $crate::Nullable<$ty> };
     (@key $field:ident $wire:literal) => { $wire };
     (@key $field:ident) => { ::core::stringify!($field) };
     // Serialize as the derive does: a struct of the fields present (its length
     // counted first), or, with undeclared properties, a map of unknown length.
+    // One call per field, named after its kind (`Writer::opt`), and no early
+    // exit: the writer keeps the first error.
     (@serialize $model:ident { $($kind:ident $field:ident $(= $wire:literal)?),* }) => {
         impl ::serde::Serialize for $model {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                let len = 0 $( + $crate::model!(@count $kind &self.$field) )*;
-                let mut fields = ::serde::Serializer::serialize_struct(serializer, ::core::stringify!($model), len)?;
-                $( $crate::model!(@write $kind fields, ::serde::ser::SerializeStruct::serialize_field, $crate::model!(@key $field $($wire)?), &self.$field); )*
-                ::serde::ser::SerializeStruct::end(fields)
+                let len = 0 $( + $crate::model::present::$kind(&self.$field) )*;
+                let fields = ::serde::Serializer::serialize_struct(serializer, ::core::stringify!($model), len)?;
+                let mut out = $crate::model::Writer::new($crate::model::AsStruct(fields));
+                $( $crate::model::Writer::$kind(&mut out, $crate::model!(@key $field $($wire)?), &self.$field); )*
+                out.end()
             }
         }
     };
     (@serialize $model:ident { $($kind:ident $field:ident $(= $wire:literal)?),* } $rest:ident) => {
         impl ::serde::Serialize for $model {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                let mut map = ::serde::Serializer::serialize_map(serializer, ::core::option::Option::None)?;
-                $( $crate::model!(@write $kind map, ::serde::ser::SerializeMap::serialize_entry, $crate::model!(@key $field $($wire)?), &self.$field); )*
+                let map = ::serde::Serializer::serialize_map(serializer, ::core::option::Option::None)?;
+                let mut out = $crate::model::Writer::new($crate::model::AsMap(map));
+                $( $crate::model::Writer::$kind(&mut out, $crate::model!(@key $field $($wire)?), &self.$field); )*
                 for (key, value) in &self.$rest {
-                    ::serde::ser::SerializeMap::serialize_entry(&mut map, key, value)?;
+                    out.extra(key, value);
                 }
-                ::serde::ser::SerializeMap::end(map)
+                out.end()
             }
         }
-    };
-    (@count opt $value:expr) => { ::core::option::Option::is_some($value) as usize };
-    (@count null $value:expr) => { !$crate::Nullable::is_absent($value) as usize };
-    (@count $kind:ident $value:expr) => { 1 };
-    (@write opt $out:ident, $write:path, $key:expr, $value:expr) => {
-        if ::core::option::Option::is_some($value) {
-            $write(&mut $out, $key, $value)?
-        }
-    };
-    (@write null $out:ident, $write:path, $key:expr, $value:expr) => {
-        if !$crate::Nullable::is_absent($value) {
-            $write(&mut $out, $key, $value)?
-        }
-    };
-    (@write $kind:ident $out:ident, $write:path, $key:expr, $value:expr) => {
-        $write(&mut $out, $key, $value)?
     };
     (@other $map:ident $key:ident) => { $crate::model::skip(&mut $map) };
     (@other $map:ident $key:ident $rest:ident) => {
@@ -250,6 +236,175 @@ pub fn deserialize<'de, T: DecodeMap<'de>, D: Deserializer<'de>>(deserializer: D
     }
 
     deserializer.deserialize_map(MapVisitor(std::marker::PhantomData))
+}
+
+/// Whether a field is written, by its kind: a model counts its fields before
+/// writing them, as serde's derive does.
+pub mod present {
+    use crate::Nullable;
+
+    /// Required: always written.
+    #[inline]
+    pub fn req<T>(_: &T) -> usize {
+        1
+    }
+
+    /// Required and nullable: always written (`null` for `None`).
+    #[inline]
+    pub fn nreq<T>(_: &Option<T>) -> usize {
+        1
+    }
+
+    /// A constant tag: always written.
+    #[inline]
+    pub fn tag<T>(_: &T) -> usize {
+        1
+    }
+
+    /// Optional: written when `Some`.
+    #[inline]
+    pub fn opt<T>(value: &Option<T>) -> usize {
+        value.is_some() as usize
+    }
+
+    /// Optional and nullable: written unless absent.
+    #[inline]
+    pub fn null<T>(value: &Nullable<T>) -> usize {
+        !value.is_absent() as usize
+    }
+}
+
+/// Where a model's fields go: a struct (`serialize_struct`), or a map when the
+/// model keeps undeclared properties.
+pub trait Sink {
+    /// The serializer's output.
+    type Ok;
+    /// The serializer's error.
+    type Error;
+    /// Writes one field.
+    fn put<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<(), Self::Error>;
+    /// Ends the struct or map.
+    fn finish(self) -> Result<Self::Ok, Self::Error>;
+}
+
+/// The fields of a model written as a struct.
+pub struct AsStruct<S>(pub S);
+
+impl<S: SerializeStruct> Sink for AsStruct<S> {
+    type Ok = S::Ok;
+    type Error = S::Error;
+
+    #[inline]
+    fn put<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<(), S::Error> {
+        self.0.serialize_field(key, value)
+    }
+
+    #[inline]
+    fn finish(self) -> Result<S::Ok, S::Error> {
+        self.0.end()
+    }
+}
+
+#[cfg(feature = "models-extra")]
+/// The fields of a model with undeclared properties, written as a map.
+pub struct AsMap<M>(pub M);
+
+#[cfg(feature = "models-extra")]
+impl<M: SerializeMap> Sink for AsMap<M> {
+    type Ok = M::Ok;
+    type Error = M::Error;
+
+    #[inline]
+    fn put<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<(), M::Error> {
+        self.0.serialize_entry(key, value)
+    }
+
+    #[inline]
+    fn finish(self) -> Result<M::Ok, M::Error> {
+        self.0.end()
+    }
+}
+
+/// Writes a model's fields, one call each, named after the field's kind. The
+/// first error is kept (and nothing more written) and returned by `end`: a
+/// model's `serialize` has no exit per field, each of which would be a branch
+/// and a drop of the serializer's state in every model.
+pub struct Writer<W: Sink> {
+    out: W,
+    error: Option<W::Error>,
+}
+
+impl<W: Sink> Writer<W> {
+    /// Starts writing to `out`.
+    #[inline]
+    pub fn new(out: W) -> Self {
+        Writer { out, error: None }
+    }
+
+    #[inline]
+    fn put<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) {
+        if self.error.is_none() {
+            if let Err(error) = self.out.put(key, value) {
+                self.error = Some(error);
+            }
+        }
+    }
+
+    /// A required field.
+    #[inline]
+    pub fn req<T: Serialize>(&mut self, key: &'static str, value: &T) {
+        self.put(key, value);
+    }
+
+    /// A required, nullable field (`null` for `None`).
+    #[inline]
+    pub fn nreq<T: Serialize>(&mut self, key: &'static str, value: &Option<T>) {
+        self.put(key, value);
+    }
+
+    /// A constant tag.
+    #[inline]
+    pub fn tag<T: Serialize>(&mut self, key: &'static str, value: &T) {
+        self.put(key, value);
+    }
+
+    /// An optional field, when set.
+    #[inline]
+    pub fn opt<T: Serialize>(&mut self, key: &'static str, value: &Option<T>) {
+        if value.is_some() {
+            self.put(key, value);
+        }
+    }
+
+    /// An optional, nullable field, unless absent.
+    #[inline]
+    pub fn null<T: Serialize>(&mut self, key: &'static str, value: &crate::Nullable<T>) {
+        if !value.is_absent() {
+            self.put(key, value);
+        }
+    }
+
+    /// The output, or the first error.
+    #[inline]
+    pub fn end(self) -> Result<W::Ok, W::Error> {
+        match self.error {
+            Some(error) => Err(error),
+            None => self.out.finish(),
+        }
+    }
+}
+
+#[cfg(feature = "models-extra")]
+impl<M: SerializeMap> Writer<AsMap<M>> {
+    /// An undeclared property.
+    #[inline]
+    pub fn extra<T: Serialize>(&mut self, key: &str, value: &T) {
+        if self.error.is_none() {
+            if let Err(error) = self.out.0.serialize_entry(key, value) {
+                self.error = Some(error);
+            }
+        }
+    }
 }
 
 /// A key of a JSON object, borrowed from the input where it can be (no
@@ -404,6 +559,37 @@ mod tests {
     crate::model!(Boxed => BoxedBuilder { tag kind: BoxKind, req size: i64, opt label: String } additional_properties);
     crate::model_setters!(Boxed { with_label => opt label: String });
 
+    /// A value that cannot be written, to see a model's `serialize` stop at the first error.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    struct Unwritable;
+
+    impl serde::Serialize for Unwritable {
+        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("cannot write this"))
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Unwritable {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            serde::de::IgnoredAny::deserialize(deserializer).map(|_| Unwritable)
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq, Default)]
+    struct Halting {
+        first: String,
+        broken: Option<Unwritable>,
+        last: String,
+    }
+    crate::model!(Halting { req first: String, opt broken: Unwritable, req last: String });
+
+    #[derive(Debug, Clone, PartialEq, Default)]
+    struct HaltingOpen {
+        broken: Unwritable,
+        additional_properties: BTreeMap<String, serde_json::Value>,
+    }
+    crate::model!(HaltingOpen { req broken: Unwritable } additional_properties);
+
     /// The same structs with serde's derive, to compare with.
     mod derived {
         use crate::Nullable;
@@ -487,5 +673,24 @@ mod tests {
         let pet = Pet::builder().id("p1").r#type("cat").owner("ann").build().unwrap();
         assert_eq!((pet.born, pet.nickname, pet.owner), (None, None, Nullable::Value("ann".to_string())), "a required nullable field is optional to the builder");
         assert!(Pet::builder().id("p1").build().is_err(), "`type` is required");
+    }
+
+    #[test]
+    fn the_first_error_while_writing_is_returned_and_nothing_after_it_is_written() {
+        let fine = Halting { first: "a".into(), broken: None, last: "z".into() };
+        assert_eq!(serde_json::to_string(&fine).unwrap(), r#"{"first":"a","last":"z"}"#);
+
+        let broken = Halting { broken: Some(Unwritable), ..fine };
+        let mut out = Vec::new();
+        let error = serde::Serialize::serialize(&broken, &mut serde_json::Serializer::new(&mut out)).unwrap_err();
+        assert_eq!(error.to_string(), "cannot write this");
+        let written = String::from_utf8(out).unwrap();
+        assert!(written.contains(r#""first":"a""#) && !written.contains("last"), "stopped at the error: {written}");
+
+        let open = HaltingOpen { broken: Unwritable, additional_properties: BTreeMap::from([("later".to_string(), serde_json::json!(1))]) };
+        let mut out = Vec::new();
+        let error = serde::Serialize::serialize(&open, &mut serde_json::Serializer::new(&mut out)).unwrap_err();
+        assert_eq!(error.to_string(), "cannot write this");
+        assert!(!String::from_utf8(out).unwrap().contains("later"), "undeclared properties after the error are not written");
     }
 }
