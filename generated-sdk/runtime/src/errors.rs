@@ -316,18 +316,24 @@ impl std::error::Error for ValidationError {}
 pub struct MissingFieldError {
     model: &'static str,
     field: &'static str,
+    key: &'static str,
 }
 
 impl MissingFieldError {
-    /// `field` of `model` is required and was not set.
+    /// `field` of `model` (`key` in JSON) is required and was not set.
     #[doc(hidden)] // for the models' builders
-    pub fn new(model: &'static str, field: &'static str) -> Self {
-        MissingFieldError { model, field }
+    pub fn new(model: &'static str, field: &'static str, key: &'static str) -> Self {
+        MissingFieldError { model, field, key }
     }
 
     /// The required field left unset.
     pub fn field(&self) -> &'static str {
         self.field
+    }
+
+    /// Its key in JSON.
+    pub fn key(&self) -> &'static str {
+        self.key
     }
 }
 

@@ -47,7 +47,35 @@ use serde::ser::{Serialize, SerializeStruct};
 #[macro_export]
 macro_rules! model {
     ($model:ident => $builder:ident { $($kind:ident $field:ident : $ty:ty $(= $wire:literal)?),* $(,)? } $($rest:ident)?) => {
-        $crate::model!($model { $($kind $field: $ty $(= $wire)?),* } $($rest)?);
+        $crate::model!(@serialize $model { $($kind $field $(= $wire)?),* } $($rest)?);
+        $crate::model!(@deserialize $model);
+
+        impl<'de> $crate::model::DecodeMap<'de> for $model {
+            const EXPECTING: &'static str = ::core::concat!("struct ", ::core::stringify!($model));
+
+            // Decoded into the builder's slots and finished by the builder: what to
+            // do with each field once the object is read is compiled once, in
+            // `__build`, not again in the decoder.
+            fn decode_map<A: ::serde::de::MapAccess<'de>>(mut map: A) -> ::core::result::Result<$model, A::Error> {
+                let mut slots = <$builder as ::core::default::Default>::default();
+                $( let mut $rest = ::core::default::Default::default(); )?
+                while let ::core::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<$crate::model::Key<'de>>(&mut map)? {
+                    let step = match key.as_str() {
+                        $( $crate::model!(@key $field $($wire)?) => {
+                            $crate::model::decode::$kind(&mut map, &mut slots.$field, $crate::model!(@key $field $($wire)?))
+                        } )*
+                        _ => $crate::model!(@other map key $($rest)?),
+                    };
+                    step?;
+                }
+                match slots.__build(true) {
+                    ::core::result::Result::Ok(value) => ::core::result::Result::Ok($model { $( $rest, )? ..value }),
+                    ::core::result::Result::Err(missing) => {
+                        ::core::result::Result::Err(<A::Error as ::serde::de::Error>::missing_field(missing.key()))
+                    }
+                }
+            }
+        }
 
         #[doc = ::core::concat!("Builds a [`", ::core::stringify!($model), "`] field by field; get one from [`", ::core::stringify!($model), "::builder`].")]
         #[derive(Debug, Clone, Default)]
@@ -64,8 +92,16 @@ macro_rules! model {
             /// The value, or which required field was left unset.
             #[inline]
             pub fn build(self) -> ::core::result::Result<$model, $crate::errors::MissingFieldError> {
+                self.__build(false)
+            }
+
+            /// `build()`; when `decoded` (by the decoder), a constant tag left unset is missing too.
+            #[doc(hidden)]
+            #[inline]
+            #[allow(unused_variables)] // without a constant tag
+            pub fn __build(self, decoded: bool) -> ::core::result::Result<$model, $crate::errors::MissingFieldError> {
                 ::core::result::Result::Ok($model {
-                    $( $field: $crate::model!(@build $kind self.$field, $model, $field), )*
+                    $( $field: $crate::model!(@build $kind self.$field, decoded, $model, $field, $crate::model!(@key $field $($wire)?)), )*
                     $( $rest: ::core::default::Default::default(), )?
                 })
             }
@@ -81,12 +117,7 @@ macro_rules! model {
     };
     ($model:ident { $($kind:ident $field:ident : $ty:ty $(= $wire:literal)?),* $(,)? } $($rest:ident)?) => {
         $crate::model!(@serialize $model { $($kind $field $(= $wire)?),* } $($rest)?);
-
-        impl<'de> ::serde::Deserialize<'de> for $model {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                $crate::model::deserialize(deserializer)
-            }
-        }
+        $crate::model!(@deserialize $model);
 
         impl<'de> $crate::model::DecodeMap<'de> for $model {
             const EXPECTING: &'static str = ::core::concat!("struct ", ::core::stringify!($model));
@@ -116,6 +147,13 @@ macro_rules! model {
                     $( $field: $crate::model!(@give $kind $field), )*
                     $( $rest, )?
                 })
+            }
+        }
+    };
+    (@deserialize $model:ident) => {
+        impl<'de> ::serde::Deserialize<'de> for $model {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                $crate::model::deserialize(deserializer)
             }
         }
     };
@@ -159,8 +197,11 @@ macro_rules! model {
     (@give opt $value:ident) => { $value };
     (@give null $value:ident) => { $value };
     (@give $kind:ident $value:ident) => { $crate::model::given($value) };
-    // The builder: a slot per field (a constant tag has none to fill), a setter, and `build()`.
-    (@slot tag $ty:ty) => { () };
+    // The builder: a slot per field, a setter (none for a constant tag, which the
+    // builder fills), and `build()`. A required nullable field's slot is an
+    // `Option<Option<_>>`, so that the decoder tells `null` from absent, and a
+    // second key from the first.
+    (@slot nreq $ty:ty) => { ::core::option::Option<::core::option::Option<$ty>> };
     (@slot null $ty:ty) => { $crate::Nullable<$ty> };
     (@slot $kind:ident $ty:ty) => { ::core::option::Option<$ty> };
     (@setter tag $field:ident : $ty:ty) => {};
@@ -172,21 +213,28 @@ macro_rules! model {
         }
     };
     (@wrap null $value:expr) => { $crate::Nullable::Value($value) };
+    (@wrap nreq $value:expr) => { ::core::option::Option::Some(::core::option::Option::Some($value)) };
     (@wrap $kind:ident $value:expr) => { ::core::option::Option::Some($value) };
-    (@build req $slot:expr, $model:ident, $field:ident) => {
-        // A `match`, not `ok_or_else`: no closure to compile for every required field.
+    // A `match`, not `ok_or_else`: no closure to compile for every required field.
+    (@build req $slot:expr, $decoded:ident, $model:ident, $field:ident, $key:expr) => {
         match $slot {
             ::core::option::Option::Some(value) => value,
             ::core::option::Option::None => {
-                return ::core::result::Result::Err($crate::errors::MissingFieldError::new(::core::stringify!($model), ::core::stringify!($field)));
+                return ::core::result::Result::Err($crate::errors::MissingFieldError::new(::core::stringify!($model), ::core::stringify!($field), $key));
             }
         }
     };
-    (@build tag $slot:expr, $model:ident, $field:ident) => {{
-        let () = $slot;
-        ::core::default::Default::default()
-    }};
-    (@build $kind:ident $slot:expr, $model:ident, $field:ident) => { $slot };
+    (@build tag $slot:expr, $decoded:ident, $model:ident, $field:ident, $key:expr) => {
+        match $slot {
+            ::core::option::Option::Some(value) => value,
+            ::core::option::Option::None if $decoded => {
+                return ::core::result::Result::Err($crate::errors::MissingFieldError::new(::core::stringify!($model), ::core::stringify!($field), $key));
+            }
+            ::core::option::Option::None => ::core::default::Default::default(),
+        }
+    };
+    (@build nreq $slot:expr, $decoded:ident, $model:ident, $field:ident, $key:expr) => { ::core::option::Option::flatten($slot) };
+    (@build $kind:ident $slot:expr, $decoded:ident, $model:ident, $field:ident, $key:expr) => { $slot };
 }
 
 /// Chained `with_…` setters for the optional fields of a model that requests
@@ -456,6 +504,26 @@ pub fn field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot: &mu
     Ok(())
 }
 
+/// The decoder of a field read into a builder's slot, by the field's kind: the
+/// value into an `Option` slot (`null` too, into a required nullable field's
+/// `Option<Option<_>>`), or into a `Nullable`; a second key is an error.
+pub mod decode {
+    pub use super::field as nreq;
+    pub use super::field as opt;
+    pub use super::field as req;
+    pub use super::field as tag;
+    use serde::de::{self, Deserialize, MapAccess};
+
+    /// An optional nullable field: `null` or the value.
+    pub fn null<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot: &mut crate::Nullable<T>, name: &'static str) -> Result<(), A::Error> {
+        if !slot.is_absent() {
+            return Err(<A::Error as de::Error>::duplicate_field(name));
+        }
+        *slot = map.next_value()?;
+        Ok(())
+    }
+}
+
 #[cfg(feature = "models-skip")]
 /// Skips the value of a key no field has.
 pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
@@ -633,6 +701,11 @@ mod tests {
             r#"["p1"]"#,
             r#""p1""#,
             r#"{"id":"p1","type":"cat","owner":5}"#,
+            // Decoded through the builder's slots: a repeated key of each kind, the wire key of a missing field.
+            r#"{"id":"p1","type":"cat","born":null,"born":1}"#,
+            r#"{"id":"p1","type":"cat","owner":null,"owner":"x"}"#,
+            r#"{"id":"p1","type":"cat","nickname":"a","nickname":"b"}"#,
+            r#"{"id":"p1","born":1}"#,
         ];
         for case in cases {
             let ours = serde_json::from_str::<Pet>(case).unwrap_err().to_string();
@@ -673,6 +746,17 @@ mod tests {
         let pet = Pet::builder().id("p1").r#type("cat").owner("ann").build().unwrap();
         assert_eq!((pet.born, pet.nickname, pet.owner), (None, None, Nullable::Value("ann".to_string())), "a required nullable field is optional to the builder");
         assert!(Pet::builder().id("p1").build().is_err(), "`type` is required");
+    }
+
+    #[test]
+    fn a_constant_tag_is_required_and_checked_when_decoding() {
+        let boxed: Boxed = serde_json::from_str(r#"{"kind":"box","size":3,"extra":true}"#).unwrap();
+        assert_eq!((boxed.size, boxed.additional_properties.len()), (3, 1));
+        let missing = serde_json::from_str::<Boxed>(r#"{"size":3}"#).unwrap_err().to_string();
+        assert!(missing.starts_with("missing field `kind`"), "the builder fills a tag, the decoder does not: {missing}");
+        assert!(serde_json::from_str::<Boxed>(r#"{"kind":"bag","size":3}"#).is_err(), "a tag holds its one value");
+        let repeated = serde_json::from_str::<Boxed>(r#"{"kind":"box","kind":"box","size":3}"#).unwrap_err().to_string();
+        assert!(repeated.starts_with("duplicate field `kind`"), "{repeated}");
     }
 
     #[test]
