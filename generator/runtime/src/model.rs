@@ -53,11 +53,13 @@ macro_rules! model {
         impl<'de> $crate::model::DecodeMap<'de> for $model {
             const EXPECTING: &'static str = ::core::concat!("struct ", ::core::stringify!($model));
 
-            // Decoded into the builder's slots and finished by the builder: what to
-            // do with each field once the object is read is compiled once, in
-            // `__build`, not again in the decoder.
+            // Decoded into the builder's slots and finished by `build()`: what to
+            // do with each field once the object is read is compiled once, there,
+            // not again in the decoder. The slots start empty, a constant tag's
+            // too (the builder's `Default` fills it), so that `build()` reports it
+            // missing.
             fn decode_map<A: ::serde::de::MapAccess<'de>>(mut map: A) -> ::core::result::Result<$model, A::Error> {
-                let mut slots = <$builder as ::core::default::Default>::default();
+                let mut slots = $builder { $( $field: $crate::model!(@empty $kind), )* };
                 $( let mut $rest = ::core::default::Default::default(); )?
                 while let ::core::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<$crate::model::Key<'de>>(&mut map)? {
                     let step = match key.as_str() {
@@ -68,7 +70,7 @@ macro_rules! model {
                     };
                     step?;
                 }
-                match slots.__build(true) {
+                match slots.build() {
                     ::core::result::Result::Ok(value) => ::core::result::Result::Ok($model { $( $rest, )? ..value }),
                     ::core::result::Result::Err(missing) => {
                         ::core::result::Result::Err(<A::Error as ::serde::de::Error>::missing_field(missing.key()))
@@ -78,10 +80,18 @@ macro_rules! model {
         }
 
         #[doc = ::core::concat!("Builds a [`", ::core::stringify!($model), "`] field by field; get one from [`", ::core::stringify!($model), "::builder`].")]
-        #[derive(Debug, Clone, Default)]
+        #[derive(Debug, Clone)]
         #[must_use = "a builder does nothing until `build()` is called"]
         pub struct $builder {
             $( $field: $crate::model!(@slot $kind $ty), )*
+        }
+
+        impl ::core::default::Default for $builder {
+            /// Every field unset, but a constant tag, which has its one value.
+            #[inline]
+            fn default() -> Self {
+                $builder { $( $field: $crate::model!(@unset $kind), )* }
+            }
         }
 
         // A setter is named after its field, which may be `add` or `div`.
@@ -92,16 +102,8 @@ macro_rules! model {
             /// The value, or which required field was left unset.
             #[inline]
             pub fn build(self) -> ::core::result::Result<$model, $crate::errors::MissingFieldError> {
-                self.__build(false)
-            }
-
-            /// `build()`; when `decoded` (by the decoder), a constant tag left unset is missing too.
-            #[doc(hidden)]
-            #[inline]
-            #[allow(unused_variables)] // without a constant tag
-            pub fn __build(self, decoded: bool) -> ::core::result::Result<$model, $crate::errors::MissingFieldError> {
                 ::core::result::Result::Ok($model {
-                    $( $field: $crate::model!(@build $kind self.$field, decoded, $model, $field, $crate::model!(@key $field $($wire)?)), )*
+                    $( $field: $crate::model!(@build $kind self.$field, $model, $field, $crate::model!(@key $field $($wire)?)), )*
                     $( $rest: ::core::default::Default::default(), )?
                 })
             }
@@ -216,7 +218,10 @@ macro_rules! model {
     (@wrap nreq $value:expr) => { ::core::option::Option::Some(::core::option::Option::Some($value)) };
     (@wrap $kind:ident $value:expr) => { ::core::option::Option::Some($value) };
     // A `match`, not `ok_or_else`: no closure to compile for every required field.
-    (@build req $slot:expr, $decoded:ident, $model:ident, $field:ident, $key:expr) => {
+    // A required field, or a constant tag (unset only in the decoder's slots).
+    (@build req $slot:expr, $model:ident, $field:ident, $key:expr) => { $crate::model!(@require $slot, $model, $field, $key) };
+    (@build tag $slot:expr, $model:ident, $field:ident, $key:expr) => { $crate::model!(@require $slot, $model, $field, $key) };
+    (@require $slot:expr, $model:ident, $field:ident, $key:expr) => {
         match $slot {
             ::core::option::Option::Some(value) => value,
             ::core::option::Option::None => {
@@ -224,17 +229,13 @@ macro_rules! model {
             }
         }
     };
-    (@build tag $slot:expr, $decoded:ident, $model:ident, $field:ident, $key:expr) => {
-        match $slot {
-            ::core::option::Option::Some(value) => value,
-            ::core::option::Option::None if $decoded => {
-                return ::core::result::Result::Err($crate::errors::MissingFieldError::new(::core::stringify!($model), ::core::stringify!($field), $key));
-            }
-            ::core::option::Option::None => ::core::default::Default::default(),
-        }
-    };
-    (@build nreq $slot:expr, $decoded:ident, $model:ident, $field:ident, $key:expr) => { ::core::option::Option::flatten($slot) };
-    (@build $kind:ident $slot:expr, $decoded:ident, $model:ident, $field:ident, $key:expr) => { $slot };
+    (@build nreq $slot:expr, $model:ident, $field:ident, $key:expr) => { ::core::option::Option::flatten($slot) };
+    (@build $kind:ident $slot:expr, $model:ident, $field:ident, $key:expr) => { $slot };
+    // A slot with nothing set; the builder's start, where a constant tag has its value.
+    (@empty null) => { $crate::Nullable::Absent };
+    (@empty $kind:ident) => { ::core::option::Option::None };
+    (@unset tag) => { ::core::option::Option::Some(::core::default::Default::default()) };
+    (@unset $kind:ident) => { $crate::model!(@empty $kind) };
 }
 
 /// Chained `with_…` setters for the optional fields of a model that requests
