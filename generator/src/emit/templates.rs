@@ -59,8 +59,6 @@ pub fn cargo_toml(api: &Api, options: &EmitOptions, features: &std::collections:
             description => toml_escape(&format!("Async Rust client for the {} (generated from its OpenAPI document).", api.title)),
             tag_features => crate::analyse::tag_features(api),
             unused_models => crate::analyse::has_unused_models(api),
-            // The OAuth2 token lock (tokio's `sync`) only where a scheme needs it.
-            tokio_sync => features.contains("auth-oauth2"),
             // serde's derives (and the proc-macro crates under them) only where something derives.
             serde_derive => crate::analyse::derives_serde(api, features),
         },
@@ -78,6 +76,7 @@ pub fn runtime_cargo_toml(api: &Api, options: &EmitOptions, features: &std::coll
             crate_name => runtime_crate(options),
             api_crate => &options.crate_name,
             crate_version => &options.crate_version,
+            // The OAuth2 token lock (tokio's `sync`) only where a scheme needs it.
             tokio_sync => features.contains("auth-oauth2"),
             serde_derive => crate::analyse::derives_serde(api, features),
         },
