@@ -50,7 +50,8 @@ pub fn lib_rs(api: &Api, features: &BTreeSet<&str>, options: &EmitOptions) -> To
     if features.contains("bytes-response") {
         optional.extend(quote!(pub use runtime::response::{ByteStream, ByteStreamError};));
     }
-    // Hand-written, kept by codegen (`src/custom/`); it may add methods to any type of the crate.
+    // Hand-written, kept by codegen (`src/custom/`); it may add methods to any type defined in
+    // the crate (not to the runtime's, which belong to the runtime crate).
     let custom = options.custom_module.then(|| quote!(pub mod custom;));
     if features.contains("operations") {
         // The runtime's `Error` and `UntypedRequest` name the body every error of the API shares,
@@ -393,10 +394,9 @@ fn auth(api: &Api) -> TokenStream {
     }
 }
 
-/// `impl Default for RetryPolicy` from the document's retry extension, or a
-/// conservative policy when it has none.
 /// `runtime/src/api.rs`: what the vendored runtime takes from the API
-/// document, which its own types must implement there (`RetryPolicy::default`).
+/// document, which its own types must implement there (`RetryPolicy::default`),
+/// and the `User-Agent` (this crate's name and version).
 pub fn runtime_api_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     let retry_default = retry_default(api);
     let user_agent = format!("{}/{}", options.crate_name, options.crate_version);
@@ -414,6 +414,8 @@ pub fn runtime_api_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     }
 }
 
+/// `impl Default for RetryPolicy` from the document's retry extension, or a
+/// conservative policy when it has none.
 fn retry_default(api: &Api) -> TokenStream {
     use crate::ir::StatusMatch;
     let (policy, declared) = api.default_retry();
