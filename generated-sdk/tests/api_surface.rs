@@ -262,3 +262,14 @@ fn client_side_error() -> openrouter_byok::ValidationError {
         other => panic!("expected a validation error, got {other:?}"),
     }
 }
+
+#[test]
+fn the_default_retry_policy_is_the_documents() {
+    // spec/byok.openapi.yaml's retry extension: 500 ms growing ×1.5 up to 60 s, for at most an
+    // hour, retrying 5XX. The runtime crate gets it from the `api.rs` written for this API, not
+    // from the runtime's own fallback (×2 up to 8 s, for a minute, 503 only).
+    let debug = format!("{:?}", RetryPolicy::default());
+    for expected in ["initial_interval: 500ms", "max_interval: 60s", "exponent: 1.5", "max_elapsed: 3600s", "statuses: [(500, 599), (429, 429)]"] {
+        assert!(debug.contains(expected), "{expected} in {debug}");
+    }
+}
