@@ -16,7 +16,7 @@
 #![forbid(unsafe_code)]
 
 pub mod call;
-// What the generator writes from the document (`RetryPolicy::default`).
+// What the generator writes from the document (`RetryPolicy::default`, the `User-Agent`).
 mod api;
 pub mod errors;
 pub mod hooks;

@@ -374,8 +374,14 @@ impl<W: Sink> Writer<W> {
 
     #[inline]
     fn put<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) {
+        self.write(|out| out.put(key, value));
+    }
+
+    /// Runs `write` unless an earlier write failed, and keeps its error.
+    #[inline]
+    fn write(&mut self, write: impl FnOnce(&mut W) -> Result<(), W::Error>) {
         if self.error.is_none() {
-            if let Err(error) = self.out.put(key, value) {
+            if let Err(error) = write(&mut self.out) {
                 self.error = Some(error);
             }
         }

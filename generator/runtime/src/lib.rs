@@ -15,7 +15,7 @@
 
 #[cfg(feature = "operations")]
 pub mod call;
-// What the generator writes from the document (`RetryPolicy::default`).
+// What the generator writes from the document (`RetryPolicy::default`, the `User-Agent`).
 mod api;
 pub mod errors;
 pub mod hooks;

@@ -392,8 +392,14 @@ impl<W: Sink> Writer<W> {
 
     #[inline]
     fn put<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) {
+        self.write(|out| out.put(key, value));
+    }
+
+    /// Runs `write` unless an earlier write failed, and keeps its error.
+    #[inline]
+    fn write(&mut self, write: impl FnOnce(&mut W) -> Result<(), W::Error>) {
         if self.error.is_none() {
-            if let Err(error) = self.out.put(key, value) {
+            if let Err(error) = write(&mut self.out) {
                 self.error = Some(error);
             }
         }
@@ -448,11 +454,7 @@ impl<M: SerializeMap> Writer<AsMap<M>> {
     /// An undeclared property.
     #[inline]
     pub fn extra<T: Serialize>(&mut self, key: &str, value: &T) {
-        if self.error.is_none() {
-            if let Err(error) = self.out.0.serialize_entry(key, value) {
-                self.error = Some(error);
-            }
-        }
+        self.write(|out| out.0.serialize_entry(key, value));
     }
 }
 
