@@ -55,11 +55,13 @@ macro_rules! model {
 
             // Decoded into the builder's slots and finished by `build()`: what to
             // do with each field once the object is read is compiled once, there,
-            // not again in the decoder. The slots start empty, a constant tag's
-            // too (the builder's `Default` fills it), so that `build()` reports it
-            // missing.
+            // not again in the decoder. The slots start as the builder's `Default`
+            // (one call, not an expression per field: rustc's peak memory is
+            // per-field code), with any constant tag cleared again, so that
+            // `build()` reports a missing one.
             fn decode_map<A: ::serde::de::MapAccess<'de>>(mut map: A) -> ::core::result::Result<$model, A::Error> {
-                let mut slots = $builder { $( $field: $crate::model!(@empty $kind), )* };
+                let mut slots = <$builder as ::core::default::Default>::default();
+                $( $crate::model!(@clear $kind slots.$field); )*
                 $( let mut $rest = ::core::default::Default::default(); )?
                 while let ::core::option::Option::Some(key) = ::serde::de::MapAccess::next_key::<$crate::model::Key<'de>>(&mut map)? {
                     let step = match key.as_str() {
@@ -231,11 +233,13 @@ macro_rules! model {
     };
     (@build nreq $slot:expr, $model:ident, $field:ident, $key:expr) => { ::core::option::Option::flatten($slot) };
     (@build $kind:ident $slot:expr, $model:ident, $field:ident, $key:expr) => { $slot };
-    // A slot with nothing set; the builder's start, where a constant tag has its value.
-    (@empty null) => { $crate::Nullable::Absent };
-    (@empty $kind:ident) => { ::core::option::Option::None };
+    // The decoder's start: a constant tag unset, so that a missing one is reported.
+    (@clear tag $slot:expr) => { $slot = ::core::option::Option::None; };
+    (@clear $kind:ident $slot:expr) => {};
+    // The builder's start: nothing set, but a constant tag, which has its one value.
     (@unset tag) => { ::core::option::Option::Some(::core::default::Default::default()) };
-    (@unset $kind:ident) => { $crate::model!(@empty $kind) };
+    (@unset null) => { $crate::Nullable::Absent };
+    (@unset $kind:ident) => { ::core::option::Option::None };
 }
 
 /// Chained `with_…` setters for the optional fields of a model that requests
