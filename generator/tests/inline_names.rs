@@ -60,3 +60,18 @@ fn a_true_collision_is_numbered_with_a_warning() {
 fn inline_names_are_deterministic() {
     assert_eq!(lower_fixture().0, lower_fixture().0);
 }
+
+#[test]
+fn untagged_variants_do_not_repeat_their_unions_name() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lowering/inline_names.yaml");
+    let (api, _, _) = lower_spec(&path).unwrap();
+    let variants = |union: &str| -> Vec<String> {
+        let Some(generator::ir::TypeDef::Union(u)) = api.types.iter().find(|t| t.rust_name() == union) else { panic!("no union `{union}`") };
+        u.variants.iter().map(|v| v.rust_name.clone()).collect()
+    };
+    // Inline branches are named after the union (`GenerationInputPrompt`); their variants are not.
+    assert_eq!(variants("GenerationInput"), ["Prompt", "Messages"]);
+    assert_eq!(variants("ConversationTurnsItem"), ["String", "ItemArray"]);
+    // The collision numbered in the type names stays numbered in the variants.
+    assert_eq!(variants("TrimKeep"), ["All", "All2"]);
+}
