@@ -14,7 +14,7 @@ mod util;
 
 // Codegen allocates many small token trees on several threads, where glibc's
 // allocator spent a tenth of the time: with mimalloc the full OpenRouter document
-// generates in 172 ms instead of 204, and keeper, a small one, in 6.6 ms
+// generates in 172 ms instead of 203, and keeper, a small one, in 6.6 ms
 // instead of 7.8 (whole process, median of 5; BENCHMARKS.md §6).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
