@@ -694,7 +694,7 @@ impl<'a> TypeSpace<'a> {
             variants.push(crate::ir::UnionVariant { rust_name: natural, ty, tag_value, boxed: false });
         }
         let naturals: Vec<String> = variants.iter().map(|v| v.rust_name.clone()).collect();
-        for (v, name) in variants.iter_mut().zip(variant_names(&rust_name, naturals)) {
+        for (v, name) in variants.iter_mut().zip(variant_names(&rust_name, &naturals)) {
             v.rust_name = names::unique(name, &mut used);
         }
         let mut tag = discriminator.map(|d| d.property_name.clone());
@@ -1407,28 +1407,27 @@ fn union_key(schema: &Schema) -> &'static str {
     }
 }
 
-/// A variant name for a type that is not named: `String`, `Integer`, `StringArray`, …
 /// Variant names without their union's name in front: inline branches are
 /// named after the union (`ChatToolChoiceAuto`), so `ChatToolChoice::Auto`
 /// rather than `ChatToolChoice::ChatToolChoiceAuto`. A name keeps its prefix
 /// when the rest would not be a name of its own (empty, lower-case, `Self`) or
 /// would be another variant's.
-fn variant_names(union: &str, naturals: Vec<String>) -> Vec<String> {
-    let short = |name: &str| name.strip_prefix(union).filter(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()) && *rest != "Self").map(str::to_string);
-    let shortened: Vec<Option<String>> = naturals.iter().map(|n| short(n)).collect();
-    let taken = |candidate: &str, at: usize| {
-        naturals.iter().enumerate().any(|(i, n)| i != at && (n == candidate || shortened[i].as_deref() == Some(candidate)))
-    };
+fn variant_names(union: &str, naturals: &[String]) -> Vec<String> {
+    let shortened: Vec<Option<&str>> =
+        naturals.iter().map(|name| name.strip_prefix(union).filter(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()) && *rest != "Self")).collect();
+    let taken = |candidate: &str, at: usize| (0..naturals.len()).any(|i| i != at && (naturals[i] == candidate || shortened[i] == Some(candidate)));
     naturals
         .iter()
+        .zip(&shortened)
         .enumerate()
-        .map(|(i, natural)| match &shortened[i] {
-            Some(rest) if !taken(rest, i) => rest.clone(),
+        .map(|(i, (natural, short))| match short {
+            Some(rest) if !taken(rest, i) => rest.to_string(),
             _ => natural.clone(),
         })
         .collect()
 }
 
+/// A variant name for a type that is not named: `String`, `Integer`, `StringArray`, …
 fn kind_name(t: &TypeRef) -> String {
     match t {
         TypeRef::String | TypeRef::Secret => "String".into(),
